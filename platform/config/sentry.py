@@ -1,0 +1,19 @@
+"""Error reporting. Every event carries the `congress` tag (set per request by CongressMiddleware and per job
+by tenants.jobs), so an error can be traced to the congress it happened in."""
+
+import sentry_sdk
+from sentry_sdk.integrations.django import DjangoIntegration
+from sentry_sdk.integrations.logging import LoggingIntegration
+
+
+def init_sentry(dsn: str, *, environment: str, traces_sample_rate: float = 0.0, transport=None) -> None:
+    options = {
+        "dsn": dsn,
+        "environment": environment,
+        "traces_sample_rate": traces_sample_rate,
+        "send_default_pii": False,
+        "integrations": [DjangoIntegration(), LoggingIntegration()],
+    }
+    if transport is not None:
+        options["transport"] = transport
+    sentry_sdk.init(**options)

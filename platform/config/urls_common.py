@@ -1,0 +1,20 @@
+"""URLs served on every host: sign-in (one account everywhere), language switch, the congress switcher."""
+
+from django.urls import include, path
+
+from shared_apps.memberships.views import my_congresses
+
+common_urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("me/congresses/", my_congresses, name="my_congresses"),
+]
+
+
+def api_docs_urlpatterns(urlconf: str):
+    from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+    return [
+        path("api/v1/schema/", SpectacularAPIView.as_view(urlconf=urlconf), name="api_schema"),
+        path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    ]

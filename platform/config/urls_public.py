@@ -1,0 +1,27 @@
+"""The root domain: the central platform (public schema)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config.urls_common import api_docs_urlpatterns, common_urlpatterns
+from tenants import api
+from tenants.console import platform_home
+
+api_urlpatterns = [
+    path("auth/token/", api.PlatformTokenObtainApi.as_view(), name="token"),
+    path("me/congresses/", api.PlatformMyCongressesApi.as_view(), name="my_congresses"),
+    path("congresses/", api.CongressListApi.as_view(), name="congress_list"),
+    path("congresses/<str:division_code>/status/", api.CongressStatusApi.as_view(), name="congress_status"),
+    path("provisioning/", api.ProvisioningListCreateApi.as_view(), name="provisioning"),
+    path("provisioning/<int:pk>/", api.ProvisioningDetailApi.as_view(), name="provisioning_detail"),
+    path("defaults/", api.PlatformDefaultsApi.as_view(), name="defaults"),
+]
+
+urlpatterns = [
+    path("", platform_home, name="platform_home"),
+    path("console/", include("tenants.urls_console")),
+    path("api/v1/", include((api_urlpatterns, "api"))),
+    *api_docs_urlpatterns("config.urls_public"),
+    *common_urlpatterns,
+    path("django-admin/", admin.site.urls),
+]

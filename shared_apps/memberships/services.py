@@ -1,0 +1,36 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shared_apps.memberships.models import Membership, MembershipEvent, Role
+
+
+@transaction.atomic
+def membership_grant(*, actor, user, congress, role: str) -> Membership:
+    """Give `user` the `role` in `congress` (idempotent). Callers check permission first.
+
+    Raises ValidationError for an unknown role or a platform_admin outside the province congress.
+    """
+    if role not in Role.values:
+        raise ValidationError({"role": _("未知的角色。")})
+    if role == Role.PLATFORM_ADMIN and congress.tier != "province":
+        raise ValidationError({"role": _("省级平台管理员只能在省级人大中授予。")})
+    membership, created = Membership.objects.get_or_create(
+        user=user, congress=congress, role=role, defaults={"created_by": actor}
+    )
+    if created:
+        MembershipEvent.objects.create(
+            user=user, congress=congress, role=role, kind=MembershipEvent.Kind.GRANTED, actor=actor
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor, user, congress, role: str) -> bool:
+    """Remove `role` from `user` in `congress`. Returns whether anything was removed."""
+    deleted, _rows = Membership.objects.filter(user=user, congress=congress, role=role).delete()
+    if deleted:
+        MembershipEvent.objects.create(
+            user=user, congress=congress, role=role, kind=MembershipEvent.Kind.REVOKED, actor=actor
+        )
+    return bool(deleted)

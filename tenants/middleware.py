@@ -1,0 +1,86 @@
+"""Host → congress resolution, and the module switch.
+
+The root domain serves the central platform from the public schema. `<subdomain>.<root domain>` (or a
+custom domain row) selects a congress and its schema. Unknown hosts get a friendly 404 page, suspended and
+archived congresses a notice page: never a traceback.
+"""
+
+import sentry_sdk
+from django.conf import settings
+from django.db import connection
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import set_urlconf
+
+from tenants.models import CongressStatus, Domain
+from tenants.modules import get_module
+
+
+def request_hostname(request) -> str:
+    return request.get_host().split(":")[0].lower()
+
+
+class CongressMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # SECURITY: always start from the public schema, whatever a pooled connection last served.
+        connection.set_schema_to_public()
+        hostname = request_hostname(request)
+        request.congress = None
+        if hostname in (settings.ROOT_DOMAIN, f"www.{settings.ROOT_DOMAIN}"):
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            set_urlconf(request.urlconf)
+            sentry_sdk.set_tag("congress", "public")
+            return self.get_response(request)
+
+        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+        if domain is None:
+            sentry_sdk.set_tag("congress", "unknown")
+            return render(request, "tenants/unknown_host.html", {"hostname": hostname}, status=404)
+        congress = domain.tenant
+        sentry_sdk.set_tag("congress", congress.schema_name)
+        if congress.status != CongressStatus.ACTIVE:
+            status = 410 if congress.status == CongressStatus.ARCHIVED else 503
+            return render(request, "tenants/unavailable.html", {"congress": congress}, status=status)
+
+        congress.domain_url = hostname
+        request.congress = congress
+        request.tenant = congress  # django-tenants' name for it, used by its helpers
+        connection.set_tenant(congress)
+        request.urlconf = settings.ROOT_URLCONF
+        set_urlconf(request.urlconf)
+        try:
+            return self.get_response(request)
+        finally:
+            connection.set_schema_to_public()
+
+
+class ModuleGateMiddleware:
+    """A module a congress has switched off answers 404, for its pages and its API alike."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        congress = getattr(request, "congress", None)
+        match = request.resolver_match
+        if congress is None or match is None:
+            return None
+        key = module_key_for(match.namespaces)
+        if key is not None and key not in congress.enabled_modules:
+            raise Http404("This module is not enabled for this congress.")
+        return None
+
+
+def module_key_for(namespaces: list[str]) -> str | None:
+    """The module that owns a URL: its pages are namespaced <key>, its API <key>-api."""
+    for namespace in namespaces:
+        key = namespace.removesuffix("-api")
+        if get_module(key) is not None:
+            return key
+    return None

@@ -1,0 +1,179 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Tier(models.TextChoices):
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级")
+    TOWNSHIP = "township", _("乡镇级")
+
+
+class CongressStatus(models.TextChoices):
+    ACTIVE = "active", _("正常")
+    SUSPENDED = "suspended", _("已暂停")
+    ARCHIVED = "archived", _("已归档")
+
+
+class Congress(TenantMixin):
+    """A local people's congress: one PostgreSQL schema and one subdomain."""
+
+    # Schemas are made by cloning the template (tenants.schemas), never by django-tenants on save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    tier = models.CharField(_("层级"), max_length=16, choices=Tier.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级人大"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    division_code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    subdomain = models.CharField(_("子域名"), max_length=40, unique=True)
+    status = models.CharField(_("状态"), max_length=16, choices=CongressStatus.choices, default=CongressStatus.ACTIVE)
+    enabled_modules = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    # Only the settings this congress changed; the rest fall back to the province defaults (preferences.py).
+    preferences = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("人大")
+        verbose_name_plural = _("人大")
+        ordering = ["division_code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tier="province", parent__isnull=True) | (~Q(tier="province") & Q(parent__isnull=False)),
+                name="congress_parent_iff_not_province",
+            ),
+            models.CheckConstraint(condition=Q(division_code__regex=r"^\d{12}$"), name="congress_code_12_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == CongressStatus.ACTIVE
+
+    def host(self) -> str:
+        return f"{self.subdomain}.{settings.ROOT_DOMAIN}"
+
+    def url(self, path: str = "/") -> str:
+        from tenants.hosts import absolute_url
+
+        return absolute_url(self.host(), path)
+
+
+class Domain(DomainMixin):
+    """A host name that answers for a congress (its <subdomain>.<root domain>, or a custom one)."""
+
+    class Meta:
+        verbose_name = _("域名")
+        verbose_name_plural = _("域名")
+
+
+class ProvisioningSource(models.TextChoices):
+    CONSOLE = "console", _("管理后台")
+    CLI = "cli", _("命令行")
+    API = "api", _("接口")
+    BULK = "bulk", _("批量导入")
+    DEMO = "demo", _("演示数据")
+
+
+class ProvisioningStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("创建中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+PENDING_STATUSES = (ProvisioningStatus.QUEUED, ProvisioningStatus.RUNNING)
+
+
+class ProvisioningRequest(models.Model):
+    """One request to create a congress: who asked, for what, when, and how it ended."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who asked when no signed-in user did (e.g. the operating-system user behind a management command).
+    actor_label = models.CharField(max_length=100, blank=True)
+    source = models.CharField(max_length=16, choices=ProvisioningSource.choices)
+    parent = models.ForeignKey(Congress, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    tier = models.CharField(max_length=16, choices=Tier.choices)
+    division_code = models.CharField(max_length=12)
+    name = models.CharField(max_length=100)
+    subdomain = models.CharField(max_length=40)
+    admin_email = models.EmailField(blank=True)
+    status = models.CharField(max_length=16, choices=ProvisioningStatus.choices, default=ProvisioningStatus.QUEUED)
+    congress = models.ForeignKey(Congress, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    used_spare = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # Two pending requests can never race for the same code or subdomain.
+            models.UniqueConstraint(
+                fields=["division_code"], condition=Q(status__in=PENDING_STATUSES), name="provisioning_pending_code"
+            ),
+            models.UniqueConstraint(
+                fields=["subdomain"], condition=Q(status__in=PENDING_STATUSES), name="provisioning_pending_subdomain"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING_STATUSES
+
+
+class CongressEvent(models.Model):
+    """History of a congress: creation, status changes, module and settings changes."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("创建")
+        STATUS_CHANGED = "status_changed", _("状态变更")
+        MODULES_CHANGED = "modules_changed", _("模块变更")
+        PREFERENCES_CHANGED = "preferences_changed", _("设置变更")
+
+    congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class SpareSchema(models.Model):
+    """A schema already cloned from the template, waiting to be renamed and claimed by a new congress."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class PlatformDefaults(models.Model):
+    """The provincial administrator's defaults for new congresses (a single row, pk=1)."""
+
+    default_modules = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    preferences = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="platform_defaults_single_row")]

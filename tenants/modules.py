@@ -1,0 +1,74 @@
+"""The module registry.
+
+Each tenant app describes itself as a `Module` and registers it from its AppConfig.ready(). The platform
+builds the congress URLconf, the menus and the module switches from this registry, so the shared code
+never imports a tenant app.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import get_language
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link in a congress's menu. `roles` None means everyone, including the public."""
+
+    label_zh: str
+    label_en: str
+    url_name: str
+    roles: frozenset[str] | None = None
+
+    @property
+    def label(self) -> str:
+        return _pick(self.label_zh, self.label_en)
+
+
+@dataclass(frozen=True)
+class Module:
+    """A switchable feature of a congress: its pages live under /<key>/, its API under /api/v1/<key>/."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    urls: str
+    api_urls: str | None = None
+    menu: tuple[MenuEntry, ...] = field(default_factory=tuple)
+    description_zh: str = ""
+    description_en: str = ""
+
+    @property
+    def label(self) -> str:
+        return _pick(self.label_zh, self.label_en)
+
+    @property
+    def description(self) -> str:
+        return _pick(self.description_zh, self.description_en)
+
+
+_registry: dict[str, Module] = {}
+
+
+def _pick(zh: str, en: str) -> str:
+    return en if (get_language() or "").startswith("en") else zh
+
+
+def register(module: Module) -> None:
+    """Add a module. Registering one key twice with different definitions is a programming error."""
+    existing = _registry.get(module.key)
+    if existing is not None and existing != module:
+        raise ValueError(f"Module {module.key!r} is registered twice with different definitions.")
+    _registry[module.key] = module
+
+
+def all_modules() -> list[Module]:
+    """Every registered module, in key order."""
+    return [_registry[key] for key in sorted(_registry)]
+
+
+def get_module(key: str) -> Module | None:
+    return _registry.get(key)
+
+
+def module_keys() -> set[str]:
+    return set(_registry)

@@ -1,0 +1,146 @@
+"""The template schema every congress is cloned from, and the pool of ready clones.
+
+django-tenants can clone a base schema and then *fake* the migrations the clone lacks, which records a
+migration as applied without creating its columns. We never fake: the template is migrated by the normal
+`migrate` step, and cloning refuses a template (or a spare clone) whose migrations differ from the code's.
+"""
+
+import hashlib
+import logging
+import uuid
+from functools import cache
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.utils.translation import gettext as _
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import schema_exists
+
+from tenants.models import SpareSchema
+
+logger = logging.getLogger(__name__)
+
+SPARE_PREFIX = "spare_"
+
+
+class StaleTemplateError(RuntimeError):
+    """The template schema is behind (or ahead of) the code's migrations."""
+
+
+def template_schema() -> str:
+    return settings.CONGRESS_TEMPLATE_SCHEMA
+
+
+@cache
+def code_migrations() -> frozenset[tuple[str, str]]:
+    """Every migration the code defines: what a current congress schema has recorded as applied."""
+    loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
+    return frozenset(loader.graph.nodes)
+
+
+@cache
+def code_fingerprint() -> str:
+    """A short hash of the code's migration set, stamped on spare clones."""
+    names = "\n".join(f"{app}.{name}" for app, name in sorted(code_migrations()))
+    return hashlib.sha256(names.encode()).hexdigest()[:32]
+
+
+def applied_migrations(schema_name: str) -> frozenset[tuple[str, str]]:
+    """The migrations recorded as applied in `schema_name` (empty if it has no django_migrations)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [f'"{schema_name}".django_migrations'])
+        if cursor.fetchone()[0] is None:
+            return frozenset()
+        cursor.execute(f'SELECT app, name FROM "{schema_name}".django_migrations')  # noqa: S608 — checked name
+        return frozenset((app, name) for app, name in cursor.fetchall())
+
+
+def check_template() -> None:
+    """Raise StaleTemplateError unless the template exists and matches the code's migrations exactly."""
+    name = template_schema()
+    if not schema_exists(name):
+        raise StaleTemplateError(_("模板架构 %(name)s 不存在：请先运行 manage.py migrate。") % {"name": name})
+    missing = code_migrations() - applied_migrations(name)
+    if missing:
+        listed = ", ".join(f"{app}.{mig}" for app, mig in sorted(missing)[:5])
+        raise StaleTemplateError(
+            _("模板架构 %(name)s 落后于代码（缺少迁移：%(missing)s）：请先运行 manage.py migrate，再创建人大。")
+            % {"name": name, "missing": listed}
+        )
+
+
+def migrate_template(executor) -> None:
+    """Create the template schema if needed and apply every tenant migration to it (called by `migrate`)."""
+    name = template_schema()
+    if not schema_exists(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA "{name}"')
+    executor.run_migrations(tenants=[name])
+    connection.set_schema_to_public()
+
+
+def clone_template(target: str) -> None:
+    """Clone the (checked) template into a new schema `target`, inside the caller's transaction."""
+    check_template()
+    CloneSchema().clone_schema(template_schema(), target, "DATA")
+
+
+def claim_spare(target: str) -> bool:
+    """Rename a current spare clone to `target`. Returns False when the pool has none.
+
+    Must run inside the caller's transaction: if that transaction rolls back, the spare is back in the pool.
+    """
+    spare = (
+        SpareSchema.objects.select_for_update(skip_locked=True)
+        .filter(fingerprint=code_fingerprint())
+        .order_by("id")
+        .first()
+    )
+    if spare is None:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER SCHEMA "{spare.schema_name}" RENAME TO "{target}"')
+    spare.delete()
+    return True
+
+
+def create_congress_schema(target: str) -> bool:
+    """Give `target` a current schema: a spare clone if one is ready, else a fresh clone. Returns used_spare."""
+    if claim_spare(target):
+        return True
+    clone_template(target)
+    return False
+
+
+def drop_stale_spares() -> int:
+    """Drop spare clones made from an older template. Returns how many were dropped."""
+    dropped = 0
+    for spare in SpareSchema.objects.exclude(fingerprint=code_fingerprint()):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{spare.schema_name}" CASCADE')
+            spare.delete()
+        dropped += 1
+    return dropped
+
+
+def refill_spares(size: int | None = None) -> int:
+    """Top the pool up to `size` current clones (CONGRESS_SPARE_POOL_SIZE by default). Returns clones made."""
+    target = settings.CONGRESS_SPARE_POOL_SIZE if size is None else size
+    drop_stale_spares()
+    made = 0
+    while SpareSchema.objects.filter(fingerprint=code_fingerprint()).count() < target:
+        name = f"{SPARE_PREFIX}{uuid.uuid4().hex[:16]}"
+        with transaction.atomic():
+            clone_template(name)
+            SpareSchema.objects.create(schema_name=name, fingerprint=code_fingerprint())
+        made += 1
+    if made:
+        logger.info("spare pool: made %d clone(s)", made)
+    return made
+
+
+def drop_schema(name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')

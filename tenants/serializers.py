@@ -1,0 +1,76 @@
+from rest_framework import serializers
+
+from tenants.models import Congress, ProvisioningRequest
+from tenants.modules import module_keys
+from tenants.validators import TIER_ORDER
+
+
+class CongressSerializer(serializers.ModelSerializer):
+    parent_code = serializers.CharField(source="parent.division_code", default=None, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Congress
+        fields = ["division_code", "name", "tier", "parent_code", "subdomain", "status", "url"]
+
+    def get_url(self, congress: Congress) -> str:
+        return congress.url()
+
+
+class ProvisioningInputSerializer(serializers.Serializer):
+    """Input of a provisioning: the parent is named by its division code."""
+
+    tier = serializers.ChoiceField(choices=TIER_ORDER)
+    parent_code = serializers.CharField(max_length=12, required=False, allow_blank=True, default="")
+    division_code = serializers.CharField(max_length=12)
+    name = serializers.CharField(max_length=100)
+    subdomain = serializers.CharField(max_length=40)
+    admin_email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+    def validate_parent_code(self, value: str) -> Congress | None:
+        if not value:
+            return None
+        parent = Congress.objects.filter(division_code=value).first()
+        if parent is None:
+            raise serializers.ValidationError("没有区划代码为 %s 的人大。" % value)
+        return parent
+
+
+class ProvisioningRequestSerializer(serializers.ModelSerializer):
+    parent_code = serializers.CharField(source="parent.division_code", default=None, read_only=True)
+    congress_url = serializers.SerializerMethodField()
+    requested_by = serializers.CharField(source="requested_by.email", default=None, read_only=True)
+
+    class Meta:
+        model = ProvisioningRequest
+        fields = [
+            "id", "status", "source", "tier", "parent_code", "division_code", "name", "subdomain", "admin_email",
+            "requested_by", "actor_label", "requested_at", "started_at", "finished_at", "duration_ms",
+            "used_spare", "error", "congress_url",
+        ]
+
+    def get_congress_url(self, request: ProvisioningRequest) -> str | None:
+        return request.congress.url() if request.congress else None
+
+
+class StatusInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["active", "suspended", "archived"])
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class ConfigurationSerializer(serializers.Serializer):
+    """Modules and settings, for the province defaults and for one congress alike."""
+
+    modules = serializers.ListField(child=serializers.CharField(max_length=40))
+    preferences = serializers.DictField(required=False, default=dict)
+
+    def validate_modules(self, value: list[str]) -> list[str]:
+        unknown = set(value) - module_keys()
+        if unknown:
+            raise serializers.ValidationError("未知的模块：%s。" % ", ".join(sorted(unknown)))
+        return value
+
+
+class TokenInputSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)

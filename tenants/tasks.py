@@ -1,0 +1,34 @@
+"""Background jobs of the tenants app, run by the procrastinate worker.
+
+Jobs that work inside one congress take its schema name explicitly (see tenants.jobs.in_congress);
+provisioning works in the public schema and takes the request's id.
+"""
+
+from procrastinate.contrib.django import app
+
+from tenants import schemas
+from tenants.jobs import public_job
+
+
+@app.task(name="tenants.provision_congress", queue="provisioning", retry=3)
+@public_job
+def provision_congress(request_id: int) -> None:
+    """Create the congress a provisioning request asks for (idempotent), then top the spare pool up."""
+    from tenants.services import provisioning_execute
+
+    provisioning_execute(request_id)
+    refill_spare_schemas.defer()
+
+
+@app.task(name="tenants.refill_spare_schemas", queue="maintenance", queueing_lock="refill_spare_schemas")
+@public_job
+def refill_spare_schemas() -> None:
+    """Keep CONGRESS_SPARE_POOL_SIZE clones of the template ready for fast provisioning."""
+    schemas.refill_spares()
+
+
+@app.periodic(cron="*/5 * * * *", periodic_id="refill_spare_schemas")
+@app.task(name="tenants.refill_spare_schemas_periodic", queue="maintenance")
+@public_job
+def refill_spare_schemas_periodic(timestamp: int) -> None:
+    schemas.refill_spares()
