@@ -10,19 +10,25 @@ from django.db import close_old_connections, connection
 from django_tenants.utils import schema_context
 
 
+def _release_connection() -> None:
+    # A job called inside an open transaction (a test, or a command running one inline) must keep it.
+    if not connection.in_atomic_block:
+        _release_connection()
+
+
 def public_job(func):
     """Run `func` in the public schema with a fresh database connection state."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        close_old_connections()
+        _release_connection()
         connection.set_schema_to_public()
         sentry_sdk.set_tag("congress", "public")
         try:
             return func(*args, **kwargs)
         finally:
             connection.set_schema_to_public()
-            close_old_connections()
+            _release_connection()
 
     return wrapper
 
@@ -32,13 +38,13 @@ def in_congress(func):
 
     @functools.wraps(func)
     def wrapper(schema_name: str, *args, **kwargs):
-        close_old_connections()
+        _release_connection()
         sentry_sdk.set_tag("congress", schema_name)
         try:
             with schema_context(schema_name):
                 return func(schema_name, *args, **kwargs)
         finally:
             connection.set_schema_to_public()
-            close_old_connections()
+            _release_connection()
 
     return wrapper

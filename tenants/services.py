@@ -251,9 +251,11 @@ def _mark_failed(request_id: int, exc: Exception, started: float) -> None:
         _finish(request, started)
 
 
-def provision_now(*, access: Access | None, spec: CongressSpec, source: str) -> ProvisioningRequest:
-    """Queue and immediately run a provisioning in this process (management commands, demo seed, tests)."""
-    request = provisioning_request(access=access, spec=spec, source=source, defer=False)
+def provision_now(
+    *, access: Access | None, spec: CongressSpec, source: str, actor_label: str = ""
+) -> ProvisioningRequest:
+    """Record and immediately run a provisioning in this process (management commands, demo seed, tests)."""
+    request = provisioning_request(access=access, spec=spec, source=source, actor_label=actor_label, defer=False)
     return provisioning_execute(request.pk)
 
 

@@ -4,7 +4,9 @@ Jobs that work inside one congress take its schema name explicitly (see tenants.
 provisioning works in the public schema and takes the request's id.
 """
 
+from django.db import transaction
 from procrastinate.contrib.django import app
+from procrastinate.exceptions import AlreadyEnqueued
 
 from tenants import schemas
 from tenants.jobs import public_job
@@ -17,7 +19,7 @@ def provision_congress(request_id: int) -> None:
     from tenants.services import provisioning_execute
 
     provisioning_execute(request_id)
-    refill_spare_schemas.defer()
+    defer_refill()
 
 
 @app.task(name="tenants.refill_spare_schemas", queue="maintenance", queueing_lock="refill_spare_schemas")
@@ -25,6 +27,16 @@ def provision_congress(request_id: int) -> None:
 def refill_spare_schemas() -> None:
     """Keep CONGRESS_SPARE_POOL_SIZE clones of the template ready for fast provisioning."""
     schemas.refill_spares()
+
+
+def defer_refill() -> None:
+    """Ask for a refill unless one is already queued (the queueing lock keeps a single one waiting)."""
+    try:
+        # A savepoint: the refused insert must not abort the caller's transaction.
+        with transaction.atomic():
+            refill_spare_schemas.defer()
+    except AlreadyEnqueued:
+        pass
 
 
 @app.periodic(cron="*/5 * * * *", periodic_id="refill_spare_schemas")

@@ -1,0 +1,78 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from rest_framework.test import APIClient
+
+from shared_apps.memberships.services import membership_grant
+from tenants.models import Congress
+from tenants.services import CongressSpec, provision_now
+from tests.personas import CONGRESSES, PASSWORD, PERSONAS
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The congresses and personas are provisioned once per test session (by cloning the template)."""
+    with django_db_blocker.unblock():
+        made = {}
+        for key, tier, parent_key, code, name, subdomain in CONGRESSES:
+            spec = CongressSpec(tier=tier, parent=made.get(parent_key), division_code=code, name=name,
+                                subdomain=subdomain)
+            record = provision_now(access=None, spec=spec, source="demo")
+            assert record.status == "succeeded", record.error
+            made[key] = record.congress
+        user_model = get_user_model()
+        for persona, seats in PERSONAS.items():
+            user = user_model.objects.create_user(email=f"{persona}@example.org", password=PASSWORD, name=persona)
+            for key, role in seats:
+                membership_grant(actor=None, user=user, congress=made[key], role=role)
+
+
+@pytest.fixture(autouse=True)
+def _public_schema(db):
+    """Every test starts (and ends) in the public schema."""
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def congresses(db) -> dict[str, Congress]:
+    return {c.subdomain: c for c in Congress.objects.all()}
+
+
+@pytest.fixture
+def users(db):
+    user_model = get_user_model()
+    return {persona: user_model.objects.get(email=f"{persona}@example.org") for persona in PERSONAS}
+
+
+def host_of(subdomain: str | None) -> str:
+    return settings.ROOT_DOMAIN if subdomain is None else f"{subdomain}.{settings.ROOT_DOMAIN}"
+
+
+@pytest.fixture
+def client_for(users):
+    """client_for(persona or None, subdomain or None) → a signed-in Django test client on that host."""
+
+    def make(persona: str | None, subdomain: str | None = None) -> Client:
+        client = Client(HTTP_HOST=host_of(subdomain))
+        if persona is not None:
+            client.force_login(users[persona])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for(users):
+    """api_for(persona or None, subdomain or None) → a DRF client with a session on that host."""
+
+    def make(persona: str | None, subdomain: str | None = None) -> APIClient:
+        client = APIClient(HTTP_HOST=host_of(subdomain))
+        if persona is not None:
+            client.force_login(users[persona])
+        return client
+
+    return make

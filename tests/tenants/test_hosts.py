@@ -1,0 +1,55 @@
+import pytest
+from django.conf import settings
+
+from shared_apps.memberships.permissions import Access
+from tenants.services import congress_set_status
+
+
+@pytest.fixture
+def wang_access(users):
+    return Access(user=users["wang"], congress=None, is_platform_admin=True)
+
+
+def test_root_domain_serves_the_central_platform_with_every_congress(client_for):
+    response = client_for(None).get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "贵州省人民代表大会" in body and "花溪区青岩镇人民代表大会" in body
+
+
+def test_congress_host_serves_its_own_front_page(client_for):
+    response = client_for(None, "qingyan").get("/")
+    assert response.status_code == 200
+    assert "花溪区青岩镇人民代表大会" in response.content.decode()
+
+
+def test_unknown_subdomain_gets_a_friendly_404(client_for):
+    response = client_for(None, "nowhere").get("/some/page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "没有找到这个人大平台" in body and "nowhere." in body
+    assert "Traceback" not in body
+
+
+@pytest.mark.parametrize(("status", "code", "text"), [("suspended", 503, "暂停服务"), ("archived", 410, "已归档")])
+def test_suspended_or_archived_congress_shows_a_notice(client_for, congresses, wang_access, status, code, text):
+    congress_set_status(access=wang_access, congress=congresses["qingyan"], status=status)
+    for path in ("/", "/about/", "/api/v1/congress/"):
+        response = client_for(None, "qingyan").get(path)
+        assert response.status_code == code
+        assert text in response.content.decode()
+
+
+def test_status_change_writes_a_history_row(congresses, wang_access):
+    congress = congress_set_status(access=wang_access, congress=congresses["qingyan"], status="suspended", note="换届")
+    event = congress.events.get(kind="status_changed")
+    assert event.data == {"from": "active", "to": "suspended", "note": "换届"}
+    assert event.actor == wang_access.user
+
+
+def test_hosts_outside_the_root_domain_are_refused(client_for):
+    from django.test import Client
+
+    response = Client(HTTP_HOST="evil.example.com").get("/")
+    assert response.status_code == 400
+    assert settings.ROOT_DOMAIN == "congress.localhost"
