@@ -11,7 +11,6 @@ def init_sentry(dsn: str, *, environment: str, traces_sample_rate: float = 0.0, 
         "dsn": dsn,
         "environment": environment,
         "traces_sample_rate": traces_sample_rate,
-        "send_default_pii": False,
         "integrations": [DjangoIntegration(), LoggingIntegration()],
     }
     if transport is not None:
