@@ -90,6 +90,13 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 # Only the local nginx. Use "*" only when the bind address is a unix socket reachable by nginx alone.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
+# --- Control socket (gunicorn >= 25.1, for `gunicornc`) ----------------------------------------------
+# By default it goes to $XDG_RUNTIME_DIR or ~/.gunicorn, neither of which exists or is writable under the
+# systemd unit's sandbox; the unit's RuntimeDirectory= (/run/congress-web) is, and systemd names it in
+# RUNTIME_DIRECTORY.
+if os.environ.get("RUNTIME_DIRECTORY"):
+    control_socket = os.path.join(os.environ["RUNTIME_DIRECTORY"].split(":")[0], "gunicorn.ctl")
+
 # --- Logging --------------------------------------------------------------------------------------------
 # "-" is stdout/stderr, collected by journald under systemd.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")

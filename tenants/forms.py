@@ -93,7 +93,7 @@ class ConfigurationForm(forms.Form):
                 continue
             if separator not in line:
                 raise ValueError(_("每行应写成 %(form)s。") % {
-                    "form": "代码|名称" if spec.kind == "choices" else "键=名称"})
+                    "form": _("代码|名称") if spec.kind == "choices" else _("键=名称")})
             left, right = line.split(separator, 1)
             pairs.append([left.strip(), right.strip()])
         return pairs if spec.kind == "choices" else dict(pairs)

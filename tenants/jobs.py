@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 def _release_connection() -> None:
     # A job called inside an open transaction (a test, or a command running one inline) must keep it.
     if not connection.in_atomic_block:
-        _release_connection()
+        close_old_connections()
 
 
 def public_job(func):

@@ -2,6 +2,7 @@
 
 import logging
 import time
+from datetime import timedelta
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -249,6 +250,13 @@ def _mark_failed(request_id: int, exc: Exception, started: float) -> None:
         request.status = ProvisioningStatus.FAILED
         request.error = message[:2000]
         _finish(request, started)
+
+
+def stalled_provisioning_ids(older_than_seconds: int = 120) -> list[int]:
+    """Pending requests older than the given age: their job is presumed lost."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(ProvisioningRequest.objects.filter(status__in=PENDING_STATUSES, requested_at__lt=cutoff)
+                .order_by("pk").values_list("pk", flat=True))
 
 
 def provision_now(

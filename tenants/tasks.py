@@ -44,3 +44,17 @@ def defer_refill() -> None:
 @public_job
 def refill_spare_schemas_periodic(timestamp: int) -> None:
     schemas.refill_spares()
+
+
+@app.periodic(cron="* * * * *", periodic_id="resume_provisioning")
+@app.task(name="tenants.resume_provisioning", queue="provisioning", queueing_lock="resume_provisioning")
+@public_job
+def resume_provisioning(timestamp: int) -> None:
+    """Finish provisioning requests whose job was lost (a worker killed, retries exhausted).
+
+    Safe to overlap with a live job: provisioning_execute locks the request and skips finished ones.
+    """
+    from tenants.services import provisioning_execute, stalled_provisioning_ids
+
+    for request_id in stalled_provisioning_ids():
+        provisioning_execute(request_id)

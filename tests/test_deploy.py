@@ -226,7 +226,11 @@ def nginx_main_conf(tmp_path: Path, nginx: str, site: Path) -> str:
         if f"--without-http_{module}_module" not in configure:
             temp_paths.append(f"{module}_temp_path {tmp_path / 'temp' / module};")
     mime_types = next(
-        (path for path in (Path("/etc/nginx/mime.types"), Path("/usr/local/etc/nginx/mime.types")) if path.is_file()),
+        (
+            path
+            for path in (Path("/etc/nginx/mime.types"), Path("/usr/local/etc/nginx/mime.types"))
+            if path.is_file()
+        ),
         None,
     )
     types_block = (
@@ -306,7 +310,11 @@ def test_nginx_accepts_the_site(tmp_path):
 
     command = [nginx, "-t", "-p", f"{tmp_path}/", "-c", str(conf)]
     # -e (nginx >= 1.19.5) keeps even the start-up error log out of the system's /var/log/nginx.
-    result = subprocess.run([*command, "-e", str(tmp_path / "logs" / "startup.log")], capture_output=True, text=True)
+    result = subprocess.run(
+        [*command, "-e", str(tmp_path / "logs" / "startup.log")], capture_output=True, text=True
+    )
     if result.returncode != 0 and "invalid option" in result.stderr:
         result = subprocess.run(command, capture_output=True, text=True)
-    assert result.returncode == 0, f"nginx -t failed:\n{result.stderr}\n--- nginx.conf ---\n{conf.read_text()}"
+    assert result.returncode == 0, (
+        f"nginx -t failed:\n{result.stderr}\n--- nginx.conf ---\n{conf.read_text()}"
+    )

@@ -1,7 +1,6 @@
 """Provisioning: one service behind the console, the CLI and the API."""
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -9,6 +8,7 @@ from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
 from tenants import schemas
+from tenants.hosts import absolute_url
 from tenants.models import Congress, Domain, ProvisioningRequest, SpareSchema
 from tests.jobs import queued_jobs, run_queued_jobs
 
@@ -69,7 +69,7 @@ def test_api_answers_202_at_once_and_the_record_shows_progress(api_for, congress
     run_queued_jobs()
     detail = client.get(f"/api/v1/provisioning/{response.json()['id']}/").json()
     assert detail["status"] == "succeeded"
-    assert detail["congress_url"] == f"{settings.SITE_SCHEME}://qiantao.congress.localhost/"
+    assert detail["congress_url"] == absolute_url("qiantao.congress.localhost", "/")
     assert api_for(None, "qiantao").get("/api/v1/congress/").json()["congress"]["name"] == GOOD["name"]
 
 
@@ -188,3 +188,21 @@ def test_every_provisioning_is_recorded_and_shown_in_the_console(client_for, api
     run_queued_jobs()
     body = client_for("wang").get("/console/").content.decode()
     assert GOOD["name"] in body and "wang" in body and "接口" in body
+
+
+def test_a_request_whose_job_was_lost_is_resumed_by_the_periodic_task(api_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tenants.tasks import resume_provisioning
+
+    response = api_for("wang").post("/api/v1/provisioning/", {**GOOD, "parent_code": "520111000000"}, format="json")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM procrastinate_jobs")  # the job is gone: a worker died, retries ran out
+    resume_provisioning(timestamp=0)
+    assert ProvisioningRequest.objects.get(pk=response.json()["id"]).status == "queued"  # too young to call lost
+    ProvisioningRequest.objects.filter(pk=response.json()["id"]).update(
+        requested_at=timezone.now() - timedelta(minutes=5))
+    resume_provisioning(timestamp=0)
+    assert ProvisioningRequest.objects.get(pk=response.json()["id"]).status == "succeeded"
