@@ -17,8 +17,8 @@ from tenants.api_base import CongressApiView, PlatformApiView
 from tenants.models import Congress, ProvisioningSource
 from tenants.modules import all_modules
 from tenants.serializers import (
-    CongressSerializer,
     ConfigurationSerializer,
+    CongressSerializer,
     ProvisioningInputSerializer,
     ProvisioningRequestSerializer,
     StatusInputSerializer,
@@ -39,12 +39,15 @@ def call_service(func, **kwargs):
 class _TokenObtain:
     """Exchange an email and password for an API token (mobile clients). Valid on every host."""
 
-    @extend_schema(request=TokenInputSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()}))
+    @extend_schema(
+        request=TokenInputSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()})
+    )
     def post(self, request):
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request._request, email=data.validated_data["email"],
-                            password=data.validated_data["password"])
+        user = authenticate(
+            request._request, email=data.validated_data["email"], password=data.validated_data["password"]
+        )
         if user is None or not user.is_active:
             raise AuthenticationFailed("邮箱或密码不正确。")
         token, _created = Token.objects.get_or_create(user=user)
@@ -54,14 +57,22 @@ class _TokenObtain:
 class _MyCongresses:
     """The switcher: the caller's congresses and roles in them."""
 
-    @extend_schema(responses=inline_serializer("MyCongress", {
-        "congress": CongressSerializer(), "roles": serializers.ListField(child=serializers.CharField())}, many=True))
+    @extend_schema(
+        responses=inline_serializer(
+            "MyCongress",
+            {"congress": CongressSerializer(), "roles": serializers.ListField(child=serializers.CharField())},
+            many=True,
+        )
+    )
     def get(self, request):
         self.require(self.access.is_authenticated)
         entries = congresses_for_user(request.user)
-        return Response([
-            {"congress": CongressSerializer(e["congress"]).data, "roles": [str(r) for r in e["roles"]]} for e in entries
-        ])
+        return Response(
+            [
+                {"congress": CongressSerializer(e["congress"]).data, "roles": [str(r) for r in e["roles"]]}
+                for e in entries
+            ]
+        )
 
 
 class PlatformTokenObtainApi(_TokenObtain, PlatformApiView):
@@ -98,8 +109,9 @@ class CongressStatusApi(PlatformApiView):
         congress = get_object_or_404(Congress, division_code=division_code)
         data = StatusInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        congress = call_service(services.congress_set_status, access=self.access, congress=congress,
-                                **data.validated_data)
+        congress = call_service(
+            services.congress_set_status, access=self.access, congress=congress, **data.validated_data
+        )
         return Response(CongressSerializer(congress).data)
 
 
@@ -118,8 +130,9 @@ class ProvisioningListCreateApi(PlatformApiView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         spec = services.CongressSpec(parent=values.pop("parent_code"), **values)
-        provisioning = call_service(services.provisioning_request, access=self.access, spec=spec,
-                                    source=ProvisioningSource.API)
+        provisioning = call_service(
+            services.provisioning_request, access=self.access, spec=spec, source=ProvisioningSource.API
+        )
         return Response(ProvisioningRequestSerializer(provisioning).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -147,31 +160,53 @@ class PlatformDefaultsApi(PlatformApiView):
         self.require(can_use_console(self.access))
         data = ConfigurationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        defaults = call_service(services.platform_defaults_update, access=self.access,
-                                modules=data.validated_data["modules"],
-                                preferences=data.validated_data["preferences"])
+        defaults = call_service(
+            services.platform_defaults_update,
+            access=self.access,
+            modules=data.validated_data["modules"],
+            preferences=data.validated_data["preferences"],
+        )
         return Response({"modules": defaults.default_modules, "preferences": defaults.preferences})
 
 
 class CongressDetailApi(CongressApiView):
     """This congress: its public facts, modules and terminology."""
 
-    @extend_schema(responses=inline_serializer("CongressDetail", {
-        "congress": CongressSerializer(), "modules": serializers.ListField(child=serializers.DictField()),
-        "terminology": serializers.DictField()}))
+    @extend_schema(
+        responses=inline_serializer(
+            "CongressDetail",
+            {
+                "congress": CongressSerializer(),
+                "modules": serializers.ListField(child=serializers.DictField()),
+                "terminology": serializers.DictField(),
+            },
+        )
+    )
     def get(self, request):
         settings = services.effective_settings(self.congress)
         modules = [{"key": m.key, "label": m.label} for m in all_modules() if m.key in self.congress.enabled_modules]
-        return Response({"congress": CongressSerializer(self.congress).data, "modules": modules,
-                         "terminology": settings["terminology"]})
+        return Response(
+            {
+                "congress": CongressSerializer(self.congress).data,
+                "modules": modules,
+                "terminology": settings["terminology"],
+            }
+        )
 
 
 class CongressSettingsApi(CongressApiView):
     """This congress's modules and own settings (its administrators). GET also shows the values in force."""
 
-    @extend_schema(responses=inline_serializer("CongressSettings", {
-        "modules": serializers.ListField(child=serializers.CharField()), "preferences": serializers.DictField(),
-        "effective": serializers.DictField()}))
+    @extend_schema(
+        responses=inline_serializer(
+            "CongressSettings",
+            {
+                "modules": serializers.ListField(child=serializers.CharField()),
+                "preferences": serializers.DictField(),
+                "effective": serializers.DictField(),
+            },
+        )
+    )
     def get(self, request):
         self.require(can_configure_congress(self.access))
         return Response(self._payload(self.congress))
@@ -181,10 +216,18 @@ class CongressSettingsApi(CongressApiView):
         self.require(can_configure_congress(self.access))
         data = ConfigurationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        congress = call_service(services.congress_configure, access=self.access, congress=self.congress,
-                                modules=data.validated_data["modules"], preferences=data.validated_data["preferences"])
+        congress = call_service(
+            services.congress_configure,
+            access=self.access,
+            congress=self.congress,
+            modules=data.validated_data["modules"],
+            preferences=data.validated_data["preferences"],
+        )
         return Response(self._payload(congress))
 
     def _payload(self, congress):
-        return {"modules": sorted(congress.enabled_modules), "preferences": congress.preferences,
-                "effective": services.effective_settings(congress)}
+        return {
+            "modules": sorted(congress.enabled_modules),
+            "preferences": congress.preferences,
+            "effective": services.effective_settings(congress),
+        }

@@ -21,11 +21,15 @@ def platform_home(request):
 
 @require_access(can_use_console)
 def console_home(request):
-    return render(request, "tenants/console/home.html", {
-        "congresses": selectors.congress_list_all(),
-        "records": selectors.provisioning_list()[:20],
-        "status_form": StatusForm(),
-    })
+    return render(
+        request,
+        "tenants/console/home.html",
+        {
+            "congresses": selectors.congress_list_all(),
+            "records": selectors.provisioning_list()[:20],
+            "status_form": StatusForm(),
+        },
+    )
 
 
 @require_access(can_use_console)
@@ -74,12 +78,16 @@ def congress_status(request, division_code: str):
 def defaults(request):
     current = services.platform_defaults()
     base = effective_preferences({}, {})
-    form = ConfigurationForm(request.POST or None, base=base, current=current.preferences,
-                             modules=current.default_modules)
+    form = ConfigurationForm(
+        request.POST or None, base=base, current=current.preferences, modules=current.default_modules
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.platform_defaults_update(access=request.access, modules=form.cleaned_data["modules"],
-                                              preferences=form.cleaned_data["preferences"])
+            services.platform_defaults_update(
+                access=request.access,
+                modules=form.cleaned_data["modules"],
+                preferences=form.cleaned_data["preferences"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:

@@ -12,7 +12,8 @@ TIER_CHOICES = [("city", _("市级")), ("county", _("县级")), ("township", _("
 class ProvisionForm(forms.Form):
     tier = forms.ChoiceField(label=_("层级"), choices=TIER_CHOICES, initial="township")
     parent = forms.ModelChoiceField(
-        label=_("上级人大"), queryset=Congress.objects.filter(status=CongressStatus.ACTIVE).exclude(tier="township")
+        label=_("上级人大"),
+        queryset=Congress.objects.filter(status=CongressStatus.ACTIVE).exclude(tier="township"),
     )
     division_code = forms.CharField(label=_("区划代码（12位）"), max_length=12)
     name = forms.CharField(label=_("名称"), max_length=100)
@@ -50,8 +51,9 @@ class ConfigurationForm(forms.Form):
     @staticmethod
     def _field_for(spec, value):
         if spec.kind == "int":
-            return forms.IntegerField(label=spec.label, initial=value, min_value=spec.min_value,
-                                      max_value=spec.max_value)
+            return forms.IntegerField(
+                label=spec.label, initial=value, min_value=spec.min_value, max_value=spec.max_value
+            )
         if spec.kind == "text":
             return forms.CharField(label=spec.label, initial=value, required=False)
         if spec.kind == "choices":
@@ -92,9 +94,9 @@ class ConfigurationForm(forms.Form):
             if not line.strip():
                 continue
             if separator not in line:
-                raise ValueError(_("每行应写成 %(form)s。") % {
-                    "form": _("代码|名称") if spec.kind == "choices" else _("键=名称")})
+                raise ValueError(
+                    _("每行应写成 %(form)s。") % {"form": _("代码|名称") if spec.kind == "choices" else _("键=名称")}
+                )
             left, right = line.split(separator, 1)
             pairs.append([left.strip(), right.strip()])
         return pairs if spec.kind == "choices" else dict(pairs)
-

@@ -28,7 +28,12 @@ class Congress(TenantMixin):
 
     tier = models.CharField(_("层级"), max_length=16, choices=Tier.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级人大"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级人大"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     division_code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=100)
@@ -123,10 +128,14 @@ class ProvisioningRequest(models.Model):
         constraints = [
             # Two pending requests can never race for the same code or subdomain.
             models.UniqueConstraint(
-                fields=["division_code"], condition=Q(status__in=PENDING_STATUSES), name="provisioning_pending_code"
+                fields=["division_code"],
+                condition=Q(status__in=PENDING_STATUSES),
+                name="provisioning_pending_code",
             ),
             models.UniqueConstraint(
-                fields=["subdomain"], condition=Q(status__in=PENDING_STATUSES), name="provisioning_pending_subdomain"
+                fields=["subdomain"],
+                condition=Q(status__in=PENDING_STATUSES),
+                name="provisioning_pending_subdomain",
             ),
         ]
 

@@ -44,9 +44,24 @@ class ProvisioningRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProvisioningRequest
         fields = [
-            "id", "status", "source", "tier", "parent_code", "division_code", "name", "subdomain", "admin_email",
-            "requested_by", "actor_label", "requested_at", "started_at", "finished_at", "duration_ms",
-            "used_spare", "error", "congress_url",
+            "id",
+            "status",
+            "source",
+            "tier",
+            "parent_code",
+            "division_code",
+            "name",
+            "subdomain",
+            "admin_email",
+            "requested_by",
+            "actor_label",
+            "requested_at",
+            "started_at",
+            "finished_at",
+            "duration_ms",
+            "used_spare",
+            "error",
+            "congress_url",
         ]
 
     def get_congress_url(self, request: ProvisioningRequest) -> str | None:

@@ -2,8 +2,8 @@
 
 import logging
 import time
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,10 +24,10 @@ from shared_apps.memberships.permissions import (
 from shared_apps.memberships.services import membership_grant
 from tenants import schemas
 from tenants.models import (
+    PENDING_STATUSES,
     Congress,
     CongressEvent,
     CongressStatus,
-    PENDING_STATUSES,
     Domain,
     PlatformDefaults,
     ProvisioningRequest,
@@ -40,8 +40,10 @@ from tenants.validators import PARENT_TIER, validate_division_code, validate_sub
 logger = logging.getLogger(__name__)
 
 TIER_LABELS = {
-    "province": gettext_lazy("省级"), "city": gettext_lazy("市级"),
-    "county": gettext_lazy("县级"), "township": gettext_lazy("乡镇级"),
+    "province": gettext_lazy("省级"),
+    "city": gettext_lazy("市级"),
+    "county": gettext_lazy("县级"),
+    "township": gettext_lazy("乡镇级"),
 }
 
 
@@ -80,13 +82,27 @@ def congress_spec_errors(spec: CongressSpec, *, request_id: int | None = None) -
     elif expected_parent is not None and spec.parent is None:
         add("parent", _("%(tier)s人大必须指定上级人大。") % {"tier": TIER_LABELS[spec.tier]})
     elif spec.parent is not None and spec.parent.tier != expected_parent:
-        add("parent", _("%(tier)s人大的上级必须是%(parent)s人大，而“%(name)s”是%(actual)s人大。") % {
-            "tier": TIER_LABELS[spec.tier], "parent": TIER_LABELS[expected_parent],
-            "name": spec.parent.name, "actual": TIER_LABELS[spec.parent.tier]})
+        add(
+            "parent",
+            _("%(tier)s人大的上级必须是%(parent)s人大，而“%(name)s”是%(actual)s人大。")
+            % {
+                "tier": TIER_LABELS[spec.tier],
+                "parent": TIER_LABELS[expected_parent],
+                "name": spec.parent.name,
+                "actual": TIER_LABELS[spec.parent.tier],
+            },
+        )
     elif spec.parent is not None and spec.parent.status != CongressStatus.ACTIVE:
         add("parent", _("上级人大“%(name)s”不是正常状态。") % {"name": spec.parent.name})
-    _check(add, "division_code", lambda: validate_division_code(
-        spec.division_code, spec.tier, spec.parent.division_code if spec.parent and "parent" not in errors else None))
+    _check(
+        add,
+        "division_code",
+        lambda: validate_division_code(
+            spec.division_code,
+            spec.tier,
+            spec.parent.division_code if spec.parent and "parent" not in errors else None,
+        ),
+    )
     _check(add, "subdomain", lambda: validate_subdomain(spec.subdomain))
     if not spec.name.strip():
         add("name", _("名称不能为空。"))
@@ -150,9 +166,15 @@ def provisioning_request(
     try:
         with transaction.atomic():
             request = ProvisioningRequest.objects.create(
-                requested_by=user, source=source, parent=spec.parent, tier=spec.tier,
-                division_code=spec.division_code, name=spec.name, subdomain=spec.subdomain,
-                admin_email=spec.admin_email, actor_label=actor_label[:100],
+                requested_by=user,
+                source=source,
+                parent=spec.parent,
+                tier=spec.tier,
+                division_code=spec.division_code,
+                name=spec.name,
+                subdomain=spec.subdomain,
+                admin_email=spec.admin_email,
+                actor_label=actor_label[:100],
             )
             if defer:
                 from tenants.tasks import provision_congress
@@ -198,8 +220,12 @@ def provisioning_execute(request_id: int) -> ProvisioningRequest:
 
 def _create_congress(request: ProvisioningRequest) -> tuple[Congress, bool]:
     spec = CongressSpec(
-        tier=request.tier, parent=request.parent, division_code=request.division_code, name=request.name,
-        subdomain=request.subdomain, admin_email=request.admin_email,
+        tier=request.tier,
+        parent=request.parent,
+        division_code=request.division_code,
+        name=request.name,
+        subdomain=request.subdomain,
+        admin_email=request.admin_email,
     )
     errors = congress_spec_errors(spec, request_id=request.pk)
     if errors:
@@ -208,13 +234,20 @@ def _create_congress(request: ProvisioningRequest) -> tuple[Congress, bool]:
     schema_name = schema_name_for(spec.division_code)
     used_spare = schemas.create_congress_schema(schema_name)
     congress = Congress(
-        schema_name=schema_name, tier=spec.tier, parent=spec.parent, division_code=spec.division_code,
-        name=spec.name, subdomain=spec.subdomain, enabled_modules=list(defaults.default_modules),
+        schema_name=schema_name,
+        tier=spec.tier,
+        parent=spec.parent,
+        division_code=spec.division_code,
+        name=spec.name,
+        subdomain=spec.subdomain,
+        enabled_modules=list(defaults.default_modules),
     )
     congress.save()
     Domain.objects.create(domain=congress.host(), tenant=congress, is_primary=True)
     CongressEvent.objects.create(
-        congress=congress, actor=request.requested_by, kind=CongressEvent.Kind.CREATED,
+        congress=congress,
+        actor=request.requested_by,
+        kind=CongressEvent.Kind.CREATED,
         data={"request": request.pk, "source": request.source, "used_spare": used_spare},
     )
     if spec.admin_email:
@@ -241,8 +274,11 @@ def _finish(request: ProvisioningRequest, started: float) -> None:
 
 def _mark_failed(request_id: int, exc: Exception, started: float) -> None:
     if isinstance(exc, ValidationError):
-        message = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()) \
-            if hasattr(exc, "error_dict") else " ".join(exc.messages)
+        message = (
+            "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+            if hasattr(exc, "error_dict")
+            else " ".join(exc.messages)
+        )
     else:
         message = f"{type(exc).__name__}: {exc}"
     with transaction.atomic():
@@ -255,8 +291,11 @@ def _mark_failed(request_id: int, exc: Exception, started: float) -> None:
 def stalled_provisioning_ids(older_than_seconds: int = 120) -> list[int]:
     """Pending requests older than the given age: their job is presumed lost."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    return list(ProvisioningRequest.objects.filter(status__in=PENDING_STATUSES, requested_at__lt=cutoff)
-                .order_by("pk").values_list("pk", flat=True))
+    return list(
+        ProvisioningRequest.objects.filter(status__in=PENDING_STATUSES, requested_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def provision_now(
@@ -301,8 +340,7 @@ def _clean_prefs(preferences: dict) -> dict:
     try:
         return clean_preferences(preferences)
     except ValidationError as exc:
-        raise ValidationError({"preferences": [f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()]}) \
-            from None
+        raise ValidationError({"preferences": [f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()]}) from None
 
 
 @transaction.atomic
@@ -318,14 +356,21 @@ def congress_configure(*, access: Access, congress: Congress, modules: list[str]
     congress = Congress.objects.select_for_update().get(pk=congress.pk)
     changes = []
     if cleaned_modules != sorted(congress.enabled_modules):
-        CongressEvent.objects.create(congress=congress, actor=access.user, kind=CongressEvent.Kind.MODULES_CHANGED,
-                                     data={"from": sorted(congress.enabled_modules), "to": cleaned_modules})
+        CongressEvent.objects.create(
+            congress=congress,
+            actor=access.user,
+            kind=CongressEvent.Kind.MODULES_CHANGED,
+            data={"from": sorted(congress.enabled_modules), "to": cleaned_modules},
+        )
         congress.enabled_modules = cleaned_modules
         changes.append("enabled_modules")
     if cleaned_preferences != congress.preferences:
-        CongressEvent.objects.create(congress=congress, actor=access.user,
-                                     kind=CongressEvent.Kind.PREFERENCES_CHANGED,
-                                     data={"keys": sorted(set(cleaned_preferences) | set(congress.preferences))})
+        CongressEvent.objects.create(
+            congress=congress,
+            actor=access.user,
+            kind=CongressEvent.Kind.PREFERENCES_CHANGED,
+            data={"keys": sorted(set(cleaned_preferences) | set(congress.preferences))},
+        )
         congress.preferences = cleaned_preferences
         changes.append("preferences")
     if changes:
@@ -343,8 +388,12 @@ def congress_set_status(*, access: Access, congress: Congress, status: str, note
     congress = Congress.objects.select_for_update().get(pk=congress.pk)
     if congress.status == status:
         return congress
-    CongressEvent.objects.create(congress=congress, actor=access.user, kind=CongressEvent.Kind.STATUS_CHANGED,
-                                 data={"from": congress.status, "to": status, "note": note})
+    CongressEvent.objects.create(
+        congress=congress,
+        actor=access.user,
+        kind=CongressEvent.Kind.STATUS_CHANGED,
+        data={"from": congress.status, "to": status, "note": note},
+    )
     congress.status = status
     congress.save(update_fields=["status", "updated_at"])
     return congress

@@ -36,6 +36,8 @@ def validate_division_code(code: str, tier: str, parent_code: str | None) -> Non
 def validate_subdomain(value: str) -> None:
     """Raise ValidationError unless `value` can serve as a congress's subdomain."""
     if not SUBDOMAIN_RE.fullmatch(value or ""):
-        raise ValidationError(_("子域名只能包含小写字母、数字和连字符，长度1–40，且不能以连字符开头或结尾。"), code="format")
+        raise ValidationError(
+            _("子域名只能包含小写字母、数字和连字符，长度1–40，且不能以连字符开头或结尾。"), code="format"
+        )
     if value in RESERVED_SUBDOMAINS:
         raise ValidationError(_("子域名“%(value)s”为系统保留。") % {"value": value}, code="reserved")

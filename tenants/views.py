@@ -16,24 +16,32 @@ from tenants.preferences import effective_preferences
 def congress_home(request):
     congress = request.congress
     modules = [m for m in all_modules() if m.key in congress.enabled_modules]
-    return render(request, "tenants/congress_home.html", {
-        "modules": modules,
-        "children": congress.children.filter(status="active").order_by("division_code"),
-        "terms": services.effective_settings(congress)["terminology"],
-    })
+    return render(
+        request,
+        "tenants/congress_home.html",
+        {
+            "modules": modules,
+            "children": congress.children.filter(status="active").order_by("division_code"),
+            "terms": services.effective_settings(congress)["terminology"],
+        },
+    )
 
 
 @require_access(can_configure_congress)
 def congress_settings(request):
     congress = request.congress
     base = effective_preferences(services.platform_defaults().preferences, {})
-    form = ConfigurationForm(request.POST or None, base=base, current=congress.preferences,
-                             modules=congress.enabled_modules)
+    form = ConfigurationForm(
+        request.POST or None, base=base, current=congress.preferences, modules=congress.enabled_modules
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.congress_configure(access=request.access, congress=congress,
-                                        modules=form.cleaned_data["modules"],
-                                        preferences=form.cleaned_data["preferences"])
+            services.congress_configure(
+                access=request.access,
+                congress=congress,
+                modules=form.cleaned_data["modules"],
+                preferences=form.cleaned_data["preferences"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:

@@ -17,8 +17,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         made = {}
         for key, tier, parent_key, code, name, subdomain in CONGRESSES:
-            spec = CongressSpec(tier=tier, parent=made.get(parent_key), division_code=code, name=name,
-                                subdomain=subdomain)
+            spec = CongressSpec(
+                tier=tier, parent=made.get(parent_key), division_code=code, name=name, subdomain=subdomain
+            )
             record = provision_now(access=None, spec=spec, source="demo")
             assert record.status == "succeeded", record.error
             made[key] = record.congress

@@ -8,9 +8,7 @@ from procrastinate.contrib.django import app
 
 def queued_jobs(task_name: str | None = None) -> list[tuple[int, str, dict]]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, task_name, args FROM public.procrastinate_jobs WHERE status = 'todo' ORDER BY id"
-        )
+        cursor.execute("SELECT id, task_name, args FROM public.procrastinate_jobs WHERE status = 'todo' ORDER BY id")
         rows = cursor.fetchall()
     # Django's psycopg loader hands jsonb back as text.
     return [

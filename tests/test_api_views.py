@@ -17,8 +17,11 @@ def routes(patterns, prefix=""):
 
 
 def api_views(urlconf):
-    return [(route, cb) for route, cb in routes(get_resolver(urlconf).url_patterns)
-            if route.startswith("api/v1/") and route not in DOCS]
+    return [
+        (route, cb)
+        for route, cb in routes(get_resolver(urlconf).url_patterns)
+        if route.startswith("api/v1/") and route not in DOCS
+    ]
 
 
 def test_every_congress_api_view_inherits_congress_api_view():

@@ -226,17 +226,11 @@ def nginx_main_conf(tmp_path: Path, nginx: str, site: Path) -> str:
         if f"--without-http_{module}_module" not in configure:
             temp_paths.append(f"{module}_temp_path {tmp_path / 'temp' / module};")
     mime_types = next(
-        (
-            path
-            for path in (Path("/etc/nginx/mime.types"), Path("/usr/local/etc/nginx/mime.types"))
-            if path.is_file()
-        ),
+        (path for path in (Path("/etc/nginx/mime.types"), Path("/usr/local/etc/nginx/mime.types")) if path.is_file()),
         None,
     )
     types_block = (
-        f"include {mime_types};"
-        if mime_types
-        else "types { text/html html; text/css css; application/javascript js; }"
+        f"include {mime_types};" if mime_types else "types { text/html html; text/css css; application/javascript js; }"
     )
     newline = "\n    "
     return f"""
@@ -279,9 +273,7 @@ def movable_listen_ports(site_text: str) -> str:
     """`nginx -t` binds the listen addresses: move 80/443 to free high ports so the check works without
     root and next to a running web server, and drop IPv6 listeners where the machine has no IPv6."""
     ports = {"80": str(free_port()), "443": str(free_port())}
-    site_text = re.sub(
-        r"(listen\s+(?:\[::\]:)?)(80|443)\b", lambda match: match[1] + ports[match[2]], site_text
-    )
+    site_text = re.sub(r"(listen\s+(?:\[::\]:)?)(80|443)\b", lambda match: match[1] + ports[match[2]], site_text)
     if not ipv6_available():
         site_text = re.sub(r"^\s*listen\s+\[::\]:.*$", "", site_text, flags=re.MULTILINE)
     return site_text
@@ -310,11 +302,7 @@ def test_nginx_accepts_the_site(tmp_path):
 
     command = [nginx, "-t", "-p", f"{tmp_path}/", "-c", str(conf)]
     # -e (nginx >= 1.19.5) keeps even the start-up error log out of the system's /var/log/nginx.
-    result = subprocess.run(
-        [*command, "-e", str(tmp_path / "logs" / "startup.log")], capture_output=True, text=True
-    )
+    result = subprocess.run([*command, "-e", str(tmp_path / "logs" / "startup.log")], capture_output=True, text=True)
     if result.returncode != 0 and "invalid option" in result.stderr:
         result = subprocess.run(command, capture_output=True, text=True)
-    assert result.returncode == 0, (
-        f"nginx -t failed:\n{result.stderr}\n--- nginx.conf ---\n{conf.read_text()}"
-    )
+    assert result.returncode == 0, f"nginx -t failed:\n{result.stderr}\n--- nginx.conf ---\n{conf.read_text()}"

@@ -7,8 +7,12 @@ from tenant_apps.about.models import Profile
 
 
 def test_each_congress_keeps_its_rows_in_its_own_schema(api_for, congresses):
-    assert api_for("zhang", "huaxi").patch("/api/v1/about/profile/", {"introduction": "花溪区的简介"},
-                                           format="json").status_code == 200
+    assert (
+        api_for("zhang", "huaxi")
+        .patch("/api/v1/about/profile/", {"introduction": "花溪区的简介"}, format="json")
+        .status_code
+        == 200
+    )
     with congresses["huaxi"]:
         assert Profile.objects.get().introduction == "花溪区的简介"
     with congresses["qingyan"]:
@@ -22,8 +26,10 @@ def test_each_congress_keeps_its_rows_in_its_own_schema(api_for, congresses):
 
 def test_staff_of_one_congress_cannot_change_another(api_for, client_for, congresses):
     for persona in ("zhang", "li", "ma"):
-        assert api_for(persona, "qingyan").patch("/api/v1/about/profile/", {"phone": "1"},
-                                                 format="json").status_code == 403
+        assert (
+            api_for(persona, "qingyan").patch("/api/v1/about/profile/", {"phone": "1"}, format="json").status_code
+            == 403
+        )
         assert client_for(persona, "qingyan").post("/about/edit/", {"phone": "1"}).status_code == 403
     with congresses["qingyan"]:
         assert not Profile.objects.exists()
@@ -38,8 +44,9 @@ def test_an_administrator_cannot_read_another_congress_settings(api_for, client_
 
 def test_a_token_works_on_every_host_but_grants_only_the_holders_roles(db):
     client = APIClient(HTTP_HOST="congress.localhost")
-    token = client.post("/api/v1/auth/token/", {"email": "zhang@example.org", "password": "Persona-pass-2026"},
-                        format="json").json()["token"]
+    token = client.post(
+        "/api/v1/auth/token/", {"email": "zhang@example.org", "password": "Persona-pass-2026"}, format="json"
+    ).json()["token"]
     for host, status in (("huaxi.congress.localhost", 200), ("qingyan.congress.localhost", 403)):
         api = APIClient(HTTP_HOST=host)
         api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -48,7 +55,8 @@ def test_a_token_works_on_every_host_but_grants_only_the_holders_roles(db):
 
 def test_a_wrong_password_gets_no_token(db):
     response = APIClient(HTTP_HOST="huaxi.congress.localhost").post(
-        "/api/v1/auth/token/", {"email": "zhang@example.org", "password": "nope"}, format="json")
+        "/api/v1/auth/token/", {"email": "zhang@example.org", "password": "nope"}, format="json"
+    )
     assert response.status_code in (401, 403) and "token" not in response.json()
 
 

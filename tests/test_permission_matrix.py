@@ -9,8 +9,13 @@ from tests.personas import PERSONAS
 EVERYONE = {*PERSONAS, None}
 SIGNED_IN = set(PERSONAS)
 
-NEW_TOWNSHIP = {"tier": "township", "parent_code": "520111000000", "division_code": "520111109000",
-                "name": "花溪区孟关苗族布依族乡人民代表大会", "subdomain": "mengguan"}
+NEW_TOWNSHIP = {
+    "tier": "township",
+    "parent_code": "520111000000",
+    "division_code": "520111109000",
+    "name": "花溪区孟关苗族布依族乡人民代表大会",
+    "subdomain": "mengguan",
+}
 
 # (host, method, path, payload, allowed personas, success status)
 API = [
@@ -20,7 +25,14 @@ API = [
     (None, "post", "/api/v1/provisioning/", NEW_TOWNSHIP, {"wang"}, 202),
     (None, "post", "/api/v1/congresses/520111101000/status/", {"status": "suspended"}, {"wang"}, 200),
     (None, "get", "/api/v1/defaults/", None, {"wang"}, 200),
-    (None, "put", "/api/v1/defaults/", {"modules": [], "preferences": {"deadline.reply_months": 2}}, {"wang"}, 200),
+    (
+        None,
+        "put",
+        "/api/v1/defaults/",
+        {"modules": [], "preferences": {"deadline.reply_months": 2}},
+        {"wang"},
+        200,
+    ),
     ("huaxi", "get", "/api/v1/congress/", None, EVERYONE, 200),
     ("huaxi", "get", "/api/v1/me/congresses/", None, SIGNED_IN, 200),
     ("huaxi", "get", "/api/v1/congress/settings/", None, {"li"}, 200),
@@ -59,13 +71,17 @@ def state():
 
 
 @pytest.mark.parametrize("persona", sorted(EVERYONE, key=str))
-@pytest.mark.parametrize(("host", "method", "path", "payload", "allowed", "success"), API,
-                         ids=[f"{h or 'root'} {m} {p}" for h, m, p, *_ in API])
+@pytest.mark.parametrize(
+    ("host", "method", "path", "payload", "allowed", "success"),
+    API,
+    ids=[f"{h or 'root'} {m} {p}" for h, m, p, *_ in API],
+)
 def test_api_matrix(api_for, persona, host, method, path, payload, allowed, success):
     client = api_for(persona, host)
     before = state()
-    response = getattr(client, method)(path, payload, format="json") if payload is not None else \
-        getattr(client, method)(path)
+    response = (
+        getattr(client, method)(path, payload, format="json") if payload is not None else getattr(client, method)(path)
+    )
     if persona in allowed:
         assert response.status_code == success, response.content[:500]
     else:
@@ -89,8 +105,10 @@ def test_page_matrix(client_for, persona, host, path, allowed):
 @pytest.mark.parametrize("persona", sorted(SIGNED_IN - {"wang"}))
 def test_only_the_platform_admin_may_post_to_the_console(client_for, congresses, persona):
     before = state()
-    for path, data in (("/console/provision/", {**NEW_TOWNSHIP, "parent": congresses["huaxi"].pk}),
-                       ("/console/congresses/520111101000/status/", {"status": "archived"}),
-                       ("/console/defaults/", {"modules": []})):
+    for path, data in (
+        ("/console/provision/", {**NEW_TOWNSHIP, "parent": congresses["huaxi"].pk}),
+        ("/console/congresses/520111101000/status/", {"status": "archived"}),
+        ("/console/defaults/", {"modules": []}),
+    ):
         assert client_for(persona).post(path, data).status_code == 403
     assert state() == before

@@ -5,7 +5,9 @@ from tenant_apps.about.models import Profile
 
 class ProfileForm(forms.ModelForm):
     contacts = forms.CharField(
-        label="各部门联系方式", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label="各部门联系方式",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="每行一个：部门|电话|邮箱",
     )
 

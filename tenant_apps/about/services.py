@@ -38,8 +38,12 @@ def profile_update(*, access: Access, data: dict, contacts: list[dict] | None = 
 def _replace_contacts(contacts: list[dict]) -> None:
     rows = []
     for position, item in enumerate(contacts):
-        contact = Contact(department=(item.get("department") or "").strip(), phone=item.get("phone", ""),
-                          email=item.get("email", ""), position=position)
+        contact = Contact(
+            department=(item.get("department") or "").strip(),
+            phone=item.get("phone", ""),
+            email=item.get("email", ""),
+            position=position,
+        )
         try:
             contact.full_clean()
         except ValidationError as exc:

@@ -10,11 +10,15 @@ from tenant_apps.about.permissions import can_edit_profile
 
 
 def index(request):
-    return render(request, "about/index.html", {
-        "profile": selectors.profile_get(),
-        "contacts": selectors.contact_list(),
-        "can_edit": can_edit_profile(request.access),
-    })
+    return render(
+        request,
+        "about/index.html",
+        {
+            "profile": selectors.profile_get(),
+            "contacts": selectors.contact_list(),
+            "can_edit": can_edit_profile(request.access),
+        },
+    )
 
 
 @require_access(can_edit_profile)

@@ -58,7 +58,8 @@ def test_password_reset_mail_carries_the_host_it_was_requested_on(db, subdomain)
 
 def test_open_signup_is_closed(db):
     response = Client(HTTP_HOST="congress.localhost").post(
-        "/accounts/signup/", {"email": "new@example.org", "password1": "A-long-pass-9", "password2": "A-long-pass-9"}
+        "/accounts/signup/",
+        {"email": "new@example.org", "password1": "A-long-pass-9", "password2": "A-long-pass-9"},
     )
     from django.contrib.auth import get_user_model
 

@@ -22,7 +22,10 @@ def test_bulk_csv_provisions_good_rows_reports_bad_ones_and_is_idempotent(db, tm
     assert "line 4" in out.out and "division_code" in out.out
     assert "line 5" in out.out and "subdomain" in out.out
     assert set(Congress.objects.filter(parent__subdomain="huaxi").values_list("subdomain", flat=True)) == {
-        "qingyan", "qiantao", "maling"}
+        "qingyan",
+        "qiantao",
+        "maling",
+    }
     with pytest.raises(CommandError):
         call_command("provision_townships", "--county", "huaxi", str(path))
     assert "Created 0, already there 2, rejected 2" in capsys.readouterr().out

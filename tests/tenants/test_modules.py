@@ -38,9 +38,12 @@ def test_congress_settings_override_province_defaults_which_override_statute(use
     huaxi = congresses["huaxi"]
     assert services.effective_settings(huaxi)["deadline.reply_months"] == 2
     assert services.effective_settings(huaxi)["deadline.evaluation_working_days"] == 20  # RULES.md default
-    huaxi = services.congress_configure(access=admin_access(users["li"], huaxi), congress=huaxi, modules=["about"],
-                                        preferences={"deadline.reply_months": 1,
-                                                     "terminology": {"liaison_station": "代表之家"}})
+    huaxi = services.congress_configure(
+        access=admin_access(users["li"], huaxi),
+        congress=huaxi,
+        modules=["about"],
+        preferences={"deadline.reply_months": 1, "terminology": {"liaison_station": "代表之家"}},
+    )
     effective = services.effective_settings(huaxi)
     assert effective["deadline.reply_months"] == 1
     assert effective["terminology"]["liaison_station"] == "代表之家"
@@ -51,22 +54,35 @@ def test_congress_settings_override_province_defaults_which_override_statute(use
 def test_new_congresses_start_with_the_province_default_modules(users, congresses):
     wang = Access(user=users["wang"], congress=None, is_platform_admin=True)
     services.platform_defaults_update(access=wang, modules=[], preferences={})
-    record = provision_now(access=None, source="cli", spec=CongressSpec(
-        tier="township", parent=congresses["huaxi"], division_code="520111110000", name="新乡", subdomain="xin"))
+    record = provision_now(
+        access=None,
+        source="cli",
+        spec=CongressSpec(
+            tier="township",
+            parent=congresses["huaxi"],
+            division_code="520111110000",
+            name="新乡",
+            subdomain="xin",
+        ),
+    )
     assert record.congress.enabled_modules == []
 
 
-@pytest.mark.parametrize(("preferences", "key"), [
-    ({"deadline.reply_months": 0}, "deadline.reply_months"),
-    ({"deadline.reply_months": "three"}, "deadline.reply_months"),
-    ({"categories.result": []}, "categories.result"),
-    ({"categories.result": [["A", "甲"], ["A", "乙"]]}, "categories.result"),
-    ({"terminology": {"unknown_term": "x"}}, "terminology"),
-    ({"no.such.setting": 1}, "no.such.setting"),
-])
+@pytest.mark.parametrize(
+    ("preferences", "key"),
+    [
+        ({"deadline.reply_months": 0}, "deadline.reply_months"),
+        ({"deadline.reply_months": "three"}, "deadline.reply_months"),
+        ({"categories.result": []}, "categories.result"),
+        ({"categories.result": [["A", "甲"], ["A", "乙"]]}, "categories.result"),
+        ({"terminology": {"unknown_term": "x"}}, "terminology"),
+        ({"no.such.setting": 1}, "no.such.setting"),
+    ],
+)
 def test_bad_settings_are_refused_by_key_and_change_nothing(api_for, congresses, preferences, key):
-    response = api_for("li", "huaxi").put("/api/v1/congress/settings/", {"modules": ["about"],
-                                                                         "preferences": preferences}, format="json")
+    response = api_for("li", "huaxi").put(
+        "/api/v1/congress/settings/", {"modules": ["about"], "preferences": preferences}, format="json"
+    )
     assert response.status_code == 400 and key in str(response.json())
     assert Congress.objects.get(subdomain="huaxi").preferences == {}
 
@@ -81,8 +97,12 @@ def test_configure_checks_the_congress_as_well_as_the_role(users, congresses):
     with pytest.raises(PermissionDenied):
         services.congress_configure(access=zhou_on_huaxi, congress=congresses["huaxi"], modules=[], preferences={})
     with pytest.raises(ValidationError):
-        services.congress_configure(access=admin_access(users["li"], congresses["huaxi"]),
-                                    congress=congresses["huaxi"], modules=["x"], preferences={})
+        services.congress_configure(
+            access=admin_access(users["li"], congresses["huaxi"]),
+            congress=congresses["huaxi"],
+            modules=["x"],
+            preferences={},
+        )
 
 
 def test_settings_page_saves_lines_and_shows_terminology_on_the_front_page(client_for):
@@ -92,8 +112,9 @@ def test_settings_page_saves_lines_and_shows_terminology_on_the_front_page(clien
     data.update({"modules": ["about"], "terminology": "office=人大常委会办公室\nliaison_station=代表联络站"})
     response = client.post("/settings/", data)
     assert response.status_code == 302
-    assert Congress.objects.get(subdomain="huaxi").preferences == {"terminology": {
-        "office": "人大常委会办公室", "liaison_station": "代表联络站"}}
+    assert Congress.objects.get(subdomain="huaxi").preferences == {
+        "terminology": {"office": "人大常委会办公室", "liaison_station": "代表联络站"}
+    }
     assert "人大常委会办公室" in client_for(None, "huaxi").get("/").content.decode()
     bad = client.post("/settings/", {**data, "deadline.reply_months": "99"})
     assert bad.status_code == 200 and Congress.objects.get(subdomain="huaxi").preferences["terminology"]

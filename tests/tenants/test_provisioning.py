@@ -12,14 +12,21 @@ from tenants.hosts import absolute_url
 from tenants.models import Congress, Domain, ProvisioningRequest, SpareSchema
 from tests.jobs import queued_jobs, run_queued_jobs
 
-GOOD = {"tier": "township", "division_code": "520111106000", "name": "花溪区黔陶布依族苗族乡人民代表大会",
-        "subdomain": "qiantao", "admin_email": "qiantao.admin@example.org"}
+GOOD = {
+    "tier": "township",
+    "division_code": "520111106000",
+    "name": "花溪区黔陶布依族苗族乡人民代表大会",
+    "subdomain": "qiantao",
+    "admin_email": "qiantao.admin@example.org",
+}
 
 
 def nothing_created(code="520111106000", subdomain="qiantao"):
-    return (not Congress.objects.filter(division_code=code).exists()
-            and not Domain.objects.filter(domain__startswith=f"{subdomain}.").exists()
-            and not schema_exists(f"c{code}"))
+    return (
+        not Congress.objects.filter(division_code=code).exists()
+        and not Domain.objects.filter(domain__startswith=f"{subdomain}.").exists()
+        and not schema_exists(f"c{code}")
+    )
 
 
 def test_console_form_queues_then_the_worker_builds_the_congress(
@@ -48,8 +55,19 @@ def test_console_form_queues_then_the_worker_builds_the_congress(
 
 
 def test_management_command_provisions_a_township(congresses, capsys):
-    call_command("provision_congress", "--tier", "township", "--parent", "huaxi", "--code", GOOD["division_code"],
-                 "--name", GOOD["name"], "--subdomain", "qiantao")
+    call_command(
+        "provision_congress",
+        "--tier",
+        "township",
+        "--parent",
+        "huaxi",
+        "--code",
+        GOOD["division_code"],
+        "--name",
+        GOOD["name"],
+        "--subdomain",
+        "qiantao",
+    )
     record = ProvisioningRequest.objects.get(subdomain="qiantao")
     assert record.status == "succeeded" and record.source == "cli" and record.actor_label.startswith("cli:")
     assert "qiantao.congress.localhost" in capsys.readouterr().out
@@ -57,8 +75,19 @@ def test_management_command_provisions_a_township(congresses, capsys):
 
 def test_management_command_reports_bad_input_by_field(congresses):
     with pytest.raises(CommandError, match="parent"):
-        call_command("provision_congress", "--tier", "township", "--parent", "guiyang", "--code",
-                     GOOD["division_code"], "--name", GOOD["name"], "--subdomain", "qiantao")
+        call_command(
+            "provision_congress",
+            "--tier",
+            "township",
+            "--parent",
+            "guiyang",
+            "--code",
+            GOOD["division_code"],
+            "--name",
+            GOOD["name"],
+            "--subdomain",
+            "qiantao",
+        )
     assert nothing_created() and not ProvisioningRequest.objects.filter(subdomain="qiantao").exists()
 
 
@@ -94,15 +123,17 @@ def test_api_refuses_bad_input_naming_the_field_and_creates_nothing(api_for, con
     response = api_for("wang").post("/api/v1/provisioning/", payload, format="json")
     assert response.status_code == 400
     assert field in response.json(), response.json()
-    assert not ProvisioningRequest.objects.filter(subdomain=payload["subdomain"].strip().lower(),
-                                                  status="queued").exists()
+    assert not ProvisioningRequest.objects.filter(
+        subdomain=payload["subdomain"].strip().lower(), status="queued"
+    ).exists()
     assert queued_jobs() == [] and nothing_created()
 
 
 def test_console_form_shows_field_errors(client_for, congresses):
     before = ProvisioningRequest.objects.count()
-    response = client_for("wang").post("/console/provision/", {**GOOD, "parent": congresses["huaxi"].pk,
-                                                                 "subdomain": "qingyan"})
+    response = client_for("wang").post(
+        "/console/provision/", {**GOOD, "parent": congresses["huaxi"].pk, "subdomain": "qingyan"}
+    )
     assert response.status_code == 200
     assert "子域名 qingyan 已被使用" in response.content.decode()
     assert ProvisioningRequest.objects.count() == before
@@ -203,6 +234,7 @@ def test_a_request_whose_job_was_lost_is_resumed_by_the_periodic_task(api_for):
     resume_provisioning(timestamp=0)
     assert ProvisioningRequest.objects.get(pk=response.json()["id"]).status == "queued"  # too young to call lost
     ProvisioningRequest.objects.filter(pk=response.json()["id"]).update(
-        requested_at=timezone.now() - timedelta(minutes=5))
+        requested_at=timezone.now() - timedelta(minutes=5)
+    )
     resume_provisioning(timestamp=0)
     assert ProvisioningRequest.objects.get(pk=response.json()["id"]).status == "succeeded"

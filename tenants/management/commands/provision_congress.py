@@ -23,31 +23,42 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         spec = CongressSpec(
-            tier=options["tier"], parent=find_congress(options["parent"]), division_code=options["code"],
-            name=options["name"], subdomain=options["subdomain"], admin_email=options["admin_email"],
+            tier=options["tier"],
+            parent=find_congress(options["parent"]),
+            division_code=options["code"],
+            name=options["name"],
+            subdomain=options["subdomain"],
+            admin_email=options["admin_email"],
         )
         try:
             if options["queue"]:
-                record = provisioning_request(access=None, spec=spec, source=ProvisioningSource.CLI,
-                                              actor_label=f"cli:{getpass.getuser()}")
+                record = provisioning_request(
+                    access=None,
+                    spec=spec,
+                    source=ProvisioningSource.CLI,
+                    actor_label=f"cli:{getpass.getuser()}",
+                )
                 self.stdout.write(f"Queued provisioning request #{record.pk}.")
                 return
-            record = provision_now(access=None, spec=spec, source=ProvisioningSource.CLI,
-                                   actor_label=f"cli:{getpass.getuser()}")
+            record = provision_now(
+                access=None, spec=spec, source=ProvisioningSource.CLI, actor_label=f"cli:{getpass.getuser()}"
+            )
         except ValidationError as exc:
             raise CommandError(format_errors(exc)) from None
         if record.status != "succeeded":
             raise CommandError(f"Provisioning failed: {record.error}")
-        self.stdout.write(self.style.SUCCESS(
-            f"Created {record.congress.name} in {record.duration_ms} ms: {record.congress.url()}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {record.congress.name} in {record.duration_ms} ms: {record.congress.url()}")
+        )
 
 
 def find_congress(reference: str) -> Congress | None:
     """The congress named by division code or subdomain; None for an empty reference."""
     if not reference:
         return None
-    congress = Congress.objects.filter(division_code=reference).first() or \
-        Congress.objects.filter(subdomain=reference).first()
+    congress = (
+        Congress.objects.filter(division_code=reference).first() or Congress.objects.filter(subdomain=reference).first()
+    )
     if congress is None:
         raise CommandError(f"parent: no congress with code or subdomain {reference!r}.")
     return congress

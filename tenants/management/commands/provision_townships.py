@@ -41,18 +41,29 @@ class Command(BaseCommand):
             raise CommandError(f"{len(rejected)} row(s) rejected.")
 
     def provision_row(self, county: Congress, row: dict) -> str:
-        spec = normalise_spec(CongressSpec(tier="township", parent=county, division_code=row["code"],
-                                           name=row["name"], subdomain=row["subdomain"]))
+        spec = normalise_spec(
+            CongressSpec(
+                tier="township",
+                parent=county,
+                division_code=row["code"],
+                name=row["name"],
+                subdomain=row["subdomain"],
+            )
+        )
         existing = Congress.objects.filter(division_code=spec.division_code).first()
         if existing is not None and (existing.subdomain, existing.name, existing.parent_id) == (
-                spec.subdomain, spec.name, county.pk):
+            spec.subdomain,
+            spec.name,
+            county.pk,
+        ):
             return "exists"
         errors = congress_spec_errors(spec)
         if errors:
             return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
         try:
-            record = provision_now(access=None, spec=spec, source=ProvisioningSource.BULK,
-                                   actor_label=f"cli:{getpass.getuser()}")
+            record = provision_now(
+                access=None, spec=spec, source=ProvisioningSource.BULK, actor_label=f"cli:{getpass.getuser()}"
+            )
         except ValidationError as exc:
             return format_errors(exc)
         return "created" if record.status == "succeeded" else record.error
@@ -60,7 +71,9 @@ class Command(BaseCommand):
     def report(self, created: int, skipped: int, rejected: list) -> None:
         self.stdout.write(f"Created {created}, already there {skipped}, rejected {len(rejected)}.")
         for line, row, reason in rejected:
-            self.stdout.write(self.style.ERROR(f"  line {line} ({row.get('code', '')} {row.get('name', '')}): {reason}"))
+            self.stdout.write(
+                self.style.ERROR(f"  line {line} ({row.get('code', '')} {row.get('name', '')}): {reason}")
+            )
 
 
 def read_rows(path: Path) -> list[tuple[int, dict]]:
