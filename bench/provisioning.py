@@ -1,6 +1,7 @@
 """How long it takes to create a congress, three ways. A measurement script, not a test.
 
     DATABASE_URL=postgres://... .venv/bin/python bench/provisioning.py [--count 50] [--json] [--keep]
+        [--warmup 1] [--order interleaved|sequential] [--fresh-connection]
 
 Every congress is a PostgreSQL schema. The script creates township congresses under a bench county and times
 each creation with `time.perf_counter()`:
@@ -12,20 +13,23 @@ clone     `provision_now()` with the spare pool empty: the schema is a copy of t
           (`congress_template`, django-tenants' CloneSchema), made inside the provisioning transaction.
           Cost grows with the number of tables, indexes and rows in the template; roughly 0.15-1 s.
 spare     `provision_now()` with a spare ready: a clone made earlier (in production by the background
-          worker) is claimed with ALTER SCHEMA ... RENAME, a catalog update that takes milliseconds. This is
-          why the spare pool exists: the administrator who clicks "create" waits for a rename, not a copy.
-          The spare is made untimed before each run, as the worker would have done.
+          worker) is claimed with ALTER SCHEMA ... RENAME, a catalog update; what remains is provision_now's
+          own validation queries, rows and commits. This is why the spare pool exists: the administrator
+          who clicks "create" waits for a rename, not a copy. The spare is made untimed before each run,
+          as the worker would have done.
 
-By default the paths take turns (one migrate, one clone, one spare, repeat), so each sees a database
-holding the same number of schemas: cloning gets slower as that number grows, because django-tenants' clone
-function queries information_schema for every column it copies. `--order sequential` runs all migrate, then
-all clone, then all spare instead; the "drift" column (later half's p50 over earlier half's) shows the trend.
+Creation slows down as a run goes on: cloning the most (in trial runs its p50 doubled between 5 and 160
+schemas), and more on a connection that has itself created many schemas than on a fresh one. So by default
+the paths take turns (one migrate, one clone, one spare, repeat) and each sees the same conditions;
+`--order sequential` runs all migrate, then all clone, then all spare instead, and `--fresh-connection`
+opens a new connection (untimed) before each creation, as a freshly started worker would have. The "drift"
+column, the later half's p50 over the earlier half's, shows how much a path slowed down during the run.
 
 The bench uses division codes under province 99 (990000000000 / 990100000000 / 990101000000 and townships
 990101XXX000), which no real province has; they are treated as the bench's own. Leftovers under those codes
 (e.g. from an earlier --keep run) are removed before measuring, and everything is removed again at the end,
-even on error, unless --keep. Spares that existed before the run are drained for the clone phase and the
-pool is refilled to its former size afterwards.
+even on error, unless --keep. Spares that existed before the run are drained before each clone-path
+creation, and the pool is refilled to its former size afterwards.
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ class Bench:
 # --- set-up -------------------------------------------------------------------------------------------------
 
 
-def setup_django() -> None:
+def setup_django(*, fresh_connection: bool) -> None:
     if not os.environ.get("DATABASE_URL"):
         sys.exit(
             "bench/provisioning.py: DATABASE_URL is not set. Point it at a PostgreSQL database "
@@ -82,6 +86,9 @@ def setup_django() -> None:
             sys.path.insert(0, str(path))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+    if fresh_connection:
+        # With Django's pool, close() would hand the same backend back; without it, close() really closes.
+        os.environ["DATABASE_POOL"] = "0"
     # No in-process refill may top the pool up behind the clone phase's back.
     os.environ["CONGRESS_SPARE_POOL_SIZE"] = "0"
     import django
@@ -218,24 +225,36 @@ def check_schema_current(schema_name: str) -> None:
         raise BenchError(f"schema {schema_name} lacks {len(missing)} migration(s), e.g. {sorted(missing)[0]}")
 
 
-def create_one(path: str, index: int, county, bench: Bench) -> float:
-    """Create the `index`-th township of `path`; returns milliseconds."""
+def reconnect() -> None:
+    """Close the database connection and open a new one (a new PostgreSQL backend), untimed."""
+    from django.db import connection
+
+    connection.close()
+    connection.ensure_connection()
+
+
+def create_one(path: str, index: int, county, bench: Bench, *, fresh_connection: bool) -> float:
+    """Prepare (untimed), then create the `index`-th township of `path`; returns milliseconds."""
     spec = township_spec(path, index, county)
     bench.township_codes.append(spec.division_code)
-    if path == "migrate":
-        return create_by_migration(spec)
     if path == "clone":
         drain_spares()
-        return create_by_provisioning(spec, expect_spare=False)
-    ensure_spare(bench)
-    return create_by_provisioning(spec, expect_spare=True)
+    elif path == "spare":
+        ensure_spare(bench)
+    if fresh_connection:
+        reconnect()
+    if path == "migrate":
+        return create_by_migration(spec)
+    return create_by_provisioning(spec, expect_spare=path == "spare")
 
 
-def run_paths(*, order: str, count: int, warmup: int, county, bench: Bench) -> dict[str, list[float]]:
+def run_paths(
+    *, order: str, count: int, warmup: int, county, bench: Bench, fresh_connection: bool
+) -> dict[str, list[float]]:
     """`warmup` + `count` townships per path; returns the timed ones per path, in milliseconds.
 
-    Cloning slows down as the database holds more schemas (django-tenants' clone function queries
-    information_schema), so by default the paths take turns and each sees the same catalog size.
+    Creation slows down as the run goes on (more schemas, and a connection that has made them), so by
+    default the paths take turns and each sees the same conditions.
     """
     rounds = range(warmup + count)
     if order == "interleaved":
@@ -244,7 +263,7 @@ def run_paths(*, order: str, count: int, warmup: int, county, bench: Bench) -> d
         steps = [(path, index) for path in PATHS for index in rounds]
     samples: dict[str, list[float]] = {path: [] for path in PATHS}
     for done, (path, index) in enumerate(steps, start=1):
-        elapsed = create_one(path, index, county, bench)
+        elapsed = create_one(path, index, county, bench, fresh_connection=fresh_connection)
         if index >= warmup:
             samples[path].append(elapsed)
         if done % 30 == 0 or done == len(steps):
@@ -331,7 +350,7 @@ def drift(values: list[float]) -> float | None:
     return percentile(values[half:], 50) / percentile(values[:half], 50)
 
 
-def summarise(samples: dict[str, list[float]], *, order: str, schemas_before: int) -> dict:
+def summarise(samples: dict[str, list[float]], *, args: argparse.Namespace, schemas_before: int) -> dict:
     stats = {
         path: {
             "n": len(values),
@@ -350,7 +369,8 @@ def summarise(samples: dict[str, list[float]], *, order: str, schemas_before: in
     return {
         "environment": {
             **environment(),
-            "order": order,
+            "order": args.order,
+            "connection": "fresh per congress" if args.fresh_connection else "one for the whole run",
             "schemas_before": schemas_before,
             "schemas_after": schema_count(),
         },
@@ -392,7 +412,8 @@ def render(summary: dict) -> str:
     env = summary["environment"]
     lines = [
         f"PostgreSQL {env['postgresql']}; template {env['template']} has {env['template_tables']} table(s)",
-        f"order: {env['order']}; schemas in the database: {env['schemas_before']} before, {env['schemas_after']} after",
+        f"order: {env['order']}; database connection: {env['connection']}",
+        f"schemas in the database: {env['schemas_before']} before, {env['schemas_after']} after",
         "",
         f"{'path':<10}{'n':>5}{'p50 ms':>11}{'p95 ms':>11}{'max ms':>11}{'drift':>9}",
     ]
@@ -428,6 +449,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="interleaved",
         help="interleaved: the paths take turns (default); sequential: all migrate, then clone, then spare",
     )
+    parser.add_argument(
+        "--fresh-connection",
+        action="store_true",
+        help="open a new database connection (untimed) before each creation, as a fresh worker would",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     parser.add_argument("--keep", action="store_true", help="leave the bench congresses in place")
     args = parser.parse_args(argv)
@@ -438,15 +464,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    setup_django()
+    setup_django(fresh_connection=args.fresh_connection)
     migrate()
     bench = Bench(spares_before=len(spare_names()))
     try:
         remove_leftovers()
         county = ensure_chain()
         schemas_before = schema_count()
-        samples = run_paths(order=args.order, count=args.count, warmup=args.warmup, county=county, bench=bench)
-        summary = summarise(samples, order=args.order, schemas_before=schemas_before)
+        samples = run_paths(
+            order=args.order,
+            count=args.count,
+            warmup=args.warmup,
+            county=county,
+            bench=bench,
+            fresh_connection=args.fresh_connection,
+        )
+        summary = summarise(samples, args=args, schemas_before=schemas_before)
     except BenchError as exc:
         print(f"[bench] FAILED: {exc}", file=sys.stderr)
         return 1
