@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from shared_apps.memberships.services import membership_grant
 from tenants.models import Congress
 from tenants.services import CongressSpec, provision_now
-from tests.personas import CONGRESSES, PASSWORD, PERSONAS
+from tests.personas import CONGRESSES, DEPUTIES, PASSWORD, PERSONAS, TERMS
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +28,38 @@ def django_db_setup(django_db_setup, django_db_blocker):
             user = user_model.objects.create_user(email=f"{persona}@example.org", password=PASSWORD, name=persona)
             for key, role in seats:
                 membership_grant(actor=None, user=user, congress=made[key], role=role)
+        _registry(made)
+
+
+def _registry(made: dict) -> None:
+    """Open terms and register the persona deputies (through the services, as an office would)."""
+    import datetime
+
+    from shared_apps.memberships.permissions import Access
+    from shared_apps.registry import services as registry
+
+    root = Access(user=None, congress=None, is_platform_admin=True)
+    terms = {
+        key: registry.term_open(access=root, congress=made[key], number=number, starts_on=datetime.date(2021, 1, 1))
+        for key, number in TERMS.items()
+    }
+    user_model = get_user_model()
+    for _key, name, id_number, mobile, persona, seats in DEPUTIES:
+        deputy, _created = registry.deputy_register(
+            actor=None, data={"name": name, "id_number": id_number, "mobile": mobile}
+        )
+        if persona:
+            deputy.user = user_model.objects.get(email=f"{persona}@example.org")
+            deputy.save(update_fields=["user"])
+        for congress_key, constituency in seats:
+            term = terms[congress_key]
+            registry.seat_add(
+                access=root,
+                deputy=deputy,
+                term=term,
+                starts_on=term.starts_on,
+                constituency=registry.constituency_get_or_create(term, constituency),
+            )
 
 
 @pytest.fixture(autouse=True)

@@ -41,3 +41,20 @@ PERSONAS = {
 }
 
 PASSWORD = "Persona-pass-2026"
+
+# Registry: every congress has an open term; Yang (a persona with an account) sits at three tiers.
+TERMS = {"guizhou": 14, "guiyang": 15, "huaxi": 19, "qingyan": 19, "zunyi": 15, "honghuagang": 19}
+
+# key, name, valid resident ID number, mobile, persona (account) or None, seats [(congress key, constituency)]
+DEPUTIES = [
+    (
+        "yang",
+        "杨秀英",
+        "52011119750312002X",
+        "13885012345",
+        "yang",
+        [("qingyan", "青岩镇第三选区"), ("huaxi", "青岩镇选区"), ("guiyang", "花溪区")],
+    ),
+    ("luo", "罗国华", "520111196811230015", "13985067890", None, [("huaxi", "石板镇选区")]),
+    ("tian", "田芳", "520302198002140048", "13708512222", None, [("honghuagang", "深溪镇选区")]),
+]

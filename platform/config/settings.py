@@ -52,6 +52,7 @@ SHARED_APPS = [
     "allauth.account",
     "shared_apps.accounts",
     "shared_apps.memberships",
+    "shared_apps.registry",
     "demo",
 ]
 TENANT_APPS = [
@@ -124,6 +125,12 @@ CACHES = {
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
 }
+
+# Personal identifiers (resident ID, mobile) are encrypted at rest. FIELD_ENCRYPTION_KEYS: comma-separated Fernet
+# keys, the first encrypts, all decrypt (rotation). LOOKUP_HASH_KEY: key of the exact-match hashes. Unset, both
+# are derived from SECRET_KEY (development only; `check --deploy` reports it).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+LOOKUP_HASH_KEY = env_str("LOOKUP_HASH_KEY", "")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", platform_home, name="platform_home"),
     path("console/", include("tenants.urls_console")),
     path("api/v1/", include((api_urlpatterns, "api"))),
+    path("deputies/", include(("shared_apps.registry.urls_search", "search"))),
+    path("api/v1/deputies/", include(("shared_apps.registry.urls_search_api", "search-api"))),
     *api_docs_urlpatterns("config.urls_public"),
     *common_urlpatterns,
     path("django-admin/", admin.site.urls),

@@ -18,6 +18,13 @@ urlpatterns = [
     path("", congress_home, name="congress_home"),
     path("settings/", congress_settings, name="congress_settings"),
     path("api/v1/", include((api_urlpatterns, "api"))),
+    # The registry is part of every congress (not a switchable module).
+    path("registry/", include(("shared_apps.registry.urls", "registry"))),
+    path("registry/roster/", include(("shared_apps.registry.urls_roster", "roster"))),
+    path("deputies/", include(("shared_apps.registry.urls_directory", "directory"))),
+    path("api/v1/registry/", include(("shared_apps.registry.urls_api", "registry-api"))),
+    path("api/v1/registry/roster/", include(("shared_apps.registry.urls_roster_api", "roster-api"))),
+    path("api/v1/deputies/", include(("shared_apps.registry.urls_directory_api", "directory-api"))),
     *api_docs_urlpatterns("config.urls_tenant"),
     *common_urlpatterns,
 ]

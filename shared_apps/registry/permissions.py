@@ -1,0 +1,26 @@
+"""Who may read and change the registry."""
+
+from shared_apps.memberships.models import Role
+from shared_apps.memberships.permissions import Access
+
+REGISTRY_STAFF = frozenset({Role.OFFICE_STAFF, Role.CONGRESS_ADMIN})
+
+
+def can_manage_registry(access: Access, congress) -> bool:
+    """Terms, seats and rosters of `congress` (None: the NPC): its office staff and administrators;
+    national seats and any congress: provincial platform administrators."""
+    if access.is_platform_admin:
+        return True
+    if congress is None or access.congress is None or access.congress.pk != congress.pk:
+        return False
+    return bool(access.roles & REGISTRY_STAFF)
+
+
+def can_view_identity(access: Access, deputy_congress_ids: set[int]) -> bool:
+    """Unmasked ID and mobile numbers: platform administrators, and office staff or administrators of a
+    congress where the deputy holds a seat (passed in as `deputy_congress_ids`)."""
+    if access.is_platform_admin:
+        return True
+    return bool(
+        access.congress is not None and access.congress.pk in deputy_congress_ids and access.roles & REGISTRY_STAFF
+    )

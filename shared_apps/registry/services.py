@@ -1,0 +1,246 @@
+"""Writes to the registry. Memberships follow seats: a serving seat grants the deputy role in its congress,
+an ended one withdraws it (deputy_sync_memberships)."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shared_apps.memberships.models import Membership, Role
+from shared_apps.memberships.permissions import Access
+from shared_apps.memberships.services import membership_grant, membership_revoke
+from shared_apps.registry import crypto, identifiers
+from shared_apps.registry.models import (
+    Constituency,
+    Delegation,
+    Deputy,
+    RegistryEvent,
+    Seat,
+    SeatStatus,
+    Term,
+    TermStatus,
+)
+from shared_apps.registry.permissions import can_manage_registry
+
+PROFILE_FIELDS = ("name", "gender", "ethnicity", "date_of_birth", "party", "occupation", "work_unit", "biography")
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def deputy_find(id_number: str) -> Deputy | None:
+    """The deputy with this resident ID number (exact match through the keyed hash), or None."""
+    number = identifiers.normalise_id_number(id_number)
+    return Deputy.objects.filter(id_number_hash=crypto.lookup_hash(number)).first() if number else None
+
+
+def deputy_find_by_mobile(mobile: str) -> list[Deputy]:
+    number = identifiers.normalise_mobile(mobile)
+    return list(Deputy.objects.filter(mobile_hash=crypto.lookup_hash(number))) if number else []
+
+
+def _set_identifiers(deputy: Deputy, id_number: str, mobile: str | None) -> None:
+    deputy.id_number_token = crypto.encrypt(id_number)
+    deputy.id_number_hash = crypto.lookup_hash(id_number)
+    deputy.id_number_masked = identifiers.mask_id_number(id_number)
+    if mobile is not None:
+        deputy.mobile_token = crypto.encrypt(mobile) if mobile else ""
+        deputy.mobile_hash = crypto.lookup_hash(mobile) if mobile else ""
+        deputy.mobile_masked = identifiers.mask_mobile(mobile)
+
+
+def clean_person(data: dict) -> dict:
+    """Validate a person's data; returns it normalised or raises ValidationError keyed by field."""
+    errors: dict[str, list[str]] = {}
+    cleaned = dict(data)
+    try:
+        cleaned["id_number"] = identifiers.validate_id_number(data.get("id_number", ""))
+    except ValidationError as exc:
+        errors["id_number"] = exc.messages
+    if data.get("mobile"):
+        try:
+            cleaned["mobile"] = identifiers.validate_mobile(data["mobile"])
+        except ValidationError as exc:
+            errors["mobile"] = exc.messages
+    if not (data.get("name") or "").strip():
+        errors["name"] = [_("姓名不能为空。")]
+    if "id_number" not in errors:
+        cleaned.setdefault("gender", identifiers.gender_from_id(cleaned["id_number"]))
+        cleaned.setdefault("date_of_birth", identifiers.birth_date_from_id(cleaned["id_number"]))
+        if not cleaned.get("gender"):
+            cleaned["gender"] = identifiers.gender_from_id(cleaned["id_number"])
+        if not cleaned.get("date_of_birth"):
+            cleaned["date_of_birth"] = identifiers.birth_date_from_id(cleaned["id_number"])
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def deputy_register(*, actor, data: dict) -> tuple[Deputy, bool]:
+    """Create the person or, if the ID number is already registered (by any tier), update and link them.
+
+    Returns (deputy, created). Callers check permission; raises ValidationError keyed by field.
+    """
+    cleaned = clean_person(data)
+    with transaction.atomic():
+        deputy = deputy_find(cleaned["id_number"])
+        created = deputy is None
+        if created:
+            deputy = Deputy()
+        changed = [f for f in PROFILE_FIELDS if f in cleaned and getattr(deputy, f) != cleaned[f]]
+        for field in changed:
+            setattr(deputy, field, cleaned[field])
+        mobile = cleaned.get("mobile") if "mobile" in cleaned else None
+        if created or (mobile and crypto.lookup_hash(mobile) != deputy.mobile_hash):
+            _set_identifiers(deputy, cleaned["id_number"], mobile)
+            changed.append("mobile")
+        deputy.full_clean(exclude=["photo", "id_number_token", "id_number_hash", "id_number_masked"])
+        deputy.save()
+        if created or changed:
+            RegistryEvent.objects.create(
+                kind=RegistryEvent.Kind.REGISTERED if created else RegistryEvent.Kind.UPDATED,
+                deputy=deputy,
+                actor=actor,
+                data={"fields": sorted(set(changed))},
+            )
+    return deputy, created
+
+
+def term_open(*, access: Access, congress, number: int, starts_on: datetime.date, tier: str | None = None) -> Term:
+    """Open a new term for `congress` (None: the NPC). Refused while another term is open."""
+    _require(can_manage_registry(access, congress), _("只有本级人大机关工作人员可以管理届次。"))
+    if Term.objects.filter(congress=congress, status=TermStatus.OPEN).exists() and congress is not None:
+        raise ValidationError({"number": [_("本级人大已有进行中的一届，请先办理换届。")]})
+    if Term.objects.filter(congress=congress, number=number).exists():
+        raise ValidationError({"number": [_("第%(n)d届已存在。") % {"n": number}]})
+    term = Term.objects.create(
+        congress=congress, tier=tier or (congress.tier if congress else "national"), number=number, starts_on=starts_on
+    )
+    RegistryEvent.objects.create(
+        kind=RegistryEvent.Kind.TERM_OPENED, term=term, actor=access.user, data={"number": number}
+    )
+    return term
+
+
+def constituency_get_or_create(term: Term, name: str) -> Constituency:
+    return Constituency.objects.get_or_create(term=term, name=name.strip())[0]
+
+
+def delegation_get_or_create(term: Term, name: str) -> Delegation:
+    return Delegation.objects.get_or_create(term=term, name=name.strip())[0]
+
+
+@transaction.atomic
+def seat_add(
+    *,
+    access: Access,
+    deputy: Deputy,
+    term: Term,
+    starts_on: datetime.date,
+    constituency: Constituency | None = None,
+    delegation: Delegation | None = None,
+) -> Seat:
+    """Give `deputy` a seat in `term` (idempotent: an existing seat in that term is updated)."""
+    _require(can_manage_registry(access, term.congress), _("只有本级人大机关工作人员可以管理代表席位。"))
+    if not term.is_open:
+        raise ValidationError({"term": [_("已换届的届次只能查看，不能修改。")]})
+    seat, created = Seat.objects.get_or_create(
+        deputy=deputy,
+        term=term,
+        defaults={
+            "congress": term.congress,
+            "tier": term.tier,
+            "starts_on": starts_on,
+            "constituency": constituency,
+            "delegation": delegation,
+        },
+    )
+    if not created:
+        seat.constituency, seat.delegation = constituency, delegation
+        seat.save(update_fields=["constituency", "delegation"])
+    else:
+        RegistryEvent.objects.create(
+            kind=RegistryEvent.Kind.SEAT_ADDED, deputy=deputy, term=term, actor=access.user, data={"seat": seat.pk}
+        )
+        deputy_sync_memberships(deputy, actor=access.user)
+    return seat
+
+
+@transaction.atomic
+def seat_end(*, access: Access, seat: Seat, status: str, ends_on: datetime.date) -> Seat:
+    """End a seat (resigned, removed, deceased, term ended); the deputy loses access to that congress
+    unless another serving seat keeps it."""
+    _require(can_manage_registry(access, seat.congress), _("只有本级人大机关工作人员可以管理代表席位。"))
+    if status == SeatStatus.SERVING or status not in SeatStatus.values:
+        raise ValidationError({"status": [_("请选择席位终止的原因。")]})
+    if not seat.term.is_open:
+        raise ValidationError({"term": [_("已换届的届次只能查看，不能修改。")]})
+    seat = Seat.objects.select_for_update().get(pk=seat.pk)
+    if not seat.is_serving:
+        return seat
+    seat.status, seat.ends_on = status, ends_on
+    seat.save(update_fields=["status", "ends_on"])
+    RegistryEvent.objects.create(
+        kind=RegistryEvent.Kind.SEAT_ENDED,
+        deputy=seat.deputy,
+        term=seat.term,
+        actor=access.user,
+        data={"seat": seat.pk, "status": status},
+    )
+    deputy_sync_memberships(seat.deputy, actor=access.user)
+    return seat
+
+
+@transaction.atomic
+def term_close(
+    *,
+    access: Access,
+    term: Term,
+    ends_on: datetime.date,
+    next_number: int | None = None,
+    next_starts_on: datetime.date | None = None,
+) -> Term | None:
+    """换届: end every serving seat of `term`, withdraw the access those seats gave, close the term and,
+    if `next_number` is given, open the next one. Returns the new term (or None)."""
+    _require(can_manage_registry(access, term.congress), _("只有本级人大机关工作人员可以办理换届。"))
+    term = Term.objects.select_for_update().get(pk=term.pk)
+    if not term.is_open:
+        raise ValidationError({"term": [_("该届次已经换届。")]})
+    serving = list(Seat.objects.filter(term=term, status=SeatStatus.SERVING).select_related("deputy"))
+    Seat.objects.filter(pk__in=[s.pk for s in serving]).update(status=SeatStatus.TERM_ENDED, ends_on=ends_on)
+    term.status, term.ends_on = TermStatus.CLOSED, ends_on
+    term.save(update_fields=["status", "ends_on"])
+    RegistryEvent.objects.create(
+        kind=RegistryEvent.Kind.TERM_CLOSED, term=term, actor=access.user, data={"seats_ended": len(serving)}
+    )
+    for deputy in {s.deputy for s in serving}:
+        deputy_sync_memberships(deputy, actor=access.user)
+    if next_number is None:
+        return None
+    return term_open(
+        access=access, congress=term.congress, number=next_number, starts_on=next_starts_on or ends_on, tier=term.tier
+    )
+
+
+def deputy_sync_memberships(deputy: Deputy, *, actor=None) -> None:
+    """Make the deputy role in each congress match the deputy's serving seats (no account: nothing to do)."""
+    if deputy.user_id is None:
+        return
+    serving = set(
+        Seat.objects.filter(deputy=deputy, status=SeatStatus.SERVING, congress__isnull=False).values_list(
+            "congress_id", flat=True
+        )
+    )
+    held = {
+        m.congress_id: m.congress
+        for m in Membership.objects.filter(user_id=deputy.user_id, role=Role.DEPUTY).select_related("congress")
+    }
+    from tenants.models import Congress
+
+    for congress in Congress.objects.filter(pk__in=serving - set(held)):
+        membership_grant(actor=actor, user=deputy.user, congress=congress, role=Role.DEPUTY)
+    for congress_id in set(held) - serving:
+        membership_revoke(actor=actor, user=deputy.user, congress=held[congress_id], role=Role.DEPUTY)
