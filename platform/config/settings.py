@@ -53,6 +53,7 @@ SHARED_APPS = [
     "shared_apps.accounts",
     "shared_apps.memberships",
     "shared_apps.registry",
+    "shared_apps.exchange",
     "demo",
 ]
 TENANT_APPS = [
@@ -160,6 +161,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+SMS_BACKEND = env_str("SMS_BACKEND", "shared_apps.accounts.sms.ConsoleSmsSender")
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(BASE_DIR / ".local" / "sms"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"noreply@{ROOT_DOMAIN}")
 
 REST_FRAMEWORK = {

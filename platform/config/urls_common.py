@@ -3,11 +3,13 @@
 from django.urls import include, path
 
 from shared_apps.memberships.views import my_congresses
+from shared_apps.registry.views import workspace
 
 common_urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("me/congresses/", my_congresses, name="my_congresses"),
+    path("me/workspace/", workspace, name="workspace_here"),
 ]
 
 

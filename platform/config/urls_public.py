@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.urls_common import api_docs_urlpatterns, common_urlpatterns
+from shared_apps.registry.api import PlatformWorkspaceApi
 from tenants import api
 from tenants.console import platform_home
 
 api_urlpatterns = [
     path("auth/token/", api.PlatformTokenObtainApi.as_view(), name="token"),
     path("me/congresses/", api.PlatformMyCongressesApi.as_view(), name="my_congresses"),
+    path("me/workspace/", PlatformWorkspaceApi.as_view(), name="workspace"),
     path("congresses/", api.CongressListApi.as_view(), name="congress_list"),
     path("congresses/<str:division_code>/status/", api.CongressStatusApi.as_view(), name="congress_status"),
     path("provisioning/", api.ProvisioningListCreateApi.as_view(), name="provisioning"),

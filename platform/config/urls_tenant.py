@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from config.urls_common import api_docs_urlpatterns, common_urlpatterns
+from shared_apps.registry.api import CongressWorkspaceApi
 from tenants import api
 from tenants.modules import all_modules
 from tenants.views import congress_home, congress_settings
@@ -10,6 +11,7 @@ from tenants.views import congress_home, congress_settings
 api_urlpatterns = [
     path("auth/token/", api.CongressTokenObtainApi.as_view(), name="token"),
     path("me/congresses/", api.CongressMyCongressesApi.as_view(), name="my_congresses"),
+    path("me/workspace/", CongressWorkspaceApi.as_view(), name="workspace"),
     path("congress/", api.CongressDetailApi.as_view(), name="congress"),
     path("congress/settings/", api.CongressSettingsApi.as_view(), name="congress_settings"),
 ]

@@ -7,3 +7,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return settings.ACCOUNT_ALLOW_SIGNUP
+
+    def get_login_redirect_url(self, request) -> str:
+        """Deputies land on their workspace (every seat, every congress); others on the page they came from."""
+        if hasattr(request.user, "deputy"):
+            return "/me/workspace/"
+        return super().get_login_redirect_url(request)

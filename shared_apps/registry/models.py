@@ -192,3 +192,24 @@ class RegistryEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class Invitation(models.Model):
+    """An office's invitation to a deputy to claim their account. Only a hash of the token is stored."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("电子邮件")
+        SMS = "sms", _("短信")
+
+    deputy = models.ForeignKey(Deputy, on_delete=models.CASCADE, related_name="invitations")
+    congress = models.ForeignKey("tenants.Congress", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    email = models.EmailField(blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -1,0 +1,194 @@
+"""Registry API on congress hosts (the office's roll, invitations, seats, terms, claims) and the workspace."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from shared_apps.registry import claims, selectors, services
+from shared_apps.registry.models import Invitation, Seat, SeatStatus
+from shared_apps.registry.permissions import can_manage_registry
+from shared_apps.registry.workspace import workspace_for
+from tenants.api import call_service
+from tenants.api_base import CongressApiView, PlatformApiView
+
+
+class TermSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    label = serializers.CharField(source="__str__")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+
+
+class SeatSerializer(serializers.ModelSerializer):
+    """A seat with the deputy's identifiers MASKED (the roll never shows clear values)."""
+
+    deputy_id = serializers.IntegerField()
+    name = serializers.CharField(source="deputy.name")
+    id_number = serializers.CharField(source="deputy.id_number_masked")
+    mobile = serializers.CharField(source="deputy.mobile_masked")
+    constituency = serializers.CharField(source="constituency.name", default=None)
+    delegation = serializers.CharField(source="delegation.name", default=None)
+    has_account = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Seat
+        fields = [
+            "id",
+            "deputy_id",
+            "name",
+            "id_number",
+            "mobile",
+            "tier",
+            "constituency",
+            "delegation",
+            "starts_on",
+            "ends_on",
+            "status",
+            "has_account",
+        ]
+
+    def get_has_account(self, seat) -> bool:
+        return seat.deputy.user_id is not None
+
+
+class _RegistryStaffApi(CongressApiView):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.require(can_manage_registry(self.access, self.congress))
+
+
+class SeatListApi(_RegistryStaffApi):
+    """Seats of the open term (office staff and administrators)."""
+
+    @extend_schema(responses=SeatSerializer(many=True))
+    def get(self, request):
+        term = selectors.term_current(self.congress)
+        return Response(SeatSerializer(selectors.seat_list(term) if term else [], many=True).data)
+
+
+class DeputyIdentityApi(_RegistryStaffApi):
+    """A deputy's identifiers: masked by default; POST asks for the clear values (allowed roles; logged)."""
+
+    def get(self, request, deputy_id: int):
+        deputy = selectors.deputy_get_for_congress(self.congress, deputy_id)
+        return Response({"name": deputy.name, **selectors.identity_for(self.access, deputy, reveal=False)})
+
+    def post(self, request, deputy_id: int):
+        deputy = selectors.deputy_get_for_congress(self.congress, deputy_id)
+        identity = selectors.identity_for(self.access, deputy, reveal=True)
+        self.require(identity["revealed"])
+        return Response({"name": deputy.name, **identity})
+
+
+class InvitationInput(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Invitation.Channel.choices)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class DeputyInviteApi(_RegistryStaffApi):
+    @extend_schema(request=InvitationInput)
+    def post(self, request, deputy_id: int):
+        deputy = selectors.deputy_get_for_congress(self.congress, deputy_id)
+        data = InvitationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = call_service(claims.invitation_send, access=self.access, deputy=deputy, **data.validated_data)
+        return Response({"id": invitation.pk, "expires_at": invitation.expires_at}, status=201)
+
+
+class SeatEndInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[v for v in SeatStatus.values if v != SeatStatus.SERVING])
+    ends_on = serializers.DateField()
+
+
+class SeatEndApi(_RegistryStaffApi):
+    @extend_schema(request=SeatEndInput, responses=SeatSerializer)
+    def post(self, request, seat_id: int):
+        seat = get_object_or_404(Seat, pk=seat_id, congress=self.congress)
+        data = SeatEndInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        seat = call_service(services.seat_end, access=self.access, seat=seat, **data.validated_data)
+        return Response(SeatSerializer(seat).data)
+
+
+class TermListApi(_RegistryStaffApi):
+    @extend_schema(responses=TermSerializer(many=True))
+    def get(self, request):
+        return Response(TermSerializer(selectors.term_list(self.congress), many=True).data)
+
+
+class TermCloseInput(serializers.Serializer):
+    ends_on = serializers.DateField()
+    next_number = serializers.IntegerField(min_value=1, max_value=99)
+
+
+class TermCloseApi(_RegistryStaffApi):
+    """换届: end the open term's seats, close it, open the next."""
+
+    @extend_schema(request=TermCloseInput, responses=TermSerializer)
+    def post(self, request):
+        term = selectors.term_current(self.congress)
+        self.require(term is not None)
+        data = TermCloseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        new_term = call_service(
+            services.term_close,
+            access=self.access,
+            term=term,
+            ends_on=data.validated_data["ends_on"],
+            next_number=data.validated_data["next_number"],
+            next_starts_on=data.validated_data["ends_on"],
+        )
+        return Response(TermSerializer(new_term).data)
+
+
+class ClaimInput(serializers.Serializer):
+    token = serializers.CharField()
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    password = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+
+
+class ClaimApi(CongressApiView):
+    """Claim a deputy account with the invitation token (public: the token is the credential)."""
+
+    @extend_schema(request=ClaimInput)
+    def post(self, request):
+        data = ClaimInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = call_service(claims.invitation_accept, current_user=request.user, **data.validated_data)
+        return Response({"email": user.email}, status=201)
+
+
+class _Workspace:
+    """The signed-in deputy's seats at every tier with, per congress, how many items wait."""
+
+    def get(self, request):
+        self.require(self.access.is_authenticated)
+        data = workspace_for(request.user)
+        self.require(data is not None)
+        return Response(
+            {
+                "deputy": data["deputy"].name,
+                "seats": [
+                    {
+                        "tier": e["seat"].tier,
+                        "term": str(e["term"]),
+                        "constituency": getattr(e["seat"].constituency, "name", None),
+                        "congress": e["congress"].name if e["congress"] else None,
+                        "url": e["congress"].url() if e["congress"] else None,
+                        "waiting": e["waiting"],
+                    }
+                    for e in data["seats"]
+                ],
+            }
+        )
+
+
+class PlatformWorkspaceApi(_Workspace, PlatformApiView):
+    pass
+
+
+class CongressWorkspaceApi(_Workspace, CongressApiView):
+    pass

@@ -1,0 +1,27 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shared_apps.registry.models import Invitation, SeatStatus
+
+END_CHOICES = [(v, label) for v, label in SeatStatus.choices if v != SeatStatus.SERVING]
+
+
+class InvitationForm(forms.Form):
+    channel = forms.ChoiceField(label=_("方式"), choices=Invitation.Channel.choices)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+
+
+class SeatEndForm(forms.Form):
+    status = forms.ChoiceField(label=_("原因"), choices=END_CHOICES)
+    ends_on = forms.DateField(label=_("终止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TermCloseForm(forms.Form):
+    ends_on = forms.DateField(label=_("本届结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    next_number = forms.IntegerField(label=_("新一届届次"), min_value=1, max_value=99)
+    confirm = forms.BooleanField(label=_("我确认：本届全部在任席位将终止，代表的访问权限随之调整。"))
+
+
+class ClaimForm(forms.Form):
+    email = forms.EmailField(label=_("电子邮箱（登录用）"))
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput, strip=False)

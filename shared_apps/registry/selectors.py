@@ -1,0 +1,59 @@
+from django.http import Http404
+
+from shared_apps.registry.models import Deputy, RegistryEvent, Seat, Term, TermStatus
+
+
+def term_current(congress) -> Term | None:
+    """The open term of `congress`, if any."""
+    return Term.objects.filter(congress=congress, status=TermStatus.OPEN).first()
+
+
+def term_list(congress):
+    return Term.objects.filter(congress=congress).order_by("-number")
+
+
+def seat_list(term: Term):
+    """Seats of a term, with deputy, constituency and delegation, in constituency then name order."""
+    return (
+        Seat.objects.filter(term=term)
+        .select_related("deputy", "constituency", "delegation")
+        .order_by("constituency__name", "deputy__name", "id")
+    )
+
+
+def deputy_get_for_congress(congress, deputy_id: int) -> Deputy:
+    """A deputy who holds (or held) a seat in `congress`; 404 otherwise (missing and foreign look the same)."""
+    deputy = Deputy.objects.filter(pk=deputy_id, seats__congress=congress).distinct().first()
+    if deputy is None:
+        raise Http404
+    return deputy
+
+
+def deputy_congress_ids(deputy: Deputy) -> set[int]:
+    """Congresses where the deputy holds a serving seat (whose office may see their identity)."""
+    return set(deputy.seats.filter(status="serving", congress__isnull=False).values_list("congress_id", flat=True))
+
+
+def identity_for(access, deputy: Deputy, *, reveal: bool) -> dict:
+    """The deputy's ID and mobile: masked, or clear when asked for and allowed (and then logged)."""
+    from shared_apps.registry.permissions import can_view_identity
+
+    allowed = can_view_identity(access, deputy_congress_ids(deputy))
+    if reveal and allowed:
+        RegistryEvent.objects.create(
+            kind=RegistryEvent.Kind.IDENTITY_VIEWED,
+            deputy=deputy,
+            actor=access.user if access.is_authenticated else None,
+        )
+        return {
+            "id_number": deputy.reveal_id_number(),
+            "mobile": deputy.reveal_mobile(),
+            "revealed": True,
+            "may_reveal": True,
+        }
+    return {
+        "id_number": deputy.id_number_masked,
+        "mobile": deputy.mobile_masked,
+        "revealed": False,
+        "may_reveal": allowed,
+    }

@@ -1,0 +1,138 @@
+"""Registry pages: the office's roll of deputies on a congress host, the claim page, the deputy's workspace."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shared_apps.memberships.decorators import require_access
+from shared_apps.registry import claims, selectors, services
+from shared_apps.registry.forms import ClaimForm, InvitationForm, SeatEndForm, TermCloseForm
+from shared_apps.registry.models import Seat, Term
+from shared_apps.registry.permissions import can_manage_registry
+from shared_apps.registry.workspace import workspace_for
+
+
+def _can_manage_here(access) -> bool:
+    return access.congress is not None and can_manage_registry(access, access.congress)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@require_access(_can_manage_here)
+def roll(request, term_id: int | None = None):
+    """The seats of the open term (or of a past term, read-only)."""
+    congress = request.congress
+    term = get_object_or_404(Term, pk=term_id, congress=congress) if term_id else selectors.term_current(congress)
+    return render(
+        request,
+        "registry/roll.html",
+        {
+            "term": term,
+            "terms": selectors.term_list(congress),
+            "seats": selectors.seat_list(term) if term else [],
+        },
+    )
+
+
+@require_access(_can_manage_here)
+def deputy_detail(request, deputy_id: int):
+    deputy = selectors.deputy_get_for_congress(request.congress, deputy_id)
+    reveal = request.method == "POST" and request.POST.get("reveal") == "1"
+    return render(
+        request,
+        "registry/deputy_detail.html",
+        {
+            "deputy": deputy,
+            "identity": selectors.identity_for(request.access, deputy, reveal=reveal),
+            "seats": deputy.seats.select_related("congress", "term", "constituency").order_by("term__tier"),
+            "invite_form": InvitationForm(),
+            "end_form": SeatEndForm(),
+            "events": deputy.events.all()[:20],
+        },
+    )
+
+
+@require_POST
+@require_access(_can_manage_here)
+def deputy_invite(request, deputy_id: int):
+    deputy = selectors.deputy_get_for_congress(request.congress, deputy_id)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            claims.invitation_send(access=request.access, deputy=deputy, **form.cleaned_data)
+            messages.success(request, _("邀请已发送。"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("请检查邀请方式和邮箱。"))
+    return redirect("registry:deputy_detail", deputy_id=deputy.pk)
+
+
+@require_POST
+@require_access(_can_manage_here)
+def seat_end(request, seat_id: int):
+    seat = get_object_or_404(Seat, pk=seat_id, congress=request.congress)
+    form = SeatEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.seat_end(access=request.access, seat=seat, **form.cleaned_data)
+            messages.success(request, _("席位已终止。"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("registry:deputy_detail", deputy_id=seat.deputy_id)
+
+
+@require_access(_can_manage_here)
+def term_close(request):
+    term = selectors.term_current(request.congress)
+    form = TermCloseForm(request.POST or None, initial={"next_number": term.number + 1 if term else 1})
+    if request.method == "POST" and term is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.term_close(
+                access=request.access,
+                term=term,
+                ends_on=data["ends_on"],
+                next_number=data["next_number"],
+                next_starts_on=data["ends_on"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("换届完成：第%(n)d届已开始。") % {"n": data["next_number"]})
+            return redirect("registry:roll")
+    return render(request, "registry/term_close.html", {"term": term, "form": form})
+
+
+def claim(request, token: str):
+    """Public (the token is the credential): set an email address and a password, or link a signed-in user."""
+    invitation = claims.invitation_for_token(token)
+    form = ClaimForm(request.POST or None, initial={"email": invitation.email if invitation else ""})
+    if invitation is not None and request.method == "POST":
+        signed_in = request.user if request.user.is_authenticated else None
+        if signed_in is not None or form.is_valid():
+            data = form.cleaned_data if signed_in is None else {"email": "", "password": ""}
+            try:
+                user = claims.invitation_accept(token=token, current_user=signed_in, **data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                if signed_in is None:
+                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return redirect("workspace_here")
+    return render(request, "registry/claim.html", {"invitation": invitation, "form": form})
+
+
+@login_required
+def workspace(request):
+    data = workspace_for(request.user)
+    if data is None:
+        raise PermissionDenied
+    return render(request, "registry/workspace.html", data)
