@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from shared_apps.registry import claims, selectors, services
 from shared_apps.registry.models import Invitation, Seat, SeatStatus
-from shared_apps.registry.permissions import can_manage_registry
+from shared_apps.registry.permissions import can_manage_registry, can_read_rollup
 from shared_apps.registry.workspace import workspace_for
 from tenants.api import call_service
 from tenants.api_base import CongressApiView, PlatformApiView
@@ -192,3 +192,22 @@ class PlatformWorkspaceApi(_Workspace, PlatformApiView):
 
 class CongressWorkspaceApi(_Workspace, CongressApiView):
     pass
+
+
+class RollupApi(CongressApiView):
+    """Registry figures of the congresses below this one (read-only, for this congress's staff)."""
+
+    def get(self, request):
+        self.require(can_read_rollup(self.access))
+        return Response(
+            [
+                {
+                    "division_code": r["congress"].division_code,
+                    "name": r["congress"].name,
+                    "tier": r["congress"].tier,
+                    "deputies": r["deputies"],
+                    "claimed": r["claimed"],
+                }
+                for r in selectors.rollup_for(self.congress)
+            ]
+        )

@@ -24,3 +24,11 @@ def can_view_identity(access: Access, deputy_congress_ids: set[int]) -> bool:
     return bool(
         access.congress is not None and access.congress.pk in deputy_congress_ids and access.roles & REGISTRY_STAFF
     )
+
+
+ROLLUP_READERS = REGISTRY_STAFF | {Role.STATE_ORGAN_STAFF}
+
+
+def can_read_rollup(access: Access) -> bool:
+    """Roll-up figures of the congresses below: staff of this congress read them (never change them)."""
+    return access.is_platform_admin or bool(access.congress is not None and access.roles & ROLLUP_READERS)

@@ -57,3 +57,31 @@ def identity_for(access, deputy: Deputy, *, reveal: bool) -> dict:
         "revealed": False,
         "may_reveal": allowed,
     }
+
+
+def rollup_for(congress) -> list[dict]:
+    """Registry figures of every congress below `congress` (its subtree shares its division-code prefix):
+    serving deputies and how many of them have claimed their account. Two queries, public tables only."""
+    from django.db.models import Count, Q
+
+    from tenants.models import Congress
+    from tenants.validators import TIER_SEGMENT
+
+    prefix = congress.division_code[: TIER_SEGMENT[congress.tier][1]]
+    below = list(
+        Congress.objects.filter(division_code__startswith=prefix).exclude(pk=congress.pk).order_by("division_code")
+    )
+    counts = {
+        row["congress_id"]: row
+        for row in Seat.objects.filter(congress__in=below, status="serving")
+        .values("congress_id")
+        .annotate(deputies=Count("id"), claimed=Count("id", filter=Q(deputy__user__isnull=False)))
+    }
+    return [
+        {
+            "congress": c,
+            "deputies": counts.get(c.pk, {}).get("deputies", 0),
+            "claimed": counts.get(c.pk, {}).get("claimed", 0),
+        }
+        for c in below
+    ]

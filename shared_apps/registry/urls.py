@@ -10,4 +10,5 @@ urlpatterns = [
     path("deputies/<int:deputy_id>/invite/", views.deputy_invite, name="deputy_invite"),
     path("seats/<int:seat_id>/end/", views.seat_end, name="seat_end"),
     path("claim/<str:token>/", views.claim, name="claim"),
+    path("rollup/", views.rollup, name="rollup"),
 ]

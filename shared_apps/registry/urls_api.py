@@ -10,4 +10,5 @@ urlpatterns = [
     path("terms/", api.TermListApi.as_view(), name="terms"),
     path("terms/close/", api.TermCloseApi.as_view(), name="term_close"),
     path("claim/", api.ClaimApi.as_view(), name="claim"),
+    path("rollup/", api.RollupApi.as_view(), name="rollup"),
 ]

@@ -12,7 +12,7 @@ from shared_apps.memberships.decorators import require_access
 from shared_apps.registry import claims, selectors, services
 from shared_apps.registry.forms import ClaimForm, InvitationForm, SeatEndForm, TermCloseForm
 from shared_apps.registry.models import Seat, Term
-from shared_apps.registry.permissions import can_manage_registry
+from shared_apps.registry.permissions import can_manage_registry, can_read_rollup
 from shared_apps.registry.workspace import workspace_for
 
 
@@ -136,3 +136,9 @@ def workspace(request):
     if data is None:
         raise PermissionDenied
     return render(request, "registry/workspace.html", data)
+
+
+@require_access(can_read_rollup)
+def rollup(request):
+    """Read-only figures of every congress below this one."""
+    return render(request, "registry/rollup.html", {"rows": selectors.rollup_for(request.congress)})
