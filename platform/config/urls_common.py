@@ -1,11 +1,15 @@
 """URLs served on every host: sign-in (one account everywhere), language switch, the congress switcher."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.urls import include, path
 
 from shared_apps.memberships.views import my_congresses
 from shared_apps.registry.views import workspace
 
 common_urlpatterns = [
+    # Development only: nginx serves /media/ in production (deploy/nginx).
+    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("me/congresses/", my_congresses, name="my_congresses"),

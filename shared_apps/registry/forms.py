@@ -25,3 +25,13 @@ class TermCloseForm(forms.Form):
 class ClaimForm(forms.Form):
     email = forms.EmailField(label=_("电子邮箱（登录用）"))
     password = forms.CharField(label=_("密码"), widget=forms.PasswordInput, strip=False)
+
+
+class DeputyProfileForm(forms.Form):
+    ethnicity = forms.CharField(label=_("民族"), max_length=20, required=False)
+    party = forms.CharField(label=_("党派"), max_length=40, required=False)
+    occupation = forms.CharField(label=_("职业"), max_length=100, required=False)
+    work_unit = forms.CharField(label=_("工作单位及职务"), max_length=200, required=False)
+    biography = forms.CharField(label=_("简介"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    mobile = forms.CharField(label=_("新手机号码（不修改请留空）"), max_length=20, required=False)
+    photo = forms.ImageField(label=_("照片"), required=False)

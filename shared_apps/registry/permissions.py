@@ -32,3 +32,8 @@ ROLLUP_READERS = REGISTRY_STAFF | {Role.STATE_ORGAN_STAFF}
 def can_read_rollup(access: Access) -> bool:
     """Roll-up figures of the congresses below: staff of this congress read them (never change them)."""
     return access.is_platform_admin or bool(access.congress is not None and access.roles & ROLLUP_READERS)
+
+
+def can_edit_deputy(access: Access, deputy_congress_ids: set[int]) -> bool:
+    """A deputy's profile (photo, biography, work unit, mobile): offices of congresses where they sit."""
+    return can_view_identity(access, deputy_congress_ids)

@@ -244,3 +244,45 @@ def deputy_sync_memberships(deputy: Deputy, *, actor=None) -> None:
         membership_grant(actor=actor, user=deputy.user, congress=congress, role=Role.DEPUTY)
     for congress_id in set(held) - serving:
         membership_revoke(actor=actor, user=deputy.user, congress=held[congress_id], role=Role.DEPUTY)
+
+
+EDITABLE_FIELDS = ("ethnicity", "party", "occupation", "work_unit", "biography")
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+@transaction.atomic
+def deputy_update_profile(*, access: Access, deputy: Deputy, data: dict, photo=None) -> Deputy:
+    """Change a deputy's public profile and mobile number. Offices of congresses where the deputy sits.
+
+    Name, ID number, gender and birth date come from the roster (re-import to correct them).
+    """
+    from shared_apps.registry.permissions import can_edit_deputy
+    from shared_apps.registry.selectors import deputy_congress_ids
+
+    _require(
+        can_edit_deputy(access, deputy_congress_ids(deputy)), _("只有代表所在人大的机关工作人员可以修改代表信息。")
+    )
+    deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
+    changed = [f for f in EDITABLE_FIELDS if f in data and getattr(deputy, f) != data[f]]
+    for field in changed:
+        setattr(deputy, field, data[field])
+    if data.get("mobile"):
+        try:
+            mobile = identifiers.validate_mobile(data["mobile"])
+        except ValidationError as exc:
+            raise ValidationError({"mobile": exc.messages}) from None
+        if crypto.lookup_hash(mobile) != deputy.mobile_hash:
+            _set_identifiers(deputy, deputy.reveal_id_number(), mobile)
+            changed.append("mobile")
+    if photo is not None:
+        if photo.size > PHOTO_MAX_BYTES:
+            raise ValidationError({"photo": [_("照片不能超过5MB。")]})
+        deputy.photo.save(f"{deputy.pk}-{photo.name}", photo, save=False)
+        changed.append("photo")
+    deputy.full_clean(exclude=["photo", "id_number_token", "id_number_hash", "id_number_masked"])
+    deputy.save()
+    if changed:
+        RegistryEvent.objects.create(
+            kind=RegistryEvent.Kind.UPDATED, deputy=deputy, actor=access.user, data={"fields": sorted(changed)}
+        )
+    return deputy

@@ -8,6 +8,7 @@ urlpatterns = [
     path("terms/close/", views.term_close, name="term_close"),
     path("deputies/<int:deputy_id>/", views.deputy_detail, name="deputy_detail"),
     path("deputies/<int:deputy_id>/invite/", views.deputy_invite, name="deputy_invite"),
+    path("deputies/<int:deputy_id>/edit/", views.deputy_edit, name="deputy_edit"),
     path("seats/<int:seat_id>/end/", views.seat_end, name="seat_end"),
     path("claim/<str:token>/", views.claim, name="claim"),
     path("rollup/", views.rollup, name="rollup"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.memberships.decorators import require_access
 from shared_apps.registry import claims, selectors, services
-from shared_apps.registry.forms import ClaimForm, InvitationForm, SeatEndForm, TermCloseForm
+from shared_apps.registry.forms import ClaimForm, DeputyProfileForm, InvitationForm, SeatEndForm, TermCloseForm
 from shared_apps.registry.models import Seat, Term
 from shared_apps.registry.permissions import can_manage_registry, can_read_rollup
 from shared_apps.registry.workspace import workspace_for
@@ -142,3 +142,24 @@ def workspace(request):
 def rollup(request):
     """Read-only figures of every congress below this one."""
     return render(request, "registry/rollup.html", {"rows": selectors.rollup_for(request.congress)})
+
+
+@require_access(_can_manage_here)
+def deputy_edit(request, deputy_id: int):
+    deputy = selectors.deputy_get_for_congress(request.congress, deputy_id)
+    initial = {f: getattr(deputy, f) for f in services.EDITABLE_FIELDS}
+    form = DeputyProfileForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "photo"}
+        try:
+            services.deputy_update_profile(
+                access=request.access, deputy=deputy, data=data, photo=form.cleaned_data["photo"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(request, _("代表信息已更新。"))
+            return redirect("registry:deputy_detail", deputy_id=deputy.pk)
+    return render(request, "registry/deputy_edit.html", {"deputy": deputy, "form": form})
