@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from shared_apps.registry import claims, selectors, services
@@ -60,13 +61,34 @@ class _RegistryStaffApi(CongressApiView):
         self.require(can_manage_registry(self.access, self.congress))
 
 
+class SeatRegisterInput(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    id_number = serializers.CharField(max_length=18)
+    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    constituency = serializers.CharField(max_length=100)
+    delegation = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    starts_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
 class SeatListApi(_RegistryStaffApi):
-    """Seats of the open term (office staff and administrators)."""
+    """Seats of the open term; POST registers one deputy with a seat in it (office staff and administrators)."""
 
     @extend_schema(responses=SeatSerializer(many=True))
     def get(self, request):
         term = selectors.term_current(self.congress)
         return Response(SeatSerializer(selectors.seat_list(term) if term else [], many=True).data)
+
+    @extend_schema(request=SeatRegisterInput, responses={201: SeatSerializer})
+    def post(self, request):
+        term = selectors.term_current(self.congress)
+        if term is None:
+            raise ValidationError({"term": ["本级人大没有进行中的届次。"]})
+        data = SeatRegisterInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        starts_on = values.pop("starts_on")
+        seat = call_service(services.seat_register, access=self.access, term=term, data=values, starts_on=starts_on)
+        return Response(SeatSerializer(seat).data, status=201)
 
 
 class DeputyIdentityApi(_RegistryStaffApi):

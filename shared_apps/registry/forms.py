@@ -35,3 +35,12 @@ class DeputyProfileForm(forms.Form):
     biography = forms.CharField(label=_("简介"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
     mobile = forms.CharField(label=_("新手机号码（不修改请留空）"), max_length=20, required=False)
     photo = forms.ImageField(label=_("照片"), required=False)
+
+
+class SeatRegisterForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号码"), max_length=18)
+    mobile = forms.CharField(label=_("手机号码"), max_length=20, required=False)
+    constituency = forms.CharField(label=_("选区"), max_length=100)
+    delegation = forms.CharField(label=_("代表团"), max_length=100, required=False)
+    starts_on = forms.DateField(label=_("当选日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -286,3 +286,26 @@ def deputy_update_profile(*, access: Access, deputy: Deputy, data: dict, photo=N
             kind=RegistryEvent.Kind.UPDATED, deputy=deputy, actor=access.user, data={"fields": sorted(changed)}
         )
     return deputy
+
+
+@transaction.atomic
+def seat_register(*, access: Access, term: Term, data: dict, starts_on: datetime.date | None = None) -> Seat:
+    """Register one person (or link the registered one) and give them a seat in `term` — e.g. after a
+    by-election — in one transaction. `data` holds the person's fields plus `constituency` and `delegation`
+    names. Office staff and administrators of the term's congress."""
+    _require(can_manage_registry(access, term.congress), _("只有本级人大机关工作人员可以管理代表席位。"))
+    if not term.is_open:
+        raise ValidationError({"term": [_("已换届的届次只能查看，不能修改。")]})
+    constituency_name = (data.get("constituency") or "").strip()
+    if not constituency_name:
+        raise ValidationError({"constituency": [_("请填写选区。")]})
+    deputy, _created = deputy_register(actor=access.user, data=data)
+    delegation = delegation_get_or_create(term, data["delegation"]) if (data.get("delegation") or "").strip() else None
+    return seat_add(
+        access=access,
+        deputy=deputy,
+        term=term,
+        starts_on=starts_on or term.starts_on,
+        constituency=constituency_get_or_create(term, constituency_name),
+        delegation=delegation,
+    )

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.roll, name="roll"),
     path("terms/<int:term_id>/", views.roll, name="term"),
     path("terms/close/", views.term_close, name="term_close"),
+    path("seats/new/", views.seat_register, name="seat_register"),
     path("deputies/<int:deputy_id>/", views.deputy_detail, name="deputy_detail"),
     path("deputies/<int:deputy_id>/invite/", views.deputy_invite, name="deputy_invite"),
     path("deputies/<int:deputy_id>/edit/", views.deputy_edit, name="deputy_edit"),

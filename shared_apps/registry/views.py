@@ -10,7 +10,14 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.memberships.decorators import require_access
 from shared_apps.registry import claims, selectors, services
-from shared_apps.registry.forms import ClaimForm, DeputyProfileForm, InvitationForm, SeatEndForm, TermCloseForm
+from shared_apps.registry.forms import (
+    ClaimForm,
+    DeputyProfileForm,
+    InvitationForm,
+    SeatEndForm,
+    SeatRegisterForm,
+    TermCloseForm,
+)
 from shared_apps.registry.models import Seat, Term
 from shared_apps.registry.permissions import can_manage_registry, can_read_rollup
 from shared_apps.registry.workspace import workspace_for
@@ -163,3 +170,22 @@ def deputy_edit(request, deputy_id: int):
             messages.success(request, _("代表信息已更新。"))
             return redirect("registry:deputy_detail", deputy_id=deputy.pk)
     return render(request, "registry/deputy_edit.html", {"deputy": deputy, "form": form})
+
+
+@require_access(_can_manage_here)
+def seat_register(request):
+    """Add one deputy to the open term (a by-election, a correction) without a roster file."""
+    term = selectors.term_current(request.congress)
+    form = SeatRegisterForm(request.POST or None)
+    if request.method == "POST" and term is not None and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "starts_on"}
+        try:
+            seat = services.seat_register(
+                access=request.access, term=term, data=data, starts_on=form.cleaned_data["starts_on"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已登记。"))
+            return redirect("registry:deputy_detail", deputy_id=seat.deputy_id)
+    return render(request, "registry/seat_register.html", {"term": term, "form": form})
