@@ -58,6 +58,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "tenant_apps.about",
+    "tenant_apps.groups",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -1,0 +1,235 @@
+"""Pages: public lists and details of groups and studios; management forms for office staff."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shared_apps.memberships.decorators import require_access
+from tenant_apps.groups import selectors, services
+from tenant_apps.groups.forms import DutyRosterForm, GroupForm, MemberAddForm, StudioForm, roster_text
+from tenant_apps.groups.permissions import can_manage_groups
+
+
+def _group_or_404(pk: int):
+    group = selectors.group_get(pk)
+    if group is None:
+        raise Http404
+    return group
+
+
+def _studio_or_404(pk: int):
+    studio = selectors.studio_get(pk)
+    if studio is None:
+        raise Http404
+    return studio
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form, by field where the form has it."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _warn(request, group) -> None:
+    for warning in selectors.group_warnings(selectors.group_get(group.pk).member_count):
+        messages.warning(request, warning)
+
+
+# -- public pages --------------------------------------------------------------------------------------
+
+
+def index(request):
+    """Every group and studio; a deputy's own groups are marked."""
+    mine = selectors.group_ids_of(selectors.viewer_deputy_id(request.user))
+    return render(
+        request,
+        "groups/index.html",
+        {
+            "groups": selectors.group_list(),
+            "studios": selectors.studio_list(),
+            "my_group_ids": mine,
+            "can_manage": can_manage_groups(request.access),
+        },
+    )
+
+
+def group_detail(request, pk: int):
+    """A group's members by name and tier (never their contact details)."""
+    group = _group_or_404(pk)
+    can_manage = can_manage_groups(request.access)
+    viewer = selectors.viewer_deputy_id(request.user)
+    return render(
+        request,
+        "groups/group_detail.html",
+        {
+            "group": group,
+            "members": selectors.member_list(group),
+            "is_mine": pk in selectors.group_ids_of(viewer),
+            "viewer_deputy_id": viewer,
+            "warnings": selectors.group_warnings(group.member_count) if can_manage else [],
+            "can_manage": can_manage,
+        },
+    )
+
+
+def studio_detail(request, pk: int):
+    """A studio's address, opening days, office phone and deputies on duty."""
+    studio = _studio_or_404(pk)
+    return render(
+        request,
+        "groups/studio_detail.html",
+        {
+            "studio": studio,
+            "duties": selectors.duty_list(studio),
+            "can_manage": can_manage_groups(request.access),
+        },
+    )
+
+
+# -- groups --------------------------------------------------------------------------------------------
+
+
+@require_access(can_manage_groups)
+def group_create(request):
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_create(access=request.access, data=form.service_data())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("代表小组已建立，请添加成员。"))
+            return redirect("groups:member_add", pk=group.pk)
+    return render(request, "groups/form.html", {"form": form, "title": _("新建代表小组")})
+
+
+@require_access(can_manage_groups)
+def group_edit(request, pk: int):
+    group = _group_or_404(pk)
+    form = GroupForm(request.POST or None, instance=group, members=selectors.member_list(group))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_update(access=request.access, group=group, data=form.service_data())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("代表小组已更新。"))
+            return redirect("groups:group_detail", pk=pk)
+    return render(request, "groups/form.html", {"form": form, "title": _("编辑代表小组"), "group": group})
+
+
+@require_POST
+@require_access(can_manage_groups)
+def group_delete(request, pk: int):
+    group = _group_or_404(pk)
+    services.group_delete(access=request.access, group=group)
+    messages.success(request, _("代表小组已删除。"))
+    return redirect("groups:index")
+
+
+@require_access(can_manage_groups)
+def member_add(request, pk: int):
+    """Search the registry (`?q=`) for serving deputies of any tier, and add one by id."""
+    group = _group_or_404(pk)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_add(
+                access=request.access,
+                group=group,
+                deputy_id=form.cleaned_data["deputy"],
+                joined_on=form.cleaned_data["joined_on"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已加入代表小组。"))
+            _warn(request, group)
+            return redirect("groups:member_add", pk=pk)
+    query = request.GET.get("q", "")
+    members = selectors.member_list(group)
+    context = {
+        "group": group,
+        "form": form,
+        "members": members,
+        "member_ids": {m.deputy_id for m in members},
+        "query": query,
+        "results": selectors.deputy_search(query),
+    }
+    return render(request, "groups/members.html", context)
+
+
+@require_POST
+@require_access(can_manage_groups)
+def member_remove(request, pk: int, deputy_id: int):
+    group = _group_or_404(pk)
+    try:
+        services.member_remove(access=request.access, group=group, deputy_id=deputy_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已移出代表小组。"))
+        _warn(request, group)
+    return redirect("groups:member_add", pk=pk)
+
+
+# -- studios -------------------------------------------------------------------------------------------
+
+
+@require_access(can_manage_groups)
+def studio_create(request):
+    form = StudioForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            studio = services.studio_create(access=request.access, data=form.service_data())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("代表工作室已建立。"))
+            return redirect("groups:studio_detail", pk=studio.pk)
+    return render(request, "groups/form.html", {"form": form, "title": _("新建代表工作室或代表之家")})
+
+
+@require_access(can_manage_groups)
+def studio_edit(request, pk: int):
+    studio = _studio_or_404(pk)
+    form = StudioForm(request.POST or None, instance=studio)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.studio_update(access=request.access, studio=studio, data=form.service_data())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("代表工作室已更新。"))
+            return redirect("groups:studio_detail", pk=pk)
+    return render(request, "groups/form.html", {"form": form, "title": _("编辑代表工作室"), "studio": studio})
+
+
+@require_POST
+@require_access(can_manage_groups)
+def studio_delete(request, pk: int):
+    studio = _studio_or_404(pk)
+    services.studio_delete(access=request.access, studio=studio)
+    messages.success(request, _("代表工作室已删除。"))
+    return redirect("groups:index")
+
+
+@require_access(can_manage_groups)
+def duties_edit(request, pk: int):
+    """The duty roster as lines `代表编号|值班时间`, with a registry search (`?q=`) to find the numbers."""
+    studio = _studio_or_404(pk)
+    form = DutyRosterForm(request.POST or None, initial={"duties": roster_text(selectors.duty_list(studio))})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.duties_set(access=request.access, studio=studio, duties=form.cleaned_data["duties"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("值班安排已保存。"))
+            return redirect("groups:studio_detail", pk=pk)
+    query = request.GET.get("q", "")
+    context = {"studio": studio, "form": form, "query": query, "results": selectors.deputy_search(query)}
+    return render(request, "groups/duties.html", context)
