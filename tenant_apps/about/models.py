@@ -15,7 +15,7 @@ class Profile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # A tenant table pointing at a public one: the direction foreign keys always go.
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
     )
 
     class Meta:
@@ -39,7 +39,7 @@ class Contact(models.Model):
 class ProfileRevision(models.Model):
     """History: who changed the about page, when, and which fields."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+")
     changed_fields = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -31,7 +31,7 @@ class DeputyGroup(models.Model):
         verbose_name=_("组长"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
         related_name="+",
     )
     description = models.TextField(_("简介"), blank=True)
@@ -49,7 +49,7 @@ class DeputyGroupMember(models.Model):
     """A deputy's place in a group. The deputy may hold seats at any tier."""
 
     group = models.ForeignKey(DeputyGroup, on_delete=models.CASCADE, related_name="members")
-    deputy = models.ForeignKey("registry.Deputy", verbose_name=_("代表"), on_delete=models.PROTECT, related_name="+")
+    deputy = models.ForeignKey("registry.Deputy", verbose_name=_("代表"), on_delete=models.DO_NOTHING, related_name="+")
     joined_on = models.DateField(_("加入日期"), default=_today)
 
     class Meta:
@@ -86,7 +86,7 @@ class StudioDuty(models.Model):
     """A deputy on duty at a studio on a weekday or date (free text, e.g. 每周三 or 每月15日)."""
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="duties")
-    deputy = models.ForeignKey("registry.Deputy", verbose_name=_("代表"), on_delete=models.PROTECT, related_name="+")
+    deputy = models.ForeignKey("registry.Deputy", verbose_name=_("代表"), on_delete=models.DO_NOTHING, related_name="+")
     weekday_or_date = models.CharField(_("值班时间"), max_length=60)
 
     class Meta:
@@ -116,7 +116,7 @@ class GroupEvent(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     group = models.ForeignKey(DeputyGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     studio = models.ForeignKey(Studio, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+")
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
