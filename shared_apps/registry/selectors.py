@@ -29,6 +29,16 @@ def deputy_get_for_congress(congress, deputy_id: int) -> Deputy:
     return deputy
 
 
+def deputy_find_here(congress, number: str) -> Deputy | None:
+    """Exact match on a resident ID or mobile number (through the keyed hashes), among deputies who hold or held
+    a seat in `congress`; None when there is no such deputy here."""
+    from shared_apps.registry import services
+
+    candidates = [services.deputy_find(number), *services.deputy_find_by_mobile(number)]
+    ids = [d.pk for d in candidates if d is not None]
+    return Deputy.objects.filter(pk__in=ids, seats__congress=congress).distinct().first() if ids else None
+
+
 def deputy_congress_ids(deputy: Deputy) -> set[int]:
     """Congresses where the deputy holds a serving seat (whose office may see their identity)."""
     return set(deputy.seats.filter(status="serving", congress__isnull=False).values_list("congress_id", flat=True))

@@ -34,8 +34,14 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 @require_access(_can_manage_here)
 def roll(request, term_id: int | None = None):
-    """The seats of the open term (or of a past term, read-only)."""
+    """The seats of the open term (or of a past term, read-only); `?find=` looks a deputy up by exact ID or
+    mobile number."""
     congress = request.congress
+    if request.GET.get("find"):
+        found = selectors.deputy_find_here(congress, request.GET["find"])
+        if found is not None:
+            return redirect("registry:deputy_detail", deputy_id=found.pk)
+        messages.info(request, _("本级人大没有该身份证号码或手机号码的代表。"))
     term = get_object_or_404(Term, pk=term_id, congress=congress) if term_id else selectors.term_current(congress)
     return render(
         request,

@@ -100,3 +100,14 @@ def test_no_page_or_response_shows_a_clear_identifier_unless_asked_and_allowed(a
     assert RegistryEvent.objects.filter(kind="identity_viewed", actor__email="li@example.org").count() == 1
     for value in CLEAR:
         assert value not in caplog.text
+
+
+def test_office_finds_a_deputy_by_exact_id_or_mobile_number(client_for):
+    yang = Deputy.objects.get(name="杨秀英")
+    for number in (DEPUTIES[0][2].lower(), "138 8501 2345"):
+        response = client_for("zhang", "huaxi").get("/registry/", {"find": number})
+        assert response.status_code == 302 and response["Location"] == f"/registry/deputies/{yang.pk}/"
+    # Tian sits in Honghuagang only: not found from Huaxi, and nothing about her is revealed.
+    response = client_for("zhang", "huaxi").get("/registry/", {"find": DEPUTIES[2][2]}, follow=True)
+    assert response.status_code == 200 and "田芳" not in response.content.decode()
+    assert client_for("yang", "huaxi").get("/registry/", {"find": DEPUTIES[0][2]}).status_code == 403
