@@ -11,6 +11,9 @@ def init_sentry(dsn: str, *, environment: str, traces_sample_rate: float = 0.0, 
         "dsn": dsn,
         "environment": environment,
         "traces_sample_rate": traces_sample_rate,
+        # SECURITY: local variables can hold clear ID and mobile numbers (registry code decrypts them);
+        # stack frames are sent without their locals.
+        "include_local_variables": False,
         "integrations": [DjangoIntegration(), LoggingIntegration()],
     }
     if transport is not None:
