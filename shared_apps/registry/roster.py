@@ -2,8 +2,9 @@
 
 Two steps. `roster_preview` parses and validates every row without writing anything. `roster_commit` parses
 and validates the same file again (it never trusts a preview) and writes every row in one transaction through
-the registry services, or nothing at all. Between the two web steps the upload waits in
-the private storage (PRIVATE_STORAGE_ROOT/roster-uploads/, never served by the web server), named by a signed token bound to the congress and the user (see `upload_*`).
+the registry services, or nothing at all. Between the two web steps the upload waits in the private storage
+(PRIVATE_STORAGE_ROOT/roster-uploads/, never served by the web server), named by a signed token bound to the
+congress and the user (see `upload_*`).
 
 The columns are documented in docs/roster.md; `COLUMNS` is the single source of the headers.
 
