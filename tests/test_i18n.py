@@ -52,7 +52,12 @@ def test_placeholders_are_kept(po):
     for entry in po:
         if entry.obsolete or "python-format" not in entry.flags:
             continue
-        assert sorted(_placeholders(entry.msgid)) == sorted(_placeholders(entry.msgstr)), entry.msgid
+        if entry.msgid_plural:
+            expected = sorted(set(_placeholders(entry.msgid)) | set(_placeholders(entry.msgid_plural)))
+            for form in sorted(entry.msgstr_plural):
+                assert sorted(set(_placeholders(entry.msgstr_plural[form]))) == expected, entry.msgid
+        else:
+            assert sorted(_placeholders(entry.msgid)) == sorted(_placeholders(entry.msgstr)), entry.msgid
 
 
 def _placeholders(text: str) -> list[str]:

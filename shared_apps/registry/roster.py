@@ -517,18 +517,6 @@ def _person_data(values: dict) -> dict:
     return data
 
 
-def _write_row(access, row: RosterRow, places: _Places) -> None:
-    deputy, _created = services.deputy_register(actor=access.user, data=_person_data(row.values))
-    services.seat_add(
-        access=access,
-        deputy=deputy,
-        term=places.term,
-        starts_on=row.values.get("starts_on") or places.term.starts_on,
-        constituency=places.constituency(row.values["constituency"]),
-        delegation=places.delegation(row.values.get("delegation", "")),
-    )
-
-
 def _service_errors(exc: ValidationError) -> list[str]:
     if not hasattr(exc, "error_dict"):
         return exc.messages
@@ -540,14 +528,31 @@ def _service_errors(exc: ValidationError) -> list[str]:
 
 
 def _write_all(access, preview: RosterPreview) -> None:
+    """Write every row with the batch services (a few statements per roster, not per row)."""
     places = _Places(preview.term)
-    for row in preview.rows:
-        try:
-            _write_row(access, row, places)
-        except ValidationError as exc:
-            row.errors += _service_errors(exc)
-        except IntegrityError:
-            row.errors.append(_("与同时进行的其他修改冲突，请重新导入。"))
+    rows = preview.rows
+    try:
+        registered = services.deputies_register_many(
+            actor=access.user, people=[_person_data(row.values) for row in rows]
+        )
+    except services.RowErrors as exc:
+        for index, messages in exc.by_index.items():
+            rows[index].errors += messages
+        return
+    entries = [
+        {
+            "deputy": deputy,
+            "starts_on": row.values.get("starts_on"),
+            "constituency": places.constituency(row.values["constituency"]),
+            "delegation": places.delegation(row.values.get("delegation", "")),
+        }
+        for row, (deputy, _created) in zip(rows, registered, strict=True)
+    ]
+    try:
+        services.seats_add_many(access=access, term=places.term, entries=entries)
+    except ValidationError as exc:
+        # Not one row's fault (e.g. the term was closed meanwhile): reported once, on the first row.
+        rows[0].errors += _service_errors(exc)
 
 
 def roster_commit(*, access, congress, data: bytes, allow_new_constituencies: bool = False) -> dict[str, int]:
@@ -567,6 +572,10 @@ def roster_commit(*, access, congress, data: bytes, allow_new_constituencies: bo
             if preview.error_rows:
                 raise _Rollback
     except _Rollback:
+        raise RosterRejected(preview) from None
+    except IntegrityError:
+        # Someone registered one of these people between our read and our insert.
+        preview.rows[0].errors.append(_("与同时进行的其他修改冲突，请重新导入。"))
         raise RosterRejected(preview) from None
     logger.info("Roster imported into %s term %s: %s", congress.schema_name, preview.term.number, preview.counts)
     return preview.counts

@@ -309,3 +309,136 @@ def seat_register(*, access: Access, term: Term, data: dict, starts_on: datetime
         constituency=constituency_get_or_create(term, constituency_name),
         delegation=delegation,
     )
+
+
+# --- many at once (roster import) -------------------------------------------------------------------------
+
+_CLEAN_EXCLUDE = [
+    "photo",
+    "id_number_token",
+    "id_number_hash",
+    "id_number_masked",
+    "mobile_token",
+    "mobile_hash",
+    "mobile_masked",
+    "user",
+]
+
+
+class RowErrors(ValidationError):
+    """Validation failures of a batch, by position: {index: [messages]}."""
+
+    def __init__(self, by_index: dict[int, list[str]]):
+        super().__init__([m for messages in by_index.values() for m in messages])
+        self.by_index = by_index
+
+
+def _clean_batch(people: list[dict]) -> list[dict]:
+    cleaned, errors = [], {}
+    for index, data in enumerate(people):
+        try:
+            cleaned.append(clean_person(data))
+        except ValidationError as exc:
+            errors[index] = [f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()]
+    if errors:
+        raise RowErrors(errors)
+    return cleaned
+
+
+def _apply_person(deputy: Deputy, data: dict, created: bool) -> list[str]:
+    """Copy `data` onto `deputy` (identifiers too); returns the changed field names."""
+    changed = [f for f in PROFILE_FIELDS if f in data and getattr(deputy, f) != data[f]]
+    for field in changed:
+        setattr(deputy, field, data[field])
+    mobile = data.get("mobile") or None
+    if created or (mobile and crypto.lookup_hash(mobile) != deputy.mobile_hash):
+        _set_identifiers(deputy, data["id_number"], mobile if mobile else ("" if created else None))
+        changed.append("identifiers")
+    return changed
+
+
+@transaction.atomic
+def deputies_register_many(*, actor, people: list[dict]) -> list[tuple[Deputy, bool]]:
+    """deputy_register for a whole roster in a handful of statements: one lookup, one insert, one update and
+    one history insert, whatever the number of people. All or nothing; raises RowErrors by position."""
+    cleaned = _clean_batch(people)
+    hashes = [crypto.lookup_hash(data["id_number"]) for data in cleaned]
+    existing = {d.id_number_hash: d for d in Deputy.objects.select_for_update().filter(id_number_hash__in=hashes)}
+    results, to_create, to_update, changes, errors = [], [], [], [], {}
+    for index, (data, key) in enumerate(zip(cleaned, hashes, strict=True)):
+        deputy, created = (existing[key], False) if key in existing else (Deputy(), True)
+        changed = _apply_person(deputy, data, created)
+        try:
+            deputy.clean_fields(exclude=_CLEAN_EXCLUDE)
+        except ValidationError as exc:
+            errors[index] = exc.messages
+        (to_create if created else to_update if changed else []).append(deputy)
+        existing.setdefault(key, deputy)
+        results.append((deputy, created))
+        changes.append(changed)
+    if errors:
+        raise RowErrors(errors)
+    Deputy.objects.bulk_create(to_create)
+    fields = ["updated_at", *PROFILE_FIELDS, "mobile_token", "mobile_hash", "mobile_masked"]
+    Deputy.objects.bulk_update(to_update, fields, batch_size=500)
+    RegistryEvent.objects.bulk_create(
+        [
+            RegistryEvent(
+                kind=RegistryEvent.Kind.REGISTERED if created else RegistryEvent.Kind.UPDATED,
+                deputy=deputy,
+                actor=actor,
+                data={"fields": sorted(set(changed))},
+            )
+            for (deputy, created), changed in zip(results, changes, strict=True)
+            if created or changed
+        ]
+    )
+    return results
+
+
+@transaction.atomic
+def seats_add_many(*, access: Access, term: Term, entries: list[dict]) -> int:
+    """seat_add for many deputies of one term: each entry {deputy, starts_on, constituency, delegation}.
+    Existing seats in the term get the new constituency and delegation. Returns how many seats were created."""
+    _require(can_manage_registry(access, term.congress), _("只有本级人大机关工作人员可以管理代表席位。"))
+    if not term.is_open:
+        raise ValidationError({"term": [_("已换届的届次只能查看，不能修改。")]})
+    existing = {
+        s.deputy_id: s
+        for s in Seat.objects.select_for_update().filter(term=term, deputy__in=[e["deputy"] for e in entries])
+    }
+    new, changed = [], []
+    for entry in entries:
+        seat = existing.get(entry["deputy"].pk)
+        if seat is None:
+            new.append(
+                Seat(
+                    deputy=entry["deputy"],
+                    term=term,
+                    congress=term.congress,
+                    tier=term.tier,
+                    starts_on=entry["starts_on"] or term.starts_on,
+                    constituency=entry["constituency"],
+                    delegation=entry.get("delegation"),
+                )
+            )
+        else:
+            seat.constituency, seat.delegation = entry["constituency"], entry.get("delegation")
+            changed.append(seat)
+    Seat.objects.bulk_create(new)
+    Seat.objects.bulk_update(changed, ["constituency", "delegation"], batch_size=500)
+    RegistryEvent.objects.bulk_create(
+        [
+            RegistryEvent(
+                kind=RegistryEvent.Kind.SEAT_ADDED,
+                deputy=seat.deputy,
+                term=term,
+                actor=access.user,
+                data={"seat": seat.pk},
+            )
+            for seat in new
+        ]
+    )
+    for deputy in {seat.deputy for seat in new if seat.deputy.user_id is not None}:
+        deputy_sync_memberships(deputy, actor=access.user)
+    return len(new)
