@@ -3,7 +3,6 @@ the persona matrix, the template and the export. Rosters are built in memory wit
 
 import datetime
 import io
-import os
 import re
 import time
 from pathlib import Path
@@ -597,10 +596,6 @@ def test_xlsx_response_writes_text_never_formulas():
 # --- the issue's "done when" ----------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    not os.environ.get("ROSTER_SCALE_TEST"),
-    reason="takes ~20-30 s on a small machine; run with ROSTER_SCALE_TEST=1 (see docs/roster.md)",
-)
 def test_done_when_2000_rows_with_3_bad_rows_then_fixed_then_a_second_tier_sharing_300(api_for, places, capsys):
     """The issue's "done when": 2,000 rows with 3 bad rows are refused whole and nothing is written; fixed, they
     import; a township roster sharing 300 people links them. Prints the timings."""
