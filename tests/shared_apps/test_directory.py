@@ -239,3 +239,18 @@ def test_directory_query_count_does_not_grow_with_deputies(client_for, nineteen_
     few = count_queries(client, "/deputies/", {"constituency": "青岩镇选区"}, 1)
     many = count_queries(client, "/deputies/", {"constituency": "石板镇选区"}, 20)
     assert few == many
+
+
+def test_public_lists_export_to_xlsx_with_public_facts_only(client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    for subdomain, path, title in ((("huaxi", "/deputies/", "代表名录")), (None, "/deputies/", "代表查询")):
+        response = client_for(None, subdomain).get(path, {"format": "xlsx"})
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        cells = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+        assert sheet.title == title and "杨秀英" in cells
+        for value in ("52011119750312002X", "13885012345", "138****2345", "5201**********002X"):
+            assert value not in cells
