@@ -24,6 +24,8 @@ urlpatterns = [
     path("console/", include("tenants.urls_console")),
     path("api/v1/", include((api_urlpatterns, "api"))),
     path("deputies/", include(("shared_apps.registry.urls_search", "search"))),
+    path("console/npc/", include(("shared_apps.registry.urls_national", "npc"))),
+    path("api/v1/npc/", include(("shared_apps.registry.urls_national_api", "npc-api"))),
     path("api/v1/deputies/", include(("shared_apps.registry.urls_search_api", "search-api"))),
     *api_docs_urlpatterns("config.urls_public"),
     *common_urlpatterns,

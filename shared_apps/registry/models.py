@@ -45,6 +45,10 @@ class Term(models.Model):
                 fields=["number"], condition=Q(congress__isnull=True), name="term_unique_national_number"
             ),
             models.UniqueConstraint(fields=["congress"], condition=Q(status="open"), name="term_one_open_per_congress"),
+            # NULLs are distinct in a unique index, so the NPC's single open term needs its own constraint.
+            models.UniqueConstraint(
+                fields=["tier"], condition=Q(congress__isnull=True, status="open"), name="term_one_open_national"
+            ),
             models.CheckConstraint(
                 condition=Q(congress__isnull=True, tier="national") | Q(congress__isnull=False) & ~Q(tier="national"),
                 name="term_national_iff_no_congress",

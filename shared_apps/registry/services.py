@@ -112,7 +112,7 @@ def deputy_register(*, actor, data: dict) -> tuple[Deputy, bool]:
 def term_open(*, access: Access, congress, number: int, starts_on: datetime.date, tier: str | None = None) -> Term:
     """Open a new term for `congress` (None: the NPC). Refused while another term is open."""
     _require(can_manage_registry(access, congress), _("只有本级人大机关工作人员可以管理届次。"))
-    if Term.objects.filter(congress=congress, status=TermStatus.OPEN).exists() and congress is not None:
+    if Term.objects.filter(congress=congress, status=TermStatus.OPEN).exists():
         raise ValidationError({"number": [_("本级人大已有进行中的一届，请先办理换届。")]})
     if Term.objects.filter(congress=congress, number=number).exists():
         raise ValidationError({"number": [_("第%(n)d届已存在。") % {"n": number}]})
