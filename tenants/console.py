@@ -21,6 +21,26 @@ def platform_home(request):
 
 @require_access(can_use_console)
 def console_home(request):
+    if request.GET.get("format") == "xlsx":
+        from shared_apps.registry.exports import xlsx_response
+
+        return xlsx_response(
+            "congresses.xlsx",
+            [_("名称"), _("层级"), _("区划代码"), _("上级"), _("子域名"), _("状态")],
+            (
+                [
+                    c.name,
+                    c.get_tier_display(),
+                    c.division_code,
+                    c.parent.name if c.parent else "",
+                    c.subdomain,
+                    c.get_status_display(),
+                ]
+                for c in selectors.congress_list_all()
+            ),
+            title=_("人大列表"),
+            text_columns=[2],
+        )
     return render(
         request,
         "tenants/console/home.html",

@@ -53,3 +53,17 @@ def test_hosts_outside_the_root_domain_are_refused(client_for):
     response = Client(HTTP_HOST="evil.example.com").get("/")
     assert response.status_code == 400
     assert settings.ROOT_DOMAIN == "congress.localhost"
+
+
+def test_console_congress_list_exports_to_xlsx(client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for("wang").get("/console/", {"format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert (
+        rows[0][:3] == ("名称", "层级", "区划代码")
+        and rows[4][:3] == ("花溪区青岩镇人民代表大会", "乡镇级", "520111101000")
+    )
+    assert client_for("li").get("/console/", {"format": "xlsx"}).status_code == 403
