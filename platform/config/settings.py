@@ -54,11 +54,13 @@ SHARED_APPS = [
     "shared_apps.memberships",
     "shared_apps.registry",
     "shared_apps.exchange",
+    "shared_apps.workdays",
     "demo",
 ]
 TENANT_APPS = [
     "tenant_apps.about",
     "tenant_apps.groups",
+    "tenant_apps.units",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

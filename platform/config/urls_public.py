@@ -27,6 +27,8 @@ urlpatterns = [
     path("console/npc/", include(("shared_apps.registry.urls_national", "npc"))),
     path("api/v1/npc/", include(("shared_apps.registry.urls_national_api", "npc-api"))),
     path("api/v1/deputies/", include(("shared_apps.registry.urls_search_api", "search-api"))),
+    path("console/calendar/", include(("shared_apps.workdays.urls", "calendar"))),
+    path("api/v1/calendar/", include(("shared_apps.workdays.urls_platform_api", "calendar-api"))),
     *api_docs_urlpatterns("config.urls_public"),
     *common_urlpatterns,
     path("django-admin/", admin.site.urls),

@@ -27,6 +27,8 @@ urlpatterns = [
     path("api/v1/registry/", include(("shared_apps.registry.urls_api", "registry-api"))),
     path("api/v1/registry/roster/", include(("shared_apps.registry.urls_roster_api", "roster-api"))),
     path("api/v1/deputies/", include(("shared_apps.registry.urls_directory_api", "directory-api"))),
+    path("calendar/", include(("shared_apps.workdays.urls", "calendar"))),
+    path("api/v1/calendar/", include(("shared_apps.workdays.urls_api", "calendar-api"))),
     *api_docs_urlpatterns("config.urls_tenant"),
     *common_urlpatterns,
 ]

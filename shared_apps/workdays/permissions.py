@@ -1,0 +1,11 @@
+"""Who may change the working-day calendar."""
+
+from shared_apps.memberships.permissions import STAFF_ROLES, Access
+
+
+def can_manage_calendar(access: Access, congress) -> bool:
+    """Province-wide rows (`congress` None, the national arrangement): provincial platform administrators.
+    A congress's own rows: its administrators and office staff, working on that congress's host."""
+    if congress is None:
+        return access.is_platform_admin
+    return access.congress is not None and access.congress.pk == congress.pk and bool(access.roles & STAFF_ROLES)
