@@ -62,8 +62,9 @@ def test_console_congress_list_exports_to_xlsx(client_for):
 
     response = client_for("wang").get("/console/", {"format": "xlsx"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert (
-        rows[0][:3] == ("名称", "层级", "区划代码")
-        and rows[4][:3] == ("花溪区青岩镇人民代表大会", "乡镇级", "520111101000")
+    assert rows[0][:3] == ("名称", "层级", "区划代码") and rows[4][:3] == (
+        "花溪区青岩镇人民代表大会",
+        "乡镇级",
+        "520111101000",
     )
     assert client_for("li").get("/console/", {"format": "xlsx"}).status_code == 403
