@@ -15,7 +15,13 @@ from tenants.preferences import effective_preferences
 
 def congress_home(request):
     congress = request.congress
-    modules = [m for m in all_modules() if m.key in congress.enabled_modules]
+    roles = request.access.roles
+    # A tile for each enabled module the visitor may open (the same rule as the menu).
+    modules = [
+        m
+        for m in all_modules()
+        if m.key in congress.enabled_modules and any(e.roles is None or roles & e.roles for e in m.menu)
+    ]
     return render(
         request,
         "tenants/congress_home.html",

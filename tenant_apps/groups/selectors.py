@@ -15,7 +15,8 @@ TIER_ORDER = ["township", "county", "city", "province", "national"]
 
 def group_list():
     """Every group, with its leader and member count."""
-    return DeputyGroup.objects.select_related("leader").annotate(member_count=Count("members"))
+    # Spelled out: Django drops Meta.ordering from a query that also aggregates.
+    return DeputyGroup.objects.select_related("leader").annotate(member_count=Count("members")).order_by("name", "id")
 
 
 def group_get(pk: int) -> DeputyGroup | None:
@@ -32,7 +33,7 @@ def member_list(group: DeputyGroup) -> list[DeputyGroupMember]:
 
 
 def studio_list():
-    return Studio.objects.annotate(duty_count=Count("duties"))
+    return Studio.objects.annotate(duty_count=Count("duties")).order_by("name", "id")
 
 
 def studio_get(pk: int) -> Studio | None:

@@ -118,3 +118,10 @@ def test_settings_page_saves_lines_and_shows_terminology_on_the_front_page(clien
     assert "人大常委会办公室" in client_for(None, "huaxi").get("/").content.decode()
     bad = client.post("/settings/", {**data, "deadline.reply_months": "99"})
     assert bad.status_code == 200 and Congress.objects.get(subdomain="huaxi").preferences["terminology"]
+
+
+def test_front_page_tiles_follow_the_menu_roles(client_for):
+    public = client_for(None, "huaxi").get("/").content.decode()
+    staff = client_for("li", "huaxi").get("/").content.decode()
+    assert "人大概况" in public and 'href="/units/"' not in public
+    assert 'href="/units/"' in staff
