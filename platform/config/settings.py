@@ -61,6 +61,7 @@ TENANT_APPS = [
     "tenant_apps.about",
     "tenant_apps.groups",
     "tenant_apps.units",
+    "tenant_apps.suggestions",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -1,0 +1,190 @@
+"""REST API of motions and suggestions. Every status change goes through ONE endpoint,
+`POST <id>/transition/` with `{"action": ..., ...}`, which calls services.suggestion_transition.
+Items the caller may not see answer 404, as missing ones do."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from tenant_apps.suggestions import selectors, services
+from tenant_apps.suggestions.models import AssignmentRole, Kind, RaisedDuring
+from tenant_apps.suggestions.permissions import can_create_draft, can_view_suggestions, is_office
+from tenant_apps.suggestions.workflow import TRANSITIONS, allowed_actions
+from tenants.api import call_service
+from tenants.api_base import CongressApiView
+
+# -- serializers ---------------------------------------------------------------------------------------
+
+
+class CoSignerSerializer(serializers.Serializer):
+    deputy = serializers.IntegerField(source="deputy_id")
+    name = serializers.CharField(source="deputy.name")
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+
+
+class AssignmentSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit_id")
+    name = serializers.CharField(source="unit.name")
+    role = serializers.CharField()
+
+
+class EventSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    data = serializers.JSONField()
+    actor = serializers.IntegerField(source="actor_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class SuggestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    number = serializers.IntegerField(allow_null=True)
+    title = serializers.CharField()
+    category = serializers.CharField()
+    raised_during = serializers.CharField()
+    lead_deputy = serializers.IntegerField(source="lead_deputy_id")
+    lead_deputy_name = serializers.CharField(source="lead_deputy.name")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    assigned_at = serializers.DateTimeField(allow_null=True)
+    reply_due = serializers.DateField(allow_null=True)
+    replied_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class SuggestionDetailSerializer(SuggestionSerializer):
+    body = serializers.CharField()
+    result_category = serializers.CharField()
+    reply_public_text = serializers.CharField()
+    merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True)
+    cosigners = CoSignerSerializer(source="cosigner_rows", many=True)
+    assignments = AssignmentSerializer(source="assignment_rows", many=True)
+    allowed_actions = serializers.ListField(child=serializers.CharField())
+    events = EventSerializer(source="event_rows", many=True, allow_null=True, help_text="office only")
+
+
+class DraftInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField()
+    category = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    raised_during = serializers.ChoiceField(choices=RaisedDuring.choices, required=False)
+    lead_deputy = serializers.IntegerField(required=False, help_text="delegation staff: the deputy they act for")
+
+
+class CoSignerInputSerializer(serializers.Serializer):
+    deputy = serializers.IntegerField()
+
+
+class UnitInputSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=AssignmentRole.choices)
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(TRANSITIONS))
+    note = serializers.CharField(allow_blank=True, required=False)
+    all_cosigners_agree = serializers.BooleanField(required=False, help_text="withdraw: every co-signer agreed")
+    into = serializers.IntegerField(required=False, help_text="merge: the accepted item to merge into")
+    units = UnitInputSerializer(many=True, required=False, help_text="assign: exactly one lead unit")
+    result_category = serializers.CharField(required=False, help_text="reply: a code of categories.result")
+    reply_public_text = serializers.CharField(required=False, allow_blank=True)
+    attitude = serializers.CharField(required=False, help_text="evaluate: a code of categories.evaluation")
+    result = serializers.CharField(required=False, help_text="evaluate: a code of categories.evaluation")
+
+
+def _valid(serializer_class, request, *, partial: bool = False) -> dict:
+    data = serializer_class(data=request.data, partial=partial)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+class _SuggestionsApi(CongressApiView):
+    def item_or_404(self, pk: int):
+        self.require(can_view_suggestions(self.access))
+        item = selectors.suggestion_get_for_user(self.access, pk)
+        if item is None:
+            raise Http404
+        return item
+
+    def item_response(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
+        """The item as the caller sees it, with the actions the caller may take now."""
+        item = self.item_or_404(pk)
+        item.cosigner_rows = list(item.cosigners.select_related("deputy"))
+        item.assignment_rows = list(item.assignments.select_related("unit"))
+        item.allowed_actions = allowed_actions(self.access, item)
+        item.event_rows = list(selectors.event_list(item)) if is_office(self.access) else None
+        return Response(SuggestionDetailSerializer(item).data, status=status_code)
+
+
+class SuggestionListApi(_SuggestionsApi):
+    """The items the caller may see (office, deputies, unit and delegation staff), or a new draft."""
+
+    @extend_schema(responses=SuggestionSerializer(many=True))
+    def get(self, request):
+        self.require(can_view_suggestions(self.access))
+        items = selectors.suggestion_list(self.access, status=request.query_params.get("status", ""))
+        return Response(SuggestionSerializer(items, many=True).data)
+
+    @extend_schema(request=DraftInputSerializer, responses={201: SuggestionDetailSerializer})
+    def post(self, request):
+        self.require(can_create_draft(self.access))
+        data = _valid(DraftInputSerializer, request)
+        lead = data.pop("lead_deputy", None)
+        item = call_service(services.suggestion_draft_create, access=self.access, data=data, lead_deputy_id=lead)
+        return self.item_response(item.pk, status.HTTP_201_CREATED)
+
+
+class SuggestionDetailApi(_SuggestionsApi):
+    """One item with its co-signers, units, allowed actions (and history, for the office); change a draft."""
+
+    @extend_schema(responses=SuggestionDetailSerializer)
+    def get(self, request, pk: int):
+        return self.item_response(pk)
+
+    @extend_schema(request=DraftInputSerializer, responses=SuggestionDetailSerializer)
+    def patch(self, request, pk: int):
+        item = self.item_or_404(pk)
+        data = _valid(DraftInputSerializer, request, partial=True)
+        data.pop("lead_deputy", None)
+        call_service(services.suggestion_draft_update, access=self.access, suggestion=item, data=data)
+        return self.item_response(pk)
+
+
+class CoSignerAddApi(_SuggestionsApi):
+    """Name a co-signer on a draft (the lead deputy)."""
+
+    @extend_schema(request=CoSignerInputSerializer, responses={201: SuggestionDetailSerializer})
+    def post(self, request, pk: int):
+        item = self.item_or_404(pk)
+        data = _valid(CoSignerInputSerializer, request)
+        call_service(services.cosigner_add, access=self.access, suggestion=item, deputy_id=data["deputy"])
+        return self.item_response(pk, status.HTTP_201_CREATED)
+
+
+class CoSignerConfirmApi(_SuggestionsApi):
+    """Confirm one's own co-signature (the co-signer)."""
+
+    @extend_schema(request=None, responses=SuggestionDetailSerializer)
+    def post(self, request, pk: int):
+        item = self.item_or_404(pk)
+        call_service(services.cosigner_confirm, access=self.access, suggestion=item)
+        return self.item_response(pk)
+
+
+class SuggestionTransitionApi(_SuggestionsApi):
+    """Take one workflow action on the item; 400 for a wrong status or input, 403 for the wrong persona."""
+
+    @extend_schema(request=TransitionInputSerializer, responses=SuggestionDetailSerializer)
+    def post(self, request, pk: int):
+        item = self.item_or_404(pk)
+        data = _valid(TransitionInputSerializer, request)
+        if "units" in data:
+            data["units"] = [dict(u) for u in data["units"]]
+        call_service(services.suggestion_transition, access=self.access, suggestion=item, **data)
+        return self.item_response(pk)

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+
+
+class SuggestionsConfig(AppConfig):
+    name = "tenant_apps.suggestions"
+    label = "suggestions"
+    verbose_name = "Motions and suggestions"
+
+    def ready(self) -> None:
+        from shared_apps.memberships.models import Role
+        from tenants.modules import MenuEntry, Module, register
+
+        roles = frozenset(
+            {
+                Role.DEPUTY.value,
+                Role.OFFICE_STAFF.value,
+                Role.CONGRESS_ADMIN.value,
+                Role.HANDLING_UNIT_STAFF.value,
+                Role.DELEGATION_STAFF.value,
+            }
+        )
+        register(
+            Module(
+                key="suggestions",
+                label_zh="议案建议",
+                label_en="Motions and suggestions",
+                urls="tenant_apps.suggestions.urls",
+                api_urls="tenant_apps.suggestions.api_urls",
+                menu=(MenuEntry("议案建议", "Motions and suggestions", "suggestions:index", roles=roles),),
+                description_zh="代表议案和建议的提出、审查、交办、办理、答复、评价和重新办理的全过程。",
+                description_en="Deputies' motions and suggestions from drafting through review, assignment, "
+                "handling, reply and evaluation to re-handling and closing.",
+            )
+        )

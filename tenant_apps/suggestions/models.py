@@ -1,0 +1,157 @@
+"""Motions and suggestions (议案建议) of one congress, their co-signers, assignments, evaluations and history.
+
+These tables live in the congress's schema. Deputies and accounts are public tables: the foreign keys point
+from here to there and are DO_NOTHING, so the database itself refuses to delete a deputy still in use.
+The status changes only through services.suggestion_transition, driven by workflow.TRANSITIONS.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    """Where an item stands. workflow.TRANSITIONS says which action leads from which status to which."""
+
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审查")  # co-signers may still confirm while the office reviews
+    ACCEPTED = "accepted", _("已立案")
+    RETURNED = "returned", _("已退回")  # to the lead deputy, with the reasons
+    ASSIGNED = "assigned", _("办理中")  # units named, the reply clock running
+    REPLIED = "replied", _("已答复")
+    REHANDLING = "rehandling", _("重新办理")  # after an "unsatisfied" evaluation
+    CLOSED = "closed", _("已办结")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    MERGED = "merged", _("已并案")
+
+
+class Kind(models.TextChoices):
+    MOTION = "motion", _("议案")
+    SUGGESTION = "suggestion", _("建议")
+
+
+class RaisedDuring(models.TextChoices):
+    SESSION = "session", _("大会期间")
+    BETWEEN_SESSIONS = "between_sessions", _("闭会期间")
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("主办")
+    JOINT = "joint", _("会办")
+    ASSISTING = "assisting", _("协办")
+    SEPARATE = "separate", _("分办")
+
+
+class EvaluationLevel(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class Suggestion(models.Model):
+    """A motion or a suggestion, from the lead deputy's draft to its closing."""
+
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, default=Kind.SUGGESTION)
+    # Assigned on first submission from the congress's one sequence; drafts have none.
+    number = models.PositiveIntegerField(_("编号"), null=True, blank=True)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"))
+    category = models.CharField(_("分类"), max_length=100, blank=True)
+    raised_during = models.CharField(
+        _("提出时间"), max_length=20, choices=RaisedDuring.choices, default=RaisedDuring.BETWEEN_SESSIONS
+    )
+    lead_deputy = models.ForeignKey(
+        "registry.Deputy", verbose_name=_("领衔代表"), on_delete=models.DO_NOTHING, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    reply_due = models.DateField(_("答复期限"), null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    # Each reply opens a new round of evaluations (the first reply is round 1, a re-handled reply round 2...).
+    reply_round = models.PositiveSmallIntegerField(default=0)
+    result_category = models.CharField(_("办理结果分类"), max_length=20, blank=True)
+    reply_public_text = models.TextField(_("答复公开文本"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("并入"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_items"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("议案建议")
+        constraints = [models.UniqueConstraint(fields=["number"], name="suggestions_unique_number")]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CoSigner(models.Model):
+    """A deputy who signs the item with the lead deputy; counts towards a motion's quorum once confirmed."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="cosigners")
+    deputy = models.ForeignKey(
+        "registry.Deputy", verbose_name=_("附议代表"), on_delete=models.DO_NOTHING, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["suggestion", "deputy"], name="suggestions_cosigner_unique")]
+
+
+class Assignment(models.Model):
+    """A unit named to handle the item, with its part: exactly one lead unit per assigned item."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("units.HandlingUnit", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("办理方式"), max_length=16, choices=AssignmentRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "unit"], name="suggestions_assignment_unique_unit"),
+            models.UniqueConstraint(
+                fields=["suggestion"], condition=models.Q(role="lead"), name="suggestions_assignment_one_lead"
+            ),
+        ]
+
+
+class Evaluation(models.Model):
+    """One deputy's rating of one reply: attitude and result are rated separately."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="evaluations")
+    deputy = models.ForeignKey("registry.Deputy", on_delete=models.DO_NOTHING, related_name="+")
+    round = models.PositiveSmallIntegerField()
+    attitude = models.CharField(_("办理态度"), max_length=32)
+    result = models.CharField(_("办理结果"), max_length=32, choices=EvaluationLevel.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "deputy", "round"], name="suggestions_evaluation_once")
+        ]
+
+
+class SuggestionEvent(models.Model):
+    """History: every change of an item (who, when, which action, from which status to which, why)."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+")
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]

@@ -1,0 +1,88 @@
+"""Who may do what with motions and suggestions. Pure predicates over an `Access` and, where it matters, the item.
+
+The workflow's transition table (workflow.TRANSITIONS) names one of these for each action, so the buttons
+shown and the changes accepted always agree.
+"""
+
+from shared_apps.memberships.models import Role
+from shared_apps.memberships.permissions import Access
+from tenant_apps.suggestions.models import AssignmentRole, Suggestion
+from tenant_apps.units.models import UnitStaff
+
+OFFICE_ROLES = frozenset({Role.OFFICE_STAFF, Role.CONGRESS_ADMIN})
+MODULE_ROLES = OFFICE_ROLES | {Role.DEPUTY, Role.HANDLING_UNIT_STAFF, Role.DELEGATION_STAFF}
+
+
+def deputy_id_of(user) -> int | None:
+    """The registry deputy the account belongs to, if any (one query, on the public table)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    from shared_apps.registry.models import Deputy
+
+    return Deputy.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+
+
+def can_view_suggestions(access: Access) -> bool:
+    """The list and the pages of the module: the office, deputies, handling-unit and delegation staff here."""
+    return access.congress is not None and bool(access.roles & MODULE_ROLES)
+
+
+def is_office(access: Access) -> bool:
+    """Review, assignment and closing: office staff and administrators of this congress."""
+    return access.congress is not None and bool(access.roles & OFFICE_ROLES)
+
+
+def can_create_draft(access: Access) -> bool:
+    """Drafting: deputies of this congress (as lead deputy), or delegation staff on a deputy's behalf."""
+    return access.congress is not None and bool(access.roles & {Role.DEPUTY, Role.DELEGATION_STAFF})
+
+
+def is_lead_deputy(access: Access, suggestion: Suggestion) -> bool:
+    """The caller is the item's lead deputy and holds the deputy role in this congress."""
+    return Role.DEPUTY in access.roles and deputy_id_of(access.user) == suggestion.lead_deputy_id
+
+
+def can_edit_draft(access: Access, suggestion: Suggestion) -> bool:
+    """Change a draft and name its co-signers: the lead deputy, or the delegation staff member who drafted it."""
+    if is_lead_deputy(access, suggestion):
+        return True
+    return (
+        Role.DELEGATION_STAFF in access.roles and access.user is not None and suggestion.created_by_id == access.user.pk
+    )
+
+
+def can_submit(access: Access, suggestion: Suggestion) -> bool:
+    """Submit: the lead deputy, or delegation staff on the deputy's behalf."""
+    return is_lead_deputy(access, suggestion) or Role.DELEGATION_STAFF in access.roles
+
+
+def is_item_deputy(access: Access, suggestion: Suggestion) -> bool:
+    """The caller is a deputy on the item here: its lead deputy or a co-signer who confirmed."""
+    if Role.DEPUTY not in access.roles:
+        return False
+    deputy_id = deputy_id_of(access.user)
+    if deputy_id is None:
+        return False
+    if deputy_id == suggestion.lead_deputy_id:
+        return True
+    return suggestion.cosigners.filter(deputy_id=deputy_id, confirmed_at__isnull=False).exists()
+
+
+def _staffs(access: Access, suggestion: Suggestion, *, lead_only: bool) -> bool:
+    if Role.HANDLING_UNIT_STAFF not in access.roles or access.user is None:
+        return False
+    assignments = suggestion.assignments.all()
+    if lead_only:
+        assignments = assignments.filter(role=AssignmentRole.LEAD)
+    units = assignments.values_list("unit_id", flat=True)
+    return UnitStaff.objects.filter(user_id=access.user.pk, unit_id__in=units).exists()
+
+
+def is_assigned_unit_staff(access: Access, suggestion: Suggestion) -> bool:
+    """The caller staffs one of the units the item is assigned to (lead, joint, assisting or separate)."""
+    return _staffs(access, suggestion, lead_only=False)
+
+
+def is_lead_unit_staff(access: Access, suggestion: Suggestion) -> bool:
+    """The caller staffs the item's lead unit (主办单位), the one that replies."""
+    return _staffs(access, suggestion, lead_only=True)

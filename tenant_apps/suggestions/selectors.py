@@ -1,0 +1,57 @@
+"""Reads of motions and suggestions with visibility applied: callers never filter by role themselves.
+
+The office sees every item except other people's drafts; deputies see the items they lead, co-sign or
+drafted; handling-unit staff see the items assigned to their units; delegation staff the items they drafted.
+"""
+
+from django.db.models import Q, QuerySet
+
+from shared_apps.memberships.models import Role
+from shared_apps.memberships.permissions import Access
+from tenant_apps.suggestions import permissions as perms
+from tenant_apps.suggestions.models import Status, Suggestion, SuggestionEvent
+from tenant_apps.units.models import UnitStaff
+
+
+def _visible(access: Access) -> Q | None:
+    """The condition on items the caller may see (None: none at all)."""
+    if not perms.can_view_suggestions(access) or access.user is None:
+        return None
+    mine = Q(created_by_id=access.user.pk)
+    seen = mine
+    if perms.is_office(access):
+        seen |= ~Q(status=Status.DRAFT)
+    if Role.DEPUTY in access.roles:
+        deputy_id = perms.deputy_id_of(access.user)
+        if deputy_id is not None:
+            seen |= Q(lead_deputy_id=deputy_id) | Q(cosigners__deputy_id=deputy_id)
+    if Role.HANDLING_UNIT_STAFF in access.roles:
+        units = UnitStaff.objects.filter(user_id=access.user.pk).values("unit_id")
+        seen |= Q(assignments__unit_id__in=units)
+    return seen
+
+
+def suggestion_list(access: Access, *, status: str = "") -> QuerySet[Suggestion]:
+    """The items the caller may see, newest first, optionally of one status."""
+    condition = _visible(access)
+    if condition is None:
+        return Suggestion.objects.none()
+    ids = Suggestion.objects.filter(condition).values("pk")
+    items = Suggestion.objects.filter(pk__in=ids).select_related("lead_deputy")
+    if status in Status.values:
+        items = items.filter(status=status)
+    return items
+
+
+def suggestion_get_for_user(access: Access, pk) -> Suggestion | None:
+    """One item if the caller may see it; None both when it is missing and when it is not theirs to see."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return suggestion_list(access).filter(pk=pk).first()
+
+
+def event_list(suggestion: Suggestion) -> QuerySet[SuggestionEvent]:
+    """The item's history, oldest first."""
+    return SuggestionEvent.objects.filter(suggestion=suggestion).select_related("actor")

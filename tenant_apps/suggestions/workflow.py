@@ -1,0 +1,325 @@
+"""The life cycle of a motion or suggestion: ONE table of transitions, read by the service that applies them
+(services.suggestion_transition) and by the pages and the API that show which actions the caller has.
+
+Each Transition says from which statuses the action starts, where it may lead, who may take it, and what it
+does to the item (`effect`). An effect validates its input before it changes anything, sets fields on the
+locked item, lists them in `step.fields` and returns the target status; the service saves and logs.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shared_apps.memberships.permissions import Access
+from shared_apps.workdays.calendar import add_working_days, deadline_after_months
+from tenant_apps.suggestions import permissions as perms
+from tenant_apps.suggestions.models import (
+    Assignment,
+    AssignmentRole,
+    Evaluation,
+    EvaluationLevel,
+    Kind,
+    Status,
+    Suggestion,
+)
+from tenant_apps.units.models import HandlingUnit, UnitStaff
+
+__all__ = ["TRANSITIONS", "Status", "Transition", "allowed_actions", "motion_quorum"]
+
+# 地方组织法 Art. 22: a motion needs 10 or more deputies at county tier and above, 5 or more at township tier.
+# The quorum is national law, not a local default, so it is a constant rather than a per-congress setting.
+# The lead deputy counts: 代表十人以上联名 means ten signatories in all.
+MOTION_QUORUM = 10
+MOTION_QUORUM_TOWNSHIP = 5
+_NUMBER_LOCK = 1398099783  # "SUGG": the first key of this app's advisory locks
+
+
+def motion_quorum(congress) -> int:
+    """How many deputies (the lead deputy and confirmed co-signers) a motion needs in `congress`."""
+    return MOTION_QUORUM_TOWNSHIP if congress.tier == "township" else MOTION_QUORUM
+
+
+@dataclass
+class Step:
+    """One transition being applied: the caller, the locked item, the action's input, what the effect did."""
+
+    access: Access
+    item: Suggestion
+    data: dict
+    fields: list[str] = field(default_factory=list)
+    event_data: dict = field(default_factory=dict)
+
+    @cached_property
+    def settings(self) -> dict:
+        from tenants.services import effective_settings
+
+        return effective_settings(self.access.congress)
+
+    @cached_property
+    def now(self) -> datetime.datetime:
+        return timezone.now()
+
+    @property
+    def today(self) -> datetime.date:
+        return timezone.localdate(self.now)
+
+    def set(self, **values) -> None:
+        for name, value in values.items():
+            setattr(self.item, name, value)
+            self.fields.append(name)
+
+
+@dataclass(frozen=True)
+class Transition:
+    label_zh: str
+    sources: frozenset[str]
+    # Where the action may lead; the effect picks one (only "evaluate" has a choice).
+    targets: tuple[str, ...]
+    predicate: Callable[[Access, Suggestion], bool]
+    effect: Callable[[Step], str]
+    note_required: bool = False
+    # A condition on the item beyond its status (e.g. only a motion can be converted); None: always.
+    applies: Callable[[Suggestion], bool] | None = None
+
+
+def _codes(choices) -> list[str]:
+    return [code for code, _label in choices]
+
+
+def _required_text(step: Step, key: str, message: str) -> str:
+    value = str(step.data.get(key) or "").strip()
+    if not value:
+        raise ValidationError({key: [message]})
+    return value
+
+
+# -- effects -------------------------------------------------------------------------------------------
+
+
+def _submit(step: Step) -> str:
+    item = step.item
+    if item.kind == Kind.MOTION:
+        needed = motion_quorum(step.access.congress)
+        signatories = 1 + item.cosigners.filter(confirmed_at__isnull=False).count()
+        if signatories < needed:
+            raise ValidationError(
+                {
+                    "cosigners": [
+                        _("议案须由代表%(n)d人以上联名（地方组织法第二十二条），目前确认联名的只有%(have)d人。")
+                        % {"n": needed, "have": signatories}
+                    ]
+                }
+            )
+    if item.number is None:
+        step.set(number=_next_number(step.access.congress))
+    step.set(submitted_at=step.now)
+    step.event_data["number"] = item.number
+    return Status.SUBMITTED
+
+
+def _next_number(congress) -> int:
+    # Race: two submissions at once would both read the same maximum; the advisory lock makes them take turns
+    # (the unique constraint on number is the backstop).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_NUMBER_LOCK, congress.pk])
+    return (Suggestion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+def _withdraw(step: Step) -> str:
+    confirmed = step.item.cosigners.filter(confirmed_at__isnull=False).count()
+    # RULES.md: a deputy may withdraw in writing; a joint item needs every co-signer's agreement.
+    if confirmed and step.data.get("all_cosigners_agree") is not True:
+        raise ValidationError(
+            {"all_cosigners_agree": [_("联名提出的议案建议须经全体附议代表同意才能撤回，请确认已取得同意。")]}
+        )
+    step.event_data["all_cosigners_agree"] = bool(confirmed)
+    return Status.WITHDRAWN
+
+
+def _accept(step: Step) -> str:
+    step.set(accepted_at=step.now)
+    return Status.ACCEPTED
+
+
+def _return(step: Step) -> str:
+    return Status.RETURNED
+
+
+def _convert(step: Step) -> str:
+    step.set(kind=Kind.SUGGESTION)
+    step.event_data["from_kind"] = Kind.MOTION
+    return Status.SUBMITTED
+
+
+def _merge(step: Step) -> str:
+    try:
+        into_id = int(step.data.get("into"))
+    except (TypeError, ValueError):
+        raise ValidationError({"into": [_("请选择要并入的议案建议。")]}) from None
+    target = Suggestion.objects.select_for_update().filter(pk=into_id).first()
+    if target is None or target.pk == step.item.pk or target.status != Status.ACCEPTED:
+        raise ValidationError({"into": [_("只能并入另一件已立案的议案建议。")]})
+    step.set(merged_into=target)
+    step.event_data["into"] = target.pk
+    return Status.MERGED
+
+
+def _assign(step: Step) -> str:
+    wanted = _clean_units(step.data.get("units"))
+    step.item.assignments.all().delete()
+    Assignment.objects.bulk_create(
+        [Assignment(suggestion=step.item, unit_id=unit_id, role=role) for unit_id, role in wanted]
+    )
+    # 代表法 Art. 51: reply within 3 months of assignment (a per-congress setting), on a working day.
+    months = step.settings["deadline.reply_months"]
+    step.set(assigned_at=step.now, reply_due=deadline_after_months(step.access.congress, step.today, months))
+    step.event_data["units"] = [{"unit": unit_id, "role": role} for unit_id, role in wanted]
+    return Status.ASSIGNED
+
+
+def _clean_units(value) -> list[tuple[int, str]]:
+    """[(unit id, role)] from [{"unit": id, "role": role}]: active units, each once, exactly one lead unit."""
+    if not isinstance(value, list | tuple) or not value:
+        raise ValidationError({"units": [_("请指定承办单位。")]})
+    wanted: list[tuple[int, str]] = []
+    for entry in value:
+        try:
+            unit_id, role = int(entry["unit"]), str(entry["role"])
+        except (TypeError, ValueError, KeyError):
+            raise ValidationError({"units": [_("每个承办单位须写明单位和办理方式。")]}) from None
+        if role not in AssignmentRole.values:
+            raise ValidationError({"units": [_("未知的办理方式：%(role)s。") % {"role": role}]})
+        wanted.append((unit_id, role))
+    ids = [unit_id for unit_id, _role in wanted]
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"units": [_("同一承办单位只能指定一次。")]})
+    if [role for _id, role in wanted].count(AssignmentRole.LEAD) != 1:
+        raise ValidationError({"units": [_("须指定且只能指定一个主办单位。")]})
+    if HandlingUnit.objects.filter(pk__in=ids, is_active=True).count() != len(ids):
+        raise ValidationError({"units": [_("承办单位不存在或已停用。")]})
+    return wanted
+
+
+def _return_misassigned(step: Step) -> str:
+    item = step.item
+    days = step.settings["deadline.return_misassigned_working_days"]
+    # RULES.md: a unit returns a mis-assigned item within 7 working days of assignment (per-congress setting).
+    last_day = add_working_days(step.access.congress, timezone.localdate(item.assigned_at), days)
+    if step.today > last_day:
+        raise ValidationError(
+            {"status": [_("交办不当须在交办后%(n)d个工作日内（%(date)s前）退回。") % {"n": days, "date": last_day}]}
+        )
+    step.event_data["units"] = list(item.assignments.values("unit_id", "role"))
+    step.event_data["returned_by_units"] = list(
+        UnitStaff.objects.filter(user_id=step.access.user.pk, unit_id__in=item.assignments.values("unit_id"))
+        .values_list("unit_id", flat=True)
+        .order_by("unit_id")
+    )
+    item.assignments.all().delete()
+    step.set(assigned_at=None, reply_due=None)
+    return Status.ACCEPTED
+
+
+def _reply(step: Step) -> str:
+    category = str(step.data.get("result_category") or "").strip()
+    if category not in _codes(step.settings["categories.result"]):
+        raise ValidationError({"result_category": [_("请选择本级人大规定的办理结果分类。")]})
+    text = _required_text(step, "reply_public_text", _("请填写答复的公开文本。"))
+    step.set(
+        replied_at=step.now,
+        result_category=category,
+        reply_public_text=text,
+        reply_round=step.item.reply_round + 1,
+    )
+    step.event_data.update(result_category=category, round=step.item.reply_round)
+    return Status.REPLIED
+
+
+def _evaluate(step: Step) -> str:
+    item = step.item
+    levels = _codes(step.settings["categories.evaluation"])
+    attitude, result = step.data.get("attitude"), step.data.get("result")
+    if attitude not in levels:
+        raise ValidationError({"attitude": [_("请评价办理态度。")]})
+    if result not in levels:
+        raise ValidationError({"result": [_("请评价办理结果。")]})
+    deputy_id = perms.deputy_id_of(step.access.user)
+    if Evaluation.objects.filter(suggestion=item, deputy_id=deputy_id, round=item.reply_round).exists():
+        raise ValidationError({"result": [_("您已评价过这次答复。")]})
+    Evaluation.objects.create(
+        suggestion=item, deputy_id=deputy_id, round=item.reply_round, attitude=attitude, result=result
+    )
+    step.event_data.update(attitude=attitude, result=result, round=item.reply_round)
+    if deputy_id != item.lead_deputy_id:
+        return Status.REPLIED  # a co-signer's rating is kept; the lead deputy's rating moves the item
+    round_results = Evaluation.objects.filter(suggestion=item, round=item.reply_round).values_list("result", flat=True)
+    if EvaluationLevel.UNSATISFIED in round_results:
+        # RULES.md: re-handling after "unsatisfied" gets a new reply within 1 month (per-congress setting).
+        months = step.settings["deadline.rehandle_months"]
+        step.set(reply_due=deadline_after_months(step.access.congress, step.today, months))
+        return Status.REHANDLING
+    step.set(closed_at=step.now)
+    return Status.CLOSED
+
+
+def _close(step: Step) -> str:
+    step.set(closed_at=step.now)
+    return Status.CLOSED
+
+
+# -- the table -----------------------------------------------------------------------------------------
+
+S = Status
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition("提交", frozenset({S.DRAFT}), (S.SUBMITTED,), perms.can_submit, _submit),
+    "withdraw": Transition(
+        "撤回", frozenset({S.DRAFT, S.SUBMITTED, S.ACCEPTED}), (S.WITHDRAWN,), perms.is_lead_deputy, _withdraw
+    ),
+    "accept": Transition("立案", frozenset({S.SUBMITTED}), (S.ACCEPTED,), lambda a, s: perms.is_office(a), _accept),
+    "return": Transition(
+        "退回", frozenset({S.SUBMITTED}), (S.RETURNED,), lambda a, s: perms.is_office(a), _return, note_required=True
+    ),
+    "convert_to_suggestion": Transition(
+        "议案转建议",
+        frozenset({S.SUBMITTED}),
+        (S.SUBMITTED,),
+        lambda a, s: perms.is_office(a),
+        _convert,
+        applies=lambda s: s.kind == Kind.MOTION,
+    ),
+    "merge": Transition(
+        "并案", frozenset({S.SUBMITTED, S.ACCEPTED}), (S.MERGED,), lambda a, s: perms.is_office(a), _merge
+    ),
+    "assign": Transition("交办", frozenset({S.ACCEPTED}), (S.ASSIGNED,), lambda a, s: perms.is_office(a), _assign),
+    "return_misassigned": Transition(
+        "退回交办",
+        frozenset({S.ASSIGNED}),
+        (S.ACCEPTED,),
+        perms.is_assigned_unit_staff,
+        _return_misassigned,
+        note_required=True,
+    ),
+    "reply": Transition("答复", frozenset({S.ASSIGNED, S.REHANDLING}), (S.REPLIED,), perms.is_lead_unit_staff, _reply),
+    "evaluate": Transition(
+        "评价", frozenset({S.REPLIED}), (S.CLOSED, S.REHANDLING, S.REPLIED), perms.is_item_deputy, _evaluate
+    ),
+    "close": Transition("办结", frozenset({S.REPLIED}), (S.CLOSED,), lambda a, s: perms.is_office(a), _close),
+}
+
+
+def allowed_actions(access: Access, suggestion: Suggestion) -> list[str]:
+    """The actions the caller may take on the item now, in table order (the buttons a page shows)."""
+    return [
+        action
+        for action, t in TRANSITIONS.items()
+        if suggestion.status in t.sources
+        and (t.applies is None or t.applies(suggestion))
+        and t.predicate(access, suggestion)
+    ]
