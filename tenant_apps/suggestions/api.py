@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from tenant_apps.suggestions import selectors, services
-from tenant_apps.suggestions.models import AssignmentRole, Kind, RaisedDuring
+from tenant_apps.suggestions.models import AssignmentRole, ContactKind, Kind, RaisedDuring
 from tenant_apps.suggestions.permissions import can_create_draft, can_view_suggestions, is_office
 from tenant_apps.suggestions.workflow import TRANSITIONS, allowed_actions
 from tenants.api import call_service
@@ -39,6 +39,36 @@ class EventSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class ContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField(source="unit.name")
+    kind = serializers.CharField()
+    happened_on = serializers.DateField()
+    form = serializers.CharField()
+    summary = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class JointOpinionSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField(source="unit.name")
+    text = serializers.CharField()
+    due = serializers.DateField()
+    is_late = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField()
+
+
+class ExtensionSerializer(serializers.Serializer):
+    months = serializers.IntegerField()
+    reason = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    approved = serializers.BooleanField(allow_null=True, help_text="null: awaiting the office's decision")
+    decided_at = serializers.DateTimeField(allow_null=True)
+    reply_due_before = serializers.DateField(allow_null=True)
+    reply_due_after = serializers.DateField(allow_null=True)
+
+
 class SuggestionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -66,6 +96,13 @@ class SuggestionDetailSerializer(SuggestionSerializer):
     assignments = AssignmentSerializer(source="assignment_rows", many=True)
     allowed_actions = serializers.ListField(child=serializers.CharField())
     events = EventSerializer(source="event_rows", many=True, allow_null=True, help_text="office only")
+    meeting_held = serializers.BooleanField(help_text="a unit logged a face-to-face meeting (面商)")
+    warnings = serializers.ListField(child=serializers.CharField(), help_text="e.g. no meeting before the reply")
+    contacts = ContactSerializer(
+        source="contact_rows", many=True, allow_null=True, help_text="office, the item's deputies, its units"
+    )
+    joint_opinions = JointOpinionSerializer(source="opinion_rows", many=True, allow_null=True)
+    extension = ExtensionSerializer(source="extension_row", allow_null=True)
 
 
 class DraftInputSerializer(serializers.Serializer):
@@ -98,6 +135,29 @@ class TransitionInputSerializer(serializers.Serializer):
     result = serializers.CharField(required=False, help_text="evaluate: a code of categories.evaluation")
 
 
+class ContactInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ContactKind.choices)
+    happened_on = serializers.DateField()
+    form = serializers.CharField(allow_blank=True, required=False, help_text="required for a meeting (面商)")
+    summary = serializers.CharField()
+    unit = serializers.IntegerField(required=False, help_text="when the caller staffs several assigned units")
+
+
+class JointOpinionInputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    unit = serializers.IntegerField(required=False, help_text="when the caller staffs several joint units")
+
+
+class ExtensionRequestInputSerializer(serializers.Serializer):
+    months = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class ExtensionDecisionInputSerializer(serializers.Serializer):
+    approved = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True, required=False)
+
+
 def _valid(serializer_class, request, *, partial: bool = False) -> dict:
     data = serializer_class(data=request.data, partial=partial)
     data.is_valid(raise_exception=True)
@@ -119,6 +179,12 @@ class _SuggestionsApi(CongressApiView):
         item.assignment_rows = list(item.assignments.select_related("unit"))
         item.allowed_actions = allowed_actions(self.access, item)
         item.event_rows = list(selectors.event_list(item)) if is_office(self.access) else None
+        handling = selectors.handling_get_for_user(self.access, item) or {}
+        item.contact_rows = handling.get("contacts")
+        item.opinion_rows = handling.get("joint_opinions")
+        item.extension_row = handling.get("extension")
+        item.meeting_held = selectors.meeting_held(item)
+        item.warnings = selectors.handling_warnings(item)
         return Response(SuggestionDetailSerializer(item).data, status=status_code)
 
 
@@ -187,4 +253,54 @@ class SuggestionTransitionApi(_SuggestionsApi):
         if "units" in data:
             data["units"] = [dict(u) for u in data["units"]]
         call_service(services.suggestion_transition, access=self.access, suggestion=item, **data)
+        return self.item_response(pk)
+
+
+class ContactLogApi(_SuggestionsApi):
+    """Log contact with the deputies, a face-to-face meeting (面商) included (staff of an assigned unit)."""
+
+    @extend_schema(request=ContactInputSerializer, responses={201: SuggestionDetailSerializer})
+    def post(self, request, pk: int):
+        item = self.item_or_404(pk)
+        data = _valid(ContactInputSerializer, request)
+        call_service(services.contact_log, access=self.access, suggestion=item, data=data)
+        return self.item_response(pk, status.HTTP_201_CREATED)
+
+
+class JointOpinionSubmitApi(_SuggestionsApi):
+    """Send a joint unit's opinion to the lead unit (staff of a joint unit; once per unit)."""
+
+    @extend_schema(request=JointOpinionInputSerializer, responses={201: SuggestionDetailSerializer})
+    def post(self, request, pk: int):
+        item = self.item_or_404(pk)
+        data = _valid(JointOpinionInputSerializer, request)
+        call_service(
+            services.joint_opinion_submit,
+            access=self.access,
+            suggestion=item,
+            text=data["text"],
+            unit_id=data.get("unit"),
+        )
+        return self.item_response(pk, status.HTTP_201_CREATED)
+
+
+class ExtensionRequestApi(_SuggestionsApi):
+    """Ask the office to extend the reply deadline (staff of the lead unit; once per item)."""
+
+    @extend_schema(request=ExtensionRequestInputSerializer, responses={201: SuggestionDetailSerializer})
+    def post(self, request, pk: int):
+        item = self.item_or_404(pk)
+        data = _valid(ExtensionRequestInputSerializer, request)
+        call_service(services.extension_request, access=self.access, suggestion=item, **data)
+        return self.item_response(pk, status.HTTP_201_CREATED)
+
+
+class ExtensionDecideApi(_SuggestionsApi):
+    """Approve or refuse the item's pending extension (the office)."""
+
+    @extend_schema(request=ExtensionDecisionInputSerializer, responses=SuggestionDetailSerializer)
+    def post(self, request, pk: int):
+        item = self.item_or_404(pk)
+        data = _valid(ExtensionDecisionInputSerializer, request)
+        call_service(services.extension_decide, access=self.access, suggestion=item, **data)
         return self.item_response(pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tenant_apps.suggestions import api
+from tenant_apps.suggestions import api, bulletin_api
 
 urlpatterns = [
     path("", api.SuggestionListApi.as_view(), name="suggestion_list"),
@@ -8,4 +8,9 @@ urlpatterns = [
     path("<int:pk>/cosigners/", api.CoSignerAddApi.as_view(), name="cosigner_add"),
     path("<int:pk>/cosigners/confirm/", api.CoSignerConfirmApi.as_view(), name="cosigner_confirm"),
     path("<int:pk>/transition/", api.SuggestionTransitionApi.as_view(), name="suggestion_transition"),
+    path("<int:pk>/contacts/", api.ContactLogApi.as_view(), name="contact_log"),
+    path("<int:pk>/joint-opinions/", api.JointOpinionSubmitApi.as_view(), name="joint_opinion_submit"),
+    path("<int:pk>/extension/", api.ExtensionRequestApi.as_view(), name="extension_request"),
+    path("<int:pk>/extension/decision/", api.ExtensionDecideApi.as_view(), name="extension_decide"),
+    path("bulletin/", bulletin_api.BulletinApi.as_view(), name="bulletin"),
 ]

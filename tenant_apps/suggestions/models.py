@@ -155,3 +155,79 @@ class SuggestionEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class ContactKind(models.TextChoices):
+    MEETING = "meeting", _("面商")
+    PHONE = "phone", _("电话")
+    VISIT = "visit", _("走访")
+    OTHER = "other", _("其他")
+
+
+class Contact(models.Model):
+    """A unit's contact with the deputies on the item; kind "meeting" is the face-to-face meeting (面商)."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="contacts")
+    unit = models.ForeignKey("units.HandlingUnit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("沟通方式"), max_length=16, choices=ContactKind.choices)
+    happened_on = models.DateField(_("沟通日期"))
+    form = models.CharField(_("形式"), max_length=200, blank=True)  # e.g. 座谈、实地察看、视频会议
+    summary = models.TextField(_("沟通情况"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["happened_on", "id"]
+
+
+class JointOpinion(models.Model):
+    """A joint unit's (会办单位) opinion to the lead unit: one per unit per item; `is_late` against the window."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="joint_opinions")
+    unit = models.ForeignKey("units.HandlingUnit", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("会办意见"))
+    due = models.DateField(_("会办期限"))
+    is_late = models.BooleanField(_("逾期"), default=False)
+    submitted_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "unit"], name="suggestions_joint_opinion_once_per_unit")
+        ]
+
+
+class Extension(models.Model):
+    """The item's one request to extend the reply deadline, and the office's decision (approved None: pending)."""
+
+    suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE, related_name="extension")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
+    reason = models.TextField(_("延期理由"))
+    months = models.PositiveSmallIntegerField(_("延期月数"))
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    approved = models.BooleanField(null=True, blank=True)
+    # The reply deadline before and after the decision, kept for the history and the bulletin.
+    reply_due_before = models.DateField(null=True, blank=True)
+    reply_due_after = models.DateField(null=True, blank=True)
+
+
+class BulletinPublication(models.Model):
+    """The office's publication of one month's progress bulletin (办理进度通报): the figures as published are
+    kept in `snapshot`, so members see what was published even as items move on. Publishing again adds a row;
+    the latest one is shown."""
+
+    year = models.PositiveSmallIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(_("月"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("办理进度通报")
+        indexes = [models.Index(fields=["year", "month"], name="suggestions_bulletin_period")]

@@ -86,3 +86,24 @@ def is_assigned_unit_staff(access: Access, suggestion: Suggestion) -> bool:
 def is_lead_unit_staff(access: Access, suggestion: Suggestion) -> bool:
     """The caller staffs the item's lead unit (主办单位), the one that replies."""
     return _staffs(access, suggestion, lead_only=True)
+
+
+def unit_ids_staffed(access: Access, suggestion: Suggestion, *, role: str | None = None) -> list[int]:
+    """The units assigned to the item (optionally in one role) that the caller staffs; [] for everyone else."""
+    if Role.HANDLING_UNIT_STAFF not in access.roles or access.user is None:
+        return []
+    assignments = suggestion.assignments.all()
+    if role is not None:
+        assignments = assignments.filter(role=role)
+    units = assignments.values_list("unit_id", flat=True)
+    return sorted(UnitStaff.objects.filter(user_id=access.user.pk, unit_id__in=units).values_list("unit_id", flat=True))
+
+
+def is_joint_unit_staff(access: Access, suggestion: Suggestion) -> bool:
+    """The caller staffs one of the item's joint units (会办单位), which send their opinion to the lead unit."""
+    return bool(unit_ids_staffed(access, suggestion, role=AssignmentRole.JOINT))
+
+
+def can_view_handling(access: Access, suggestion: Suggestion) -> bool:
+    """Contacts, joint opinions and the extension: the office, the item's deputies, the assigned units' staff."""
+    return is_office(access) or is_item_deputy(access, suggestion) or is_assigned_unit_staff(access, suggestion)

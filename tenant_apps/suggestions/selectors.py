@@ -5,11 +5,20 @@ drafted; handling-unit staff see the items assigned to their units; delegation s
 """
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from shared_apps.memberships.models import Role
 from shared_apps.memberships.permissions import Access
 from tenant_apps.suggestions import permissions as perms
-from tenant_apps.suggestions.models import Status, Suggestion, SuggestionEvent
+from tenant_apps.suggestions.models import (
+    Contact,
+    ContactKind,
+    Extension,
+    JointOpinion,
+    Status,
+    Suggestion,
+    SuggestionEvent,
+)
 from tenant_apps.units.models import UnitStaff
 
 
@@ -55,3 +64,29 @@ def suggestion_get_for_user(access: Access, pk) -> Suggestion | None:
 def event_list(suggestion: Suggestion) -> QuerySet[SuggestionEvent]:
     """The item's history, oldest first."""
     return SuggestionEvent.objects.filter(suggestion=suggestion).select_related("actor")
+
+
+def meeting_held(suggestion: Suggestion) -> bool:
+    """Whether a unit has logged a face-to-face meeting (面商) with the deputies on the item."""
+    return Contact.objects.filter(suggestion=suggestion, kind=ContactKind.MEETING).exists()
+
+
+def handling_warnings(suggestion: Suggestion) -> list[str]:
+    """What the office and the lead unit should notice, without anything being refused: a reply due or given
+    without the meeting RULES.md asks for before replying."""
+    handled = {Status.ASSIGNED, Status.REHANDLING, Status.REPLIED, Status.CLOSED}
+    if suggestion.status in handled and not meeting_held(suggestion):
+        return [str(_("尚未记录与代表面商：答复前应当与领衔代表面商。"))]
+    return []
+
+
+def handling_get_for_user(access: Access, suggestion: Suggestion) -> dict | None:
+    """Contacts, joint opinions and the extension of a visible item, for the office, the item's deputies and the
+    assigned units' staff; None for anyone else (delegation staff who drafted the item, for one)."""
+    if not perms.can_view_handling(access, suggestion):
+        return None
+    return {
+        "contacts": list(Contact.objects.filter(suggestion=suggestion).select_related("unit")),
+        "joint_opinions": list(JointOpinion.objects.filter(suggestion=suggestion).select_related("unit")),
+        "extension": Extension.objects.filter(suggestion=suggestion).first(),
+    }

@@ -4,6 +4,8 @@ Each service raises PermissionDenied, or ValidationError keyed by field; on erro
 one transaction and works on a locked copy of the item). Status changes go only through suggestion_transition.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -12,8 +14,21 @@ from django.utils.translation import gettext as _
 from shared_apps.memberships.models import Role
 from shared_apps.memberships.permissions import Access
 from shared_apps.registry.models import Seat, SeatStatus
+from shared_apps.workdays.calendar import deadline_after_months
 from tenant_apps.suggestions import permissions as perms
-from tenant_apps.suggestions.models import CoSigner, Kind, RaisedDuring, Status, Suggestion, SuggestionEvent
+from tenant_apps.suggestions.models import (
+    AssignmentRole,
+    Contact,
+    ContactKind,
+    CoSigner,
+    Extension,
+    JointOpinion,
+    Kind,
+    RaisedDuring,
+    Status,
+    Suggestion,
+    SuggestionEvent,
+)
 from tenant_apps.suggestions.workflow import TRANSITIONS, Step
 
 DRAFT_FIELDS = ("kind", "title", "body", "category", "raised_during")
@@ -200,3 +215,210 @@ def suggestion_transition(*, access: Access, suggestion: Suggestion, action: str
         item.save(update_fields=[*dict.fromkeys(step.fields), "updated_at"])
     _record(access, item, action, from_status, note, **step.event_data)
     return item
+
+
+# -- handling: contacts, joint opinions, the extension ------------------------------------------------------
+
+HANDLING_STATUSES = frozenset({Status.ASSIGNED, Status.REHANDLING})
+# 代表法 Art. 51: reply within 3 months of assignment and, for complex items, at most 6 months in all. A congress
+# may set its own reply window and extension (per-congress settings), but never beyond the statute's 6 months.
+LEGAL_MAX_REPLY_MONTHS = 6
+FORM_MAX = Contact._meta.get_field("form").max_length
+
+
+def _require_handling(item: Suggestion) -> None:
+    if item.status not in HANDLING_STATUSES:
+        raise ValidationError(
+            {"status": [_("“%(status)s”的议案建议不在办理中。") % {"status": item.get_status_display()}]}
+        )
+
+
+def _acting_unit(access: Access, item: Suggestion, unit_id, *, role: str | None = None) -> int:
+    """The assigned unit (of `role`) the caller acts for: `unit_id` if given, else their only such unit."""
+    staffed = perms.unit_ids_staffed(access, item, role=role)
+    if unit_id in (None, ""):
+        if len(staffed) == 1:
+            return staffed[0]
+        raise ValidationError({"unit": [_("请选择以哪个承办单位的名义办理。")]})
+    try:
+        unit_id = int(unit_id)
+    except (TypeError, ValueError):
+        raise ValidationError({"unit": [_("请选择承办单位。")]}) from None
+    if unit_id not in staffed:
+        raise PermissionDenied(_("您不是该承办单位的工作人员。"))
+    return unit_id
+
+
+def _date(value, key: str) -> datetime.date:
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise ValidationError({key: [_("请填写日期（如 2026-03-01）。")]}) from None
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _settings(access: Access) -> dict:
+    from tenants.services import effective_settings
+
+    return effective_settings(access.congress)
+
+
+@transaction.atomic
+def contact_log(*, access: Access, suggestion: Suggestion, data: dict) -> Contact:
+    """Log a unit's contact with the deputies (kind meeting = 面商, with its date and form) while the item is
+    handled. Staff of a unit the item is assigned to; `data`: kind, happened_on, form, summary, unit (optional
+    when the caller staffs one assigned unit only). Raises PermissionDenied or ValidationError by field."""
+    _require_here(access)
+    item = _locked(suggestion)
+    if not perms.is_assigned_unit_staff(access, item):
+        raise PermissionDenied(_("只有承办单位的工作人员可以记录与代表的沟通。"))
+    _require_handling(item)
+    unit_id = _acting_unit(access, item, data.get("unit"))
+    kind = str(data.get("kind") or "")
+    form = str(data.get("form") or "").strip()
+    summary = str(data.get("summary") or "").strip()
+    errors: dict[str, list[str]] = {}
+    if kind not in ContactKind.values:
+        errors["kind"] = [_("请选择沟通方式。")]
+    if kind == ContactKind.MEETING and not form:
+        errors["form"] = [_("面商须写明形式（如座谈、实地察看）。")]
+    if len(form) > FORM_MAX:
+        errors["form"] = [_("形式不能超过%(n)d个字。") % {"n": FORM_MAX}]
+    if not summary:
+        errors["summary"] = [_("请填写沟通情况。")]
+    try:
+        happened_on = _date(data.get("happened_on"), "happened_on")
+        if happened_on > timezone.localdate():
+            errors["happened_on"] = [_("沟通日期不能晚于今天。")]
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    contact = Contact.objects.create(
+        suggestion=item,
+        unit_id=unit_id,
+        kind=kind,
+        happened_on=happened_on,
+        form=form,
+        summary=summary,
+        created_by=access.user,
+    )
+    _record(access, item, "contact_log", item.status, unit=unit_id, kind=kind, happened_on=happened_on.isoformat())
+    return contact
+
+
+def joint_opinion_due(access: Access, item: Suggestion) -> datetime.date:
+    """When the joint units' opinions are due: `deadline.joint_opinion_months` after assignment (RULES.md:
+    within 1 month by default), on a working day of the congress's calendar."""
+    months = _settings(access)["deadline.joint_opinion_months"]
+    return deadline_after_months(access.congress, timezone.localdate(item.assigned_at), months)
+
+
+@transaction.atomic
+def joint_opinion_submit(*, access: Access, suggestion: Suggestion, text: str, unit_id=None) -> JointOpinion:
+    """A joint unit (会办单位) sends its opinion to the lead unit, once per unit, while the item is handled.
+    Staff of a joint unit on the item. A late opinion is accepted and flagged (`is_late`), not refused.
+    Raises PermissionDenied or ValidationError by field."""
+    _require_here(access)
+    item = _locked(suggestion)
+    if not perms.is_joint_unit_staff(access, item):
+        raise PermissionDenied(_("只有会办单位的工作人员可以提交会办意见。"))
+    _require_handling(item)
+    unit_id = _acting_unit(access, item, unit_id, role=AssignmentRole.JOINT)
+    text = str(text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("请填写会办意见。")]})
+    if JointOpinion.objects.filter(suggestion=item, unit_id=unit_id).exists():
+        raise ValidationError({"unit": [_("本单位已提交过会办意见。")]})
+    now = timezone.now()
+    due = joint_opinion_due(access, item)
+    opinion = JointOpinion.objects.create(
+        suggestion=item,
+        unit_id=unit_id,
+        text=text,
+        due=due,
+        is_late=timezone.localdate(now) > due,
+        submitted_at=now,
+        created_by=access.user,
+    )
+    _record(access, item, "joint_opinion", item.status, unit=unit_id, due=due.isoformat(), is_late=opinion.is_late)
+    return opinion
+
+
+def extension_max_months(access: Access) -> int:
+    """The longest extension this congress allows, never past the statute's total (代表法 Art. 51: 6 months)."""
+    values = _settings(access)
+    statutory = LEGAL_MAX_REPLY_MONTHS - values["deadline.reply_months"]
+    return max(0, min(values["deadline.extension_max_months"], statutory))
+
+
+@transaction.atomic
+def extension_request(*, access: Access, suggestion: Suggestion, months, reason: str) -> Extension:
+    """The lead unit asks the office to extend the reply deadline by `months`, with a reason. One request per
+    item, ever (a refused one is not repeated). Staff of the lead unit, while the item is handled.
+    Raises PermissionDenied or ValidationError by field."""
+    _require_here(access)
+    item = _locked(suggestion)
+    if not perms.is_lead_unit_staff(access, item):
+        raise PermissionDenied(_("只有主办单位的工作人员可以申请延期。"))
+    _require_handling(item)
+    if Extension.objects.filter(suggestion=item).exists():
+        raise ValidationError({"extension": [_("每件议案建议只能申请一次延期。")]})
+    limit = extension_max_months(access)
+    try:
+        months = int(months)
+    except (TypeError, ValueError):
+        raise ValidationError({"months": [_("请填写延期月数。")]}) from None
+    if not 1 <= months <= limit:
+        raise ValidationError(
+            {"months": [_("延期须在1至%(n)d个月之间（代表法第五十一条：答复最长不超过六个月）。") % {"n": limit}]}
+        )
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请写明延期理由。")]})
+    extension = Extension.objects.create(
+        suggestion=item, requested_by=access.user, reason=reason, months=months, requested_at=timezone.now()
+    )
+    _record(access, item, "extension_request", item.status, reason, months=months)
+    return extension
+
+
+@transaction.atomic
+def extension_decide(*, access: Access, suggestion: Suggestion, approved, note: str = "") -> Extension:
+    """The office approves or refuses the item's pending extension. Approval moves reply_due by the months
+    asked, from the current reply_due, to a working day; refusal keeps it. Office staff and administrators.
+    Raises PermissionDenied or ValidationError by field."""
+    _require_here(access)
+    item = _locked(suggestion)
+    if not perms.is_office(access):
+        raise PermissionDenied(_("只有人大办公室可以审批延期。"))
+    _require_handling(item)
+    if not isinstance(approved, bool):
+        raise ValidationError({"approved": [_("请选择批准或不批准。")]})
+    extension = Extension.objects.select_for_update().filter(suggestion=item).first()
+    if extension is None or extension.approved is not None:
+        raise ValidationError({"extension": [_("没有待审批的延期申请。")]})
+    extension.reply_due_before = item.reply_due
+    if approved and item.reply_due is not None:
+        item.reply_due = deadline_after_months(access.congress, item.reply_due, extension.months)
+        item.save(update_fields=["reply_due", "updated_at"])
+    extension.reply_due_after = item.reply_due
+    extension.approved, extension.decided_by, extension.decided_at = approved, access.user, timezone.now()
+    extension.save(update_fields=["approved", "decided_by", "decided_at", "reply_due_before", "reply_due_after"])
+    _record(
+        access,
+        item,
+        "extension_decide",
+        item.status,
+        str(note or "").strip(),
+        approved=approved,
+        months=extension.months,
+        reply_due_before=_iso(extension.reply_due_before),
+        reply_due_after=_iso(extension.reply_due_after),
+    )
+    return extension

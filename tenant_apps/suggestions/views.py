@@ -10,8 +10,14 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.memberships.decorators import require_access
 from tenant_apps.suggestions import selectors, services
-from tenant_apps.suggestions.models import AssignmentRole, Status
-from tenant_apps.suggestions.permissions import can_view_suggestions, is_office
+from tenant_apps.suggestions.models import AssignmentRole, ContactKind, Extension, Status
+from tenant_apps.suggestions.permissions import (
+    can_view_suggestions,
+    is_assigned_unit_staff,
+    is_joint_unit_staff,
+    is_lead_unit_staff,
+    is_office,
+)
 from tenant_apps.suggestions.workflow import TRANSITIONS, allowed_actions
 from tenant_apps.units.models import HandlingUnit
 from tenants.services import effective_settings
@@ -51,7 +57,87 @@ def detail(request, pk: int):
             "result_categories": settings["categories.result"],
             "evaluation_levels": settings["categories.evaluation"],
             "events": selectors.event_list(item) if is_office(request.access) else None,
+            "handling": selectors.handling_get_for_user(request.access, item),
+            "warnings": selectors.handling_warnings(item),
+            "handling_forms": _handling_forms(request.access, item),
+            "contact_kinds": ContactKind.choices,
         },
+    )
+
+
+def _handling_forms(access, item) -> set[str]:
+    """The handling forms to show the caller (the services check again when a form is posted)."""
+    if item.status not in services.HANDLING_STATUSES:
+        return set()
+    extension = Extension.objects.filter(suggestion=item).first()
+    shown = {
+        "contact": is_assigned_unit_staff(access, item),
+        "joint_opinion": is_joint_unit_staff(access, item),
+        "extension_request": extension is None and is_lead_unit_staff(access, item),
+        "extension_decide": extension is not None and extension.approved is None and is_office(access),
+    }
+    return {name for name, show in shown.items() if show}
+
+
+def _run(request, pk: int, service, done: str, **kwargs):
+    """Call one handling service for the posted form and come back to the item with the outcome."""
+    item = _item_or_404(request, pk)
+    try:
+        service(access=request.access, suggestion=item, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("您无权进行这项操作。"))
+    else:
+        messages.success(request, done)
+    return redirect("suggestions:detail", pk=pk)
+
+
+@require_POST
+@require_access(can_view_suggestions)
+def contact_log(request, pk: int):
+    """Log a contact with the deputies (面商 included)."""
+    data = {k: request.POST.get(k, "") for k in ("kind", "happened_on", "form", "summary", "unit")}
+    return _run(request, pk, services.contact_log, _("已记录沟通情况。"), data=data)
+
+
+@require_POST
+@require_access(can_view_suggestions)
+def joint_opinion_submit(request, pk: int):
+    """Send the joint unit's opinion to the lead unit."""
+    post = request.POST
+    return _run(
+        request,
+        pk,
+        services.joint_opinion_submit,
+        _("已提交会办意见。"),
+        text=post.get("text", ""),
+        unit_id=post.get("unit"),
+    )
+
+
+@require_POST
+@require_access(can_view_suggestions)
+def extension_request(request, pk: int):
+    """Ask the office for the item's one extension."""
+    post = request.POST
+    return _run(
+        request,
+        pk,
+        services.extension_request,
+        _("已申请延期。"),
+        months=post.get("months"),
+        reason=post.get("reason", ""),
+    )
+
+
+@require_POST
+@require_access(can_view_suggestions)
+def extension_decide(request, pk: int):
+    """Approve or refuse the pending extension."""
+    approved = {"yes": True, "no": False}.get(request.POST.get("approved", ""))
+    return _run(
+        request, pk, services.extension_decide, _("已审批延期。"), approved=approved, note=request.POST.get("note", "")
     )
 
 

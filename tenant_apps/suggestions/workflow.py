@@ -23,6 +23,7 @@ from tenant_apps.suggestions import permissions as perms
 from tenant_apps.suggestions.models import (
     Assignment,
     AssignmentRole,
+    ContactKind,
     Evaluation,
     EvaluationLevel,
     Kind,
@@ -238,7 +239,13 @@ def _reply(step: Step) -> str:
         reply_public_text=text,
         reply_round=step.item.reply_round + 1,
     )
-    step.event_data.update(result_category=category, round=step.item.reply_round)
+    # RULES.md: units meet the lead deputy (面商) before replying. Not enforced (some meetings go unlogged),
+    # but recorded so the office and the bulletin's meeting rate can see replies given without one.
+    step.event_data.update(
+        result_category=category,
+        round=step.item.reply_round,
+        meeting_held=step.item.contacts.filter(kind=ContactKind.MEETING).exists(),
+    )
     return Status.REPLIED
 
 
