@@ -10,6 +10,7 @@ class SuggestionsConfig(AppConfig):
         from shared_apps.memberships.models import Role
         from tenants.modules import MenuEntry, Module, register
 
+        office = frozenset({Role.OFFICE_STAFF.value, Role.CONGRESS_ADMIN.value})
         roles = frozenset(
             {
                 Role.DEPUTY.value,
@@ -26,7 +27,11 @@ class SuggestionsConfig(AppConfig):
                 label_en="Motions and suggestions",
                 urls="tenant_apps.suggestions.urls",
                 api_urls="tenant_apps.suggestions.api_urls",
-                menu=(MenuEntry("议案建议", "Motions and suggestions", "suggestions:index", roles=roles),),
+                menu=(
+                    MenuEntry("议案建议", "Motions and suggestions", "suggestions:index", roles=roles),
+                    # In the office's menu; members reach the published copy by link once the office publishes it.
+                    MenuEntry("办理进度通报", "Progress bulletin", "suggestions:bulletin", roles=office),
+                ),
                 description_zh="代表议案和建议的提出、审查、交办、办理、答复、评价和重新办理的全过程。",
                 description_en="Deputies' motions and suggestions from drafting through review, assignment, "
                 "handling, reply and evaluation to re-handling and closing.",
