@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from shared_apps.memberships.decorators import require_access
 from shared_apps.memberships.permissions import can_use_console
 from tenants import selectors, services
-from tenants.forms import ConfigurationForm, ProvisionForm, StatusForm
+from tenants.forms import ConfigurationForm, ProvisionForm, StatusForm, add_service_errors
 from tenants.models import Congress, ProvisioningSource
 from tenants.preferences import effective_preferences
 
@@ -60,8 +60,7 @@ def provision(request):
         try:
             record = services.provisioning_request(access=request.access, spec=spec, source=ProvisioningSource.CONSOLE)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             return redirect("console:provisioning_detail", pk=record.pk)
     return render(request, "tenants/console/provision.html", {"form": form})

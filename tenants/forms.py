@@ -100,3 +100,15 @@ class ConfigurationForm(forms.Form):
             left, right = line.split(separator, 1)
             pairs.append([left.strip(), right.strip()])
         return pairs if spec.kind == "choices" else dict(pairs)
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on a form: by field where the form has that field, else as a form error.
+
+    The one place pages translate service errors, so every form shows them alike (field-less errors included).
+    """
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -17,11 +17,7 @@ from shared_apps.registry.forms import SeatEndForm, SeatRegisterForm
 from shared_apps.registry.models import Seat
 from tenants.api import call_service
 from tenants.api_base import PlatformApiView
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+from tenants.forms import add_service_errors
 
 
 @require_access(can_use_console)
@@ -49,7 +45,7 @@ def npc_roll(request):
                 return redirect("npc:roll")
         except (ValidationError, ValueError, KeyError) as exc:
             if isinstance(exc, ValidationError):
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.error(request, _("请填写届次和开始日期。"))
     return render(

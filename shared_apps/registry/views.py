@@ -21,15 +21,11 @@ from shared_apps.registry.forms import (
 from shared_apps.registry.models import Seat, Term
 from shared_apps.registry.permissions import can_manage_registry, can_read_rollup
 from shared_apps.registry.workspace import workspace_for
+from tenants.forms import add_service_errors
 
 
 def _can_manage_here(access) -> bool:
     return access.congress is not None and can_manage_registry(access, access.congress)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_access(_can_manage_here)
@@ -117,7 +113,7 @@ def term_close(request):
                 next_starts_on=data["ends_on"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("换届完成：第%(n)d届已开始。") % {"n": data["next_number"]})
             return redirect("registry:roll")
@@ -135,7 +131,7 @@ def claim(request, token: str):
             try:
                 user = claims.invitation_accept(token=token, current_user=signed_in, **data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 if signed_in is None:
                     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -169,7 +165,7 @@ def deputy_edit(request, deputy_id: int):
                 access=request.access, deputy=deputy, data=data, photo=form.cleaned_data["photo"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied:
             raise
         else:
@@ -190,7 +186,7 @@ def seat_register(request):
                 access=request.access, term=term, data=data, starts_on=form.cleaned_data["starts_on"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已登记。"))
             return redirect("registry:deputy_detail", deputy_id=seat.deputy_id)

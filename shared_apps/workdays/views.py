@@ -13,6 +13,7 @@ from shared_apps.memberships.decorators import require_access
 from shared_apps.workdays import csvfile, selectors, services
 from shared_apps.workdays.forms import CalendarDayForm, CalendarImportForm, CalendarRemoveForm
 from shared_apps.workdays.permissions import can_manage_calendar
+from tenants.forms import add_service_errors
 
 
 def can_manage_calendar_here(access) -> bool:
@@ -22,11 +23,6 @@ def can_manage_calendar_here(access) -> bool:
 
 def _back(year: int):
     return redirect(f"{reverse('calendar:index')}?year={year}")
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _page(request, *, day_form=None, import_form=None, status: int = 200):
@@ -58,7 +54,7 @@ def index(request):
                 access=request.access, congress_or_none=request.congress, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存%(date)s。") % {"date": day.date})
             return _back(day.date.year)
@@ -91,7 +87,7 @@ def import_year(request):
                 access=request.access, congress_or_none=request.congress, year=year, rows=rows
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已导入%(year)d年的%(n)d天。") % {"year": year, "n": len(days)})
             return _back(year)

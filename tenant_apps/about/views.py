@@ -7,6 +7,7 @@ from shared_apps.memberships.decorators import require_access
 from tenant_apps.about import selectors, services
 from tenant_apps.about.forms import ProfileForm
 from tenant_apps.about.permissions import can_edit_profile
+from tenants.forms import add_service_errors
 
 
 def index(request):
@@ -31,8 +32,7 @@ def edit(request):
         try:
             services.profile_update(access=request.access, data=data, contacts=form.cleaned_data["contacts"])
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("人大概况已更新。"))
             return redirect("about:index")

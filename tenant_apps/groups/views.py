@@ -11,6 +11,7 @@ from shared_apps.memberships.decorators import require_access
 from tenant_apps.groups import selectors, services
 from tenant_apps.groups.forms import DutyRosterForm, GroupForm, MemberAddForm, StudioForm, roster_text
 from tenant_apps.groups.permissions import can_manage_groups
+from tenants.forms import add_service_errors
 
 
 def _group_or_404(pk: int):
@@ -25,12 +26,6 @@ def _studio_or_404(pk: int):
     if studio is None:
         raise Http404
     return studio
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where the form has it."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _warn(request, group) -> None:
@@ -99,7 +94,7 @@ def group_create(request):
         try:
             group = services.group_create(access=request.access, data=form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("代表小组已建立，请添加成员。"))
             return redirect("groups:member_add", pk=group.pk)
@@ -114,7 +109,7 @@ def group_edit(request, pk: int):
         try:
             services.group_update(access=request.access, group=group, data=form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("代表小组已更新。"))
             return redirect("groups:group_detail", pk=pk)
@@ -144,7 +139,7 @@ def member_add(request, pk: int):
                 joined_on=form.cleaned_data["joined_on"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已加入代表小组。"))
             _warn(request, group)
@@ -186,7 +181,7 @@ def studio_create(request):
         try:
             studio = services.studio_create(access=request.access, data=form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("代表工作室已建立。"))
             return redirect("groups:studio_detail", pk=studio.pk)
@@ -201,7 +196,7 @@ def studio_edit(request, pk: int):
         try:
             services.studio_update(access=request.access, studio=studio, data=form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("代表工作室已更新。"))
             return redirect("groups:studio_detail", pk=pk)
@@ -226,7 +221,7 @@ def duties_edit(request, pk: int):
         try:
             services.duties_set(access=request.access, studio=studio, duties=form.cleaned_data["duties"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("值班安排已保存。"))
             return redirect("groups:studio_detail", pk=pk)

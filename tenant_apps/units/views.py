@@ -14,6 +14,7 @@ from tenant_apps.units import selectors, services
 from tenant_apps.units.forms import StaffAddForm, UnitForm
 from tenant_apps.units.models import UnitKind
 from tenant_apps.units.permissions import can_manage_units, can_view_own_units, can_view_unit_staff, can_view_units
+from tenants.forms import add_service_errors
 
 
 def _unit_or_404(pk: int):
@@ -21,12 +22,6 @@ def _unit_or_404(pk: int):
     if unit is None:
         raise Http404
     return unit
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where the form has it."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _flash_errors(request, exc: ValidationError) -> None:
@@ -129,7 +124,7 @@ def unit_create(request):
         try:
             unit = services.unit_create(access=request.access, data=form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("承办单位已建立，请添加工作人员。"))
             return redirect("units:staff", pk=unit.pk)
@@ -144,7 +139,7 @@ def unit_edit(request, pk: int):
         try:
             services.unit_update(access=request.access, unit=unit, data=form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("承办单位已更新。"))
             return redirect("units:unit_detail", pk=pk)
@@ -184,7 +179,7 @@ def staff(request, pk: int):
         try:
             services.staff_add(access=request.access, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已增加工作人员，并已发送通知邮件。"))
             return redirect("units:staff", pk=pk)
