@@ -1,4 +1,5 @@
-"""URLs served on every host: sign-in (one account everywhere), language switch, the congress switcher."""
+"""URLs served on every host: sign-in (one account everywhere), language switch, the congress switcher, the
+account's notices (page and API: they concern the account, not a congress)."""
 
 from django.conf import settings
 from django.conf.urls.static import static
@@ -14,6 +15,8 @@ common_urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("me/congresses/", my_congresses, name="my_congresses"),
     path("me/workspace/", workspace, name="workspace_here"),
+    path("me/notices/", include(("shared_apps.notifications.urls", "my_notices"))),
+    path("api/v1/me/notices/", include(("shared_apps.notifications.urls_api", "my_notices_api"))),
 ]
 
 

@@ -201,6 +201,9 @@ class _Workspace:
                         "congress": e["congress"].name if e["congress"] else None,
                         "url": e["congress"].url() if e["congress"] else None,
                         "waiting": e["waiting"],
+                        # Where this seat's deputy drafts a suggestion (None: the module is off there).
+                        "suggest_url": e.get("suggest_url"),
+                        "suggestions_waiting": e.get("suggestions_waiting"),
                     }
                     for e in data["seats"]
                 ],

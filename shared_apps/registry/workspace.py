@@ -1,15 +1,45 @@
 """The deputy's workspace: every seat at every tier and, per congress, what waits there.
 
 Reads only public tables (registry seats and the exchange's InboxCount read model) in a fixed number of
-queries, whatever the number of seats: no schema is visited.
+queries, whatever the number of seats: no schema is visited. Where a congress runs the suggestions module, a
+seat links to drafting there, so a deputy with several seats chooses the congress they submit to.
 """
 
-from shared_apps.exchange.selectors import inbox_totals
+from shared_apps.exchange.models import InboxCount
 from shared_apps.registry.models import Seat, SeatStatus
+
+# The module key and page of drafting in a congress (the module's pages live under /<key>/): named here as
+# strings, since a shared app never imports a tenant app.
+SUGGESTIONS = "suggestions"
+SUGGESTION_NEW_PATH = "/suggestions/new/"
+
+
+def _waiting(user) -> dict[int, dict[str, int]]:
+    """congress id → {kind: count} of the items waiting for `user`, in one query."""
+    found: dict[int, dict[str, int]] = {}
+    for congress_id, kind, count in InboxCount.objects.filter(user=user).values_list("congress_id", "kind", "count"):
+        found.setdefault(congress_id, {})[kind] = count
+    return found
+
+
+def _entry(seat: Seat, waiting: dict[int, dict[str, int]]) -> dict:
+    congress = seat.congress
+    kinds = waiting.get(seat.congress_id, {}) if congress else {}
+    runs_suggestions = congress is not None and congress.is_active and SUGGESTIONS in congress.enabled_modules
+    return {
+        "seat": seat,
+        "congress": congress,
+        "term": seat.term,
+        "waiting": sum(kinds.values()) if congress else None,
+        "suggest_url": congress.url(SUGGESTION_NEW_PATH) if runs_suggestions else None,
+        "suggestions_waiting": kinds.get(SUGGESTIONS, 0) if runs_suggestions else None,
+    }
 
 
 def workspace_for(user) -> dict | None:
-    """{"deputy", "seats": [{seat, congress, term, waiting}]} for a user who is a deputy, else None."""
+    """{"deputy", "seats": [{seat, congress, term, waiting, suggest_url, suggestions_waiting}]} for a user who
+    is a deputy, else None. `suggest_url` (drafting on that congress's host) and `suggestions_waiting` are None
+    where the congress does not run the suggestions module (or for a seat without a congress on the platform)."""
     deputy = getattr(user, "deputy", None) if user is not None and user.is_authenticated else None
     if deputy is None:
         return None
@@ -18,18 +48,7 @@ def workspace_for(user) -> dict | None:
         .select_related("congress", "term", "constituency", "delegation")
         .order_by("term__tier", "id")
     )
-    totals = inbox_totals(user)
+    waiting = _waiting(user)
     order = ["national", "province", "city", "county", "township"]
     seats.sort(key=lambda s: order.index(s.tier))
-    return {
-        "deputy": deputy,
-        "seats": [
-            {
-                "seat": s,
-                "congress": s.congress,
-                "term": s.term,
-                "waiting": totals.get(s.congress_id, 0) if s.congress_id else None,
-            }
-            for s in seats
-        ],
-    }
+    return {"deputy": deputy, "seats": [_entry(s, waiting) for s in seats]}

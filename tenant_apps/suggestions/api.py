@@ -3,13 +3,14 @@
 Items the caller may not see answer 404, as missing ones do."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from tenant_apps.suggestions import selectors, services
-from tenant_apps.suggestions.models import AssignmentRole, ContactKind, Kind, RaisedDuring
-from tenant_apps.suggestions.permissions import can_create_draft, can_view_suggestions, is_office
+from shared_apps.memberships.models import Role
+from tenant_apps.suggestions import inbox, selectors, services
+from tenant_apps.suggestions.models import AssignmentRole, ContactKind, Kind, RaisedDuring, Status
+from tenant_apps.suggestions.permissions import can_create_draft, can_view_suggestions, deputy_id_of, is_office
 from tenant_apps.suggestions.workflow import TRANSITIONS, allowed_actions
 from tenants.api import call_service
 from tenants.api_base import CongressApiView
@@ -92,6 +93,10 @@ class SuggestionDetailSerializer(SuggestionSerializer):
     result_category = serializers.CharField()
     reply_public_text = serializers.CharField()
     merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True)
+    confidentiality = serializers.CharField()
+    is_key = serializers.BooleanField()
+    key_committee = serializers.IntegerField(source="key_committee_id", allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
     cosigners = CoSignerSerializer(source="cosigner_rows", many=True)
     assignments = AssignmentSerializer(source="assignment_rows", many=True)
     allowed_actions = serializers.ListField(child=serializers.CharField())
@@ -131,6 +136,9 @@ class TransitionInputSerializer(serializers.Serializer):
     units = UnitInputSerializer(many=True, required=False, help_text="assign: exactly one lead unit")
     result_category = serializers.CharField(required=False, help_text="reply: a code of categories.result")
     reply_public_text = serializers.CharField(required=False, allow_blank=True)
+    commitment_text = serializers.CharField(
+        required=False, allow_blank=True, help_text="reply in a commitment category (B, C): what the unit promises"
+    )
     attitude = serializers.CharField(required=False, help_text="evaluate: a code of categories.evaluation")
     result = serializers.CharField(required=False, help_text="evaluate: a code of categories.evaluation")
 
@@ -191,9 +199,18 @@ class _SuggestionsApi(CongressApiView):
 class SuggestionListApi(_SuggestionsApi):
     """The items the caller may see (office, deputies, unit and delegation staff), or a new draft."""
 
-    @extend_schema(responses=SuggestionSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=Status.values),
+            OpenApiParameter("awaiting", str, enum=["me"], description="the items waiting for the calling deputy"),
+        ],
+        responses=SuggestionSerializer(many=True),
+    )
     def get(self, request):
         self.require(can_view_suggestions(self.access))
+        if request.query_params.get("awaiting") == "me":
+            deputy_id = deputy_id_of(request.user) if Role.DEPUTY in self.access.roles else None
+            return Response(SuggestionSerializer(inbox.awaiting(deputy_id), many=True).data)
         items = selectors.suggestion_list(self.access, status=request.query_params.get("status", ""))
         return Response(SuggestionSerializer(items, many=True).data)
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from tenant_apps.suggestions import api, bulletin_api
+from tenant_apps.suggestions import (
+    api,
+    attachment_api_urls,
+    bulletin_api,
+    committee_api_urls,
+    overview_api_urls,
+    public_api_urls,
+)
 
 urlpatterns = [
     path("", api.SuggestionListApi.as_view(), name="suggestion_list"),
@@ -13,4 +20,8 @@ urlpatterns = [
     path("<int:pk>/extension/", api.ExtensionRequestApi.as_view(), name="extension_request"),
     path("<int:pk>/extension/decision/", api.ExtensionDecideApi.as_view(), name="extension_decide"),
     path("bulletin/", bulletin_api.BulletinApi.as_view(), name="bulletin"),
+    *attachment_api_urls.urlpatterns,
+    *committee_api_urls.urlpatterns,
+    *overview_api_urls.urlpatterns,
+    *public_api_urls.urlpatterns,
 ]

@@ -6,7 +6,9 @@ The status changes only through services.suggestion_transition, driven by workfl
 """
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,6 +50,15 @@ class EvaluationLevel(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("不满意")
 
 
+class Confidentiality(models.TextChoices):
+    """RULES.md: on request the identity of the deputy or of the person concerned is kept confidential;
+    classified items are handled under secrecy rules (never published, materials shown to the office only)."""
+
+    NONE = "none", _("公开")
+    IDENTITY = "identity", _("身份保密")
+    CLASSIFIED = "classified", _("涉密")
+
+
 class Suggestion(models.Model):
     """A motion or a suggestion, from the lead deputy's draft to its closing."""
 
@@ -78,6 +89,23 @@ class Suggestion(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("并入"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_items"
     )
+    confidentiality = models.CharField(
+        _("保密要求"), max_length=16, choices=Confidentiality.choices, default=Confidentiality.NONE
+    )
+    # Key suggestions (重点督办建议): marked by the chairpersons' meeting, followed by a special committee.
+    is_key = models.BooleanField(_("重点督办"), default=False)
+    key_committee = models.ForeignKey(
+        "Committee",
+        verbose_name=_("督办专门委员会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="key_suggestions",
+    )
+    key_marked_at = models.DateTimeField(null=True, blank=True)
+    # Publication on the congress's public site: when, and which parts the office chose to hide.
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    public_hidden = models.JSONField(_("不公开的内容"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -231,3 +259,149 @@ class BulletinPublication(models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("办理进度通报")
         indexes = [models.Index(fields=["year", "month"], name="suggestions_bulletin_period")]
+
+
+class _PrivateStorage(LazyObject):
+    """settings.STORAGES["private"], looked up on first use (tests point it elsewhere and reset `_wrapped`)."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+private_storage = _PrivateStorage()
+
+
+def get_private_storage():
+    # FileField takes a storage or a callable, not an alias of settings.STORAGES ("private" stayed a bare str).
+    return private_storage
+
+
+class AttachmentKind(models.TextChoices):
+    MATERIAL = "material", _("附件材料")  # the deputy's supporting material
+    REPLY_LETTER = "reply_letter", _("答复函")  # the lead unit's reply letter
+
+
+class Attachment(models.Model):
+    """A file on an item: the deputies' material, or a unit's reply letter for one reply round.
+    Files sit in the private storage and are served only through a view that checks who asks."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("附件类型"), max_length=16, choices=AttachmentKind.choices)
+    file = models.FileField(_("文件"), storage=get_private_storage, upload_to="suggestions/%Y/%m/", max_length=300)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    # The reply round a reply letter belongs to (the round its reply opens); 0 for material.
+    reply_round = models.PositiveSmallIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Committee(models.Model):
+    """A special committee (专门委员会) of the congress (or its standing committee's working committee) that
+    follows the key suggestions the chairpersons' meeting gives it (代表法 Art. 52)."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("在用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_active", "name", "id"]
+        verbose_name = _("专门委员会")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommitteeMember(models.Model):
+    """An account that follows the committee's key suggestions (members and the committee's staff)."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.DO_NOTHING, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["committee", "user"], name="suggestions_committee_member")]
+
+
+class CommitteeEvent(models.Model):
+    """History of a committee: created, changed, members added and removed. Membership decides who sees which
+    key suggestions, so every change of it is kept."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+")
+    action = models.CharField(max_length=32)  # created, updated, member_added, member_removed
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class CommitmentStatus(models.TextChoices):
+    OPEN = "open", _("跟踪中")
+    SOLVED = "solved", _("已落实")
+
+
+class Commitment(models.Model):
+    """What a B or C answer promised (RULES.md: tracked until solved and carried into the next year).
+
+    `year` is the year the commitment was made; an open commitment of an earlier year shows in later years'
+    lists as carried over, until the lead unit reports it solved and the office confirms."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="commitments")
+    unit = models.ForeignKey("units.HandlingUnit", on_delete=models.PROTECT, related_name="+")
+    result_category = models.CharField(_("办理结果分类"), max_length=20)
+    reply_round = models.PositiveSmallIntegerField()
+    text = models.TextField(_("承诺事项"))
+    year = models.PositiveSmallIntegerField(_("承诺年度"))
+    status = models.CharField(
+        _("落实情况"), max_length=16, choices=CommitmentStatus.choices, default=CommitmentStatus.OPEN
+    )
+    solved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "reply_round"], name="suggestions_commitment_per_round")
+        ]
+        indexes = [models.Index(fields=["status", "year"], name="suggestions_commitment_open")]
+
+
+class CommitmentUpdate(models.Model):
+    """A progress report on a commitment by the lead unit, or the office's confirmation that it is solved."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
+    text = models.TextField(_("落实进展"))
+    solved = models.BooleanField(_("已落实"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Reminder(models.Model):
+    """A reminder (before a deadline) or an urging (催办, after it) sent for one deadline of one item.
+
+    The unique constraint makes sending idempotent: the worker claims the row first, in the same transaction
+    as the notices it writes, so a reminder goes out once however often or on however many machines the sweep
+    runs. A moved deadline (an approved extension, a re-handling clock) is a new `due`, so it gets its own."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=40)  # e.g. reply_due_soon, reply_overdue, evaluation_due_soon
+    due = models.DateField()
+    recipients = models.PositiveSmallIntegerField(default=0)
+    sms_sent = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["suggestion", "kind", "due"], name="suggestions_reminder_once")]

@@ -4,9 +4,11 @@ The workflow's transition table (workflow.TRANSITIONS) names one of these for ea
 shown and the changes accepted always agree.
 """
 
+from django.db import connection
+
 from shared_apps.memberships.models import Role
 from shared_apps.memberships.permissions import Access
-from tenant_apps.suggestions.models import AssignmentRole, Suggestion
+from tenant_apps.suggestions.models import AssignmentRole, CommitteeMember, Suggestion
 from tenant_apps.units.models import UnitStaff
 
 OFFICE_ROLES = frozenset({Role.OFFICE_STAFF, Role.CONGRESS_ADMIN})
@@ -23,8 +25,34 @@ def deputy_id_of(user) -> int | None:
 
 
 def can_view_suggestions(access: Access) -> bool:
-    """The list and the pages of the module: the office, deputies, handling-unit and delegation staff here."""
-    return access.congress is not None and bool(access.roles & MODULE_ROLES)
+    """The list and the pages of the module: the office, deputies, handling-unit and delegation staff here, and
+    members of a special committee (with any role here), who see their committee's key suggestions."""
+    if access.congress is None:
+        return False
+    return bool(access.roles & MODULE_ROLES) or sits_on_committee(access)
+
+
+def sits_on_committee(access: Access) -> bool:
+    """The caller, a member of this congress in any role, belongs to one of its special committees (专门委员会)."""
+    if not _committees_here(access):
+        return False
+    return CommitteeMember.objects.filter(user_id=access.user.pk).exists()
+
+
+def _committees_here(access: Access) -> bool:
+    # SECURITY: committee rows live in the congress's schema; read them only there, for members of it.
+    if access.congress is None or not access.is_member or access.user is None:
+        return False
+    return connection.schema_name == access.congress.schema_name
+
+
+def is_committee_member(access: Access, suggestion: Suggestion) -> bool:
+    """The item is a key suggestion and the caller (a member here) belongs to the committee that follows it."""
+    if not suggestion.is_key or suggestion.key_committee_id is None:
+        return False
+    if not _committees_here(access):
+        return False
+    return CommitteeMember.objects.filter(committee_id=suggestion.key_committee_id, user_id=access.user.pk).exists()
 
 
 def is_office(access: Access) -> bool:

@@ -15,6 +15,7 @@ from shared_apps.memberships.models import Role
 from shared_apps.memberships.permissions import Access
 from shared_apps.registry.models import Seat, SeatStatus
 from shared_apps.workdays.calendar import deadline_after_months
+from tenant_apps.suggestions import hooks
 from tenant_apps.suggestions import permissions as perms
 from tenant_apps.suggestions.models import (
     AssignmentRole,
@@ -106,6 +107,7 @@ def suggestion_draft_create(*, access: Access, data: dict, lead_deputy_id=None) 
     cleaned = _clean_draft(data, partial=False)
     item = Suggestion.objects.create(lead_deputy_id=int(lead_deputy_id), created_by=access.user, **cleaned)
     _record(access, item, "create", "")
+    hooks.item_changed(access, item)
     return item
 
 
@@ -150,6 +152,7 @@ def cosigner_add(*, access: Access, suggestion: Suggestion, deputy_id) -> CoSign
         raise ValidationError({"deputy": [_("这位代表已经是附议代表。")]})
     cosigner = CoSigner.objects.create(suggestion=item, deputy_id=deputy_id)
     _record(access, item, "cosigner_add", item.status, deputy=deputy_id)
+    hooks.item_changed(access, item)
     return cosigner
 
 
@@ -169,6 +172,7 @@ def cosigner_confirm(*, access: Access, suggestion: Suggestion) -> CoSigner:
     cosigner.confirmed_at = timezone.now()
     cosigner.save(update_fields=["confirmed_at"])
     _record(access, item, "cosigner_confirm", item.status, deputy=deputy_id)
+    hooks.item_changed(access, item)
     return cosigner
 
 
@@ -195,14 +199,14 @@ def suggestion_transition(*, access: Access, suggestion: Suggestion, action: str
             {
                 "status": [
                     _("“%(status)s”的议案建议不能%(action)s。")
-                    % {"status": item.get_status_display(), "action": transition.label_zh}
+                    % {"status": item.get_status_display(), "action": transition.label}
                 ]
             }
         )
     if not transition.predicate(access, item):
-        raise PermissionDenied(_("您无权%(action)s这件议案建议。") % {"action": transition.label_zh})
+        raise PermissionDenied(_("您无权%(action)s这件议案建议。") % {"action": transition.label})
     if transition.applies is not None and not transition.applies(item):
-        raise ValidationError({"action": [_("这件议案建议不能%(action)s。") % {"action": transition.label_zh}]})
+        raise ValidationError({"action": [_("这件议案建议不能%(action)s。") % {"action": transition.label}]})
     note = str(data.pop("note", "") or "").strip()
     if transition.note_required and not note:
         raise ValidationError({"note": [_("请写明理由。")]})
@@ -214,6 +218,7 @@ def suggestion_transition(*, access: Access, suggestion: Suggestion, action: str
     if step.fields:
         item.save(update_fields=[*dict.fromkeys(step.fields), "updated_at"])
     _record(access, item, action, from_status, note, **step.event_data)
+    hooks.after_transition(step, action, from_status)
     return item
 
 

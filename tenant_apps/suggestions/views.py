@@ -1,18 +1,27 @@
-"""Pages: the list of the items the caller may see, and one item with a button (form) per allowed action.
-Every button posts to the one transition view, which calls services.suggestion_transition."""
+"""Pages: the list of the items the caller may see (with what awaits a deputy on top), drafting and editing,
+co-signers, and one item with a button (form) per allowed action. Every button posts to the one transition
+view, which calls services.suggestion_transition; the forms call the other services, nothing else writes."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shared_apps.memberships.decorators import require_access
-from tenant_apps.suggestions import selectors, services
-from tenant_apps.suggestions.models import AssignmentRole, ContactKind, Extension, Status
+from shared_apps.memberships.models import Role
+from shared_apps.registry.models import Seat, SeatStatus
+from tenant_apps.suggestions import inbox, selectors, services
+from tenant_apps.suggestions.models import AssignmentRole, ContactKind, Extension, Kind, RaisedDuring, Status
+from tenant_apps.suggestions.panels import panels_for
 from tenant_apps.suggestions.permissions import (
+    can_create_draft,
+    can_edit_draft,
     can_view_suggestions,
+    deputy_id_of,
     is_assigned_unit_staff,
     is_joint_unit_staff,
     is_lead_unit_staff,
@@ -20,7 +29,11 @@ from tenant_apps.suggestions.permissions import (
 )
 from tenant_apps.suggestions.workflow import TRANSITIONS, allowed_actions
 from tenant_apps.units.models import HandlingUnit
+from tenants.forms import add_service_errors
 from tenants.services import effective_settings
+
+# How many serving deputies a search lists at most (a city congress has some 500).
+DEPUTY_MATCHES = 50
 
 
 def _item_or_404(request, pk: int):
@@ -30,26 +43,202 @@ def _item_or_404(request, pk: int):
     return item
 
 
+def _own_deputy_id(access) -> int | None:
+    return deputy_id_of(access.user) if Role.DEPUTY in access.roles else None
+
+
+def _serving_seats(congress, find: str = "", *, exclude=()) -> tuple[list[Seat], bool]:
+    """Serving seats of this congress whose deputy's name contains `find` (all when empty), by name, at most
+    DEPUTY_MATCHES, with their deputy and constituency; and whether more matched than are listed."""
+    seats = (
+        Seat.objects.filter(congress=congress, status=SeatStatus.SERVING)
+        .exclude(deputy_id__in=exclude)
+        .select_related("deputy", "constituency")
+        .order_by("deputy__name", "deputy_id")
+    )
+    if find:
+        seats = seats.filter(deputy__name__icontains=find)
+    found = list(seats[: DEPUTY_MATCHES + 1])
+    return found[:DEPUTY_MATCHES], len(found) > DEPUTY_MATCHES
+
+
 @require_access(can_view_suggestions)
 def index(request):
-    """The items the caller may see, optionally of one status."""
+    """The items the caller may see, optionally of one status; for a deputy, first what awaits them
+    (co-signatures to confirm, replies to evaluate)."""
     status = request.GET.get("status", "")
     items = selectors.suggestion_list(request.access, status=status)
-    return render(request, "suggestions/index.html", {"items": items, "statuses": Status.choices, "status": status})
+    own = _own_deputy_id(request.access)
+    context = {
+        "items": items,
+        "statuses": Status.choices,
+        "status": status,
+        "awaiting": list(inbox.awaiting(own)) if own is not None else None,
+        "cosign_statuses": inbox.COSIGN_STATUSES,
+        "can_draft": can_create_draft(request.access),
+    }
+    return render(request, "suggestions/index.html", context)
+
+
+class DraftForm(forms.Form):
+    """A draft's text. The service checks everything again (it is the one way in)."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("类别"), choices=Kind.choices, initial=Kind.SUGGESTION)
+    title = forms.CharField(label=gettext_lazy("标题"), max_length=services.TITLE_MAX)
+    body = forms.CharField(label=gettext_lazy("内容"), widget=forms.Textarea(attrs={"rows": 12}))
+    category = forms.CharField(label=gettext_lazy("分类"), max_length=services.CATEGORY_MAX, required=False)
+    raised_during = forms.ChoiceField(
+        label=gettext_lazy("提出时间"), choices=RaisedDuring.choices, initial=RaisedDuring.BETWEEN_SESSIONS
+    )
+
+
+class NewDraftForm(DraftForm):
+    """A new draft; delegation staff also name the lead deputy, found by name among this congress's deputies."""
+
+    find = forms.CharField(label=gettext_lazy("按姓名查找领衔代表"), required=False)
+    lead_deputy = forms.CharField(label=gettext_lazy("领衔代表"), required=False, widget=forms.Select)
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.picks_lead = Role.DELEGATION_STAFF in access.roles
+        self.more_matches = False
+        if not self.picks_lead:
+            del self.fields["find"], self.fields["lead_deputy"]
+            return
+        source = self.data if self.is_bound else self.initial
+        own = _own_deputy_id(access)  # a deputy who is also delegation staff leads by default
+        chosen = str(source.get("lead_deputy") or own or "")
+        seats, self.more_matches = _serving_seats(access.congress, str(source.get("find") or "").strip())
+        if chosen.isdigit() and all(str(seat.deputy_id) != chosen for seat in seats):
+            # Keep the one chosen listed, whatever the search (the service checks it serves here).
+            seats += Seat.objects.filter(
+                congress=access.congress, status=SeatStatus.SERVING, deputy_id=int(chosen)
+            ).select_related("deputy", "constituency")
+        self.fields["lead_deputy"].widget.choices = [("", _("请选择")), *(_deputy_choice(seat) for seat in seats)]
+        self.fields["lead_deputy"].required = own is None
+        if not self.is_bound:
+            self.initial["lead_deputy"] = chosen
+
+
+def _deputy_choice(seat: Seat) -> tuple[str, str]:
+    where = f"（{seat.constituency.name}）" if seat.constituency else ""
+    return str(seat.deputy_id), f"{seat.deputy.name}{where}"
+
+
+def _draft_data(form: DraftForm) -> dict:
+    return {key: form.cleaned_data[key] for key in services.DRAFT_FIELDS}
+
+
+@require_access(can_create_draft)
+def draft_create(request):
+    """Draft a motion or suggestion: a deputy as its lead deputy, delegation staff for the deputy they pick.
+    The "find" button only re-lists the deputies, keeping what was typed."""
+    finding = request.method == "POST" and "find_deputies" in request.POST
+    if finding:
+        form = NewDraftForm(initial=request.POST.dict(), access=request.access)
+    else:
+        form = NewDraftForm(request.POST or None, access=request.access)
+    if request.method == "POST" and not finding and form.is_valid():
+        try:
+            item = services.suggestion_draft_create(
+                access=request.access, data=_draft_data(form), lead_deputy_id=form.cleaned_data.get("lead_deputy")
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已保存草稿。可以邀请附议代表，再提交。"))
+            return redirect("suggestions:detail", pk=item.pk)
+    return render(request, "suggestions/form.html", {"form": form, "item": None})
+
+
+@require_access(can_view_suggestions)
+def draft_update(request, pk: int):
+    """Change a draft (its lead deputy, or the delegation staff member who drafted it)."""
+    item = _item_or_404(request, pk)
+    if not can_edit_draft(request.access, item):
+        raise PermissionDenied
+    if item.status != Status.DRAFT:
+        messages.error(request, _("只有草稿可以修改。"))
+        return redirect("suggestions:detail", pk=pk)
+    initial = {key: getattr(item, key) for key in services.DRAFT_FIELDS}
+    form = DraftForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.suggestion_draft_update(access=request.access, suggestion=item, data=_draft_data(form))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已保存草稿。"))
+            return redirect("suggestions:detail", pk=pk)
+    return render(request, "suggestions/form.html", {"form": form, "item": item})
+
+
+class CoSignerForm(forms.Form):
+    deputy = forms.CharField(label=gettext_lazy("附议代表"), widget=forms.HiddenInput)
+
+
+@require_POST
+@require_access(can_view_suggestions)
+def cosigner_add(request, pk: int):
+    """Name a co-signer on a draft; on an error the item's page shows it on the co-signer form."""
+    item = _item_or_404(request, pk)
+    form = CoSignerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cosigner_add(access=request.access, suggestion=item, deputy_id=form.cleaned_data["deputy"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已邀请附议代表，待其本人确认。"))
+            return redirect("suggestions:detail", pk=pk)
+    return _render_detail(request, item, cosigner_form=form)
+
+
+@require_POST
+@require_access(can_view_suggestions)
+def cosigner_confirm(request, pk: int):
+    """The co-signer confirms their own co-signature."""
+    return _run(request, pk, services.cosigner_confirm, _("已确认附议。"))
 
 
 @require_access(can_view_suggestions)
 def detail(request, pk: int):
     """One item, its co-signers and units, the caller's action buttons, and (for the office) its history."""
-    item = _item_or_404(request, pk)
+    return _render_detail(request, _item_or_404(request, pk))
+
+
+def _cosigner_search(request, item, cosigners) -> dict | None:
+    """The co-signer search of a draft's page, for whoever may name co-signers (None for everyone else)."""
+    if item.status != Status.DRAFT or not can_edit_draft(request.access, item):
+        return None
+    find = request.GET.get("find", "").strip()
+    taken = [item.lead_deputy_id, *(c.deputy_id for c in cosigners)]
+    seats, more = _serving_seats(request.access.congress, find, exclude=taken) if find else ([], False)
+    return {"find": find, "seats": seats, "more": more}
+
+
+def _render_detail(request, item, *, cosigner_form=None):
     settings = effective_settings(request.access.congress)
-    actions = [(a, TRANSITIONS[a].label_zh) for a in allowed_actions(request.access, item)]
+    actions = [(a, TRANSITIONS[a].label) for a in allowed_actions(request.access, item)]
+    cosigners = list(item.cosigners.select_related("deputy"))
+    own = _own_deputy_id(request.access)
+    mine = next((c for c in cosigners if own is not None and c.deputy_id == own), None)
     return render(
         request,
         "suggestions/detail.html",
         {
             "item": item,
-            "cosigners": item.cosigners.select_related("deputy"),
+            "cosigners": cosigners,
+            "can_edit": item.status == Status.DRAFT and can_edit_draft(request.access, item),
+            "can_confirm": mine is not None and mine.confirmed_at is None and item.status in inbox.COSIGN_STATUSES,
+            "cosigner_search": _cosigner_search(request, item, cosigners),
+            "cosigner_form": cosigner_form,
             "assignments": item.assignments.select_related("unit"),
             "actions": actions,
             "units": HandlingUnit.objects.filter(is_active=True) if "assign" in dict(actions) else (),
@@ -61,6 +250,7 @@ def detail(request, pk: int):
             "warnings": selectors.handling_warnings(item),
             "handling_forms": _handling_forms(request.access, item),
             "contact_kinds": ContactKind.choices,
+            "panels": panels_for(request, item),
         },
     )
 
@@ -145,7 +335,7 @@ def _transition_data(post) -> dict:
     """The transition's input from the posted form (the same keys as the API's)."""
     data = {
         k: post[k]
-        for k in ("note", "into", "result_category", "reply_public_text", "attitude", "result")
+        for k in ("note", "into", "result_category", "reply_public_text", "commitment_text", "attitude", "result")
         if post.get(k)
     }
     if post.get("all_cosigners_agree"):
@@ -173,7 +363,7 @@ def transition(request, pk: int):
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("您无权进行这项操作。"))
     else:
-        messages.success(request, _("已%(action)s。") % {"action": TRANSITIONS[action].label_zh})
+        messages.success(request, _("已%(action)s。") % {"action": TRANSITIONS[action].label})
     if selectors.suggestion_get_for_user(request.access, pk) is None:
         return redirect("suggestions:index")
     return redirect("suggestions:detail", pk=pk)

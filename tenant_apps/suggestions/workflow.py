@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shared_apps.memberships.permissions import Access
 from shared_apps.workdays.calendar import add_working_days, deadline_after_months
@@ -79,7 +80,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Transition:
-    label_zh: str
+    label: str  # lazily translated: shown on buttons and in messages
     sources: frozenset[str]
     # Where the action may lead; the effect picks one (only "evaluate" has a choice).
     targets: tuple[str, ...]
@@ -241,10 +242,15 @@ def _reply(step: Step) -> str:
     )
     # RULES.md: units meet the lead deputy (面商) before replying. Not enforced (some meetings go unlogged),
     # but recorded so the office and the bulletin's meeting rate can see replies given without one.
+    from tenant_apps.suggestions.attachments import reply_letter_present  # attachments imports the services
+
+    # The reply letter (答复函) is uploaded as an attachment before replying; like the meeting, its absence is
+    # recorded and shown rather than refused.
     step.event_data.update(
         result_category=category,
         round=step.item.reply_round,
         meeting_held=step.item.contacts.filter(kind=ContactKind.MEETING).exists(),
+        reply_letter=reply_letter_present(step.item, step.item.reply_round),
     )
     return Status.REPLIED
 
@@ -285,16 +291,27 @@ def _close(step: Step) -> str:
 
 S = Status
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition("提交", frozenset({S.DRAFT}), (S.SUBMITTED,), perms.can_submit, _submit),
+    "submit": Transition(gettext_lazy("提交"), frozenset({S.DRAFT}), (S.SUBMITTED,), perms.can_submit, _submit),
     "withdraw": Transition(
-        "撤回", frozenset({S.DRAFT, S.SUBMITTED, S.ACCEPTED}), (S.WITHDRAWN,), perms.is_lead_deputy, _withdraw
+        gettext_lazy("撤回"),
+        frozenset({S.DRAFT, S.SUBMITTED, S.ACCEPTED}),
+        (S.WITHDRAWN,),
+        perms.is_lead_deputy,
+        _withdraw,
     ),
-    "accept": Transition("立案", frozenset({S.SUBMITTED}), (S.ACCEPTED,), lambda a, s: perms.is_office(a), _accept),
+    "accept": Transition(
+        gettext_lazy("立案"), frozenset({S.SUBMITTED}), (S.ACCEPTED,), lambda a, s: perms.is_office(a), _accept
+    ),
     "return": Transition(
-        "退回", frozenset({S.SUBMITTED}), (S.RETURNED,), lambda a, s: perms.is_office(a), _return, note_required=True
+        gettext_lazy("退回"),
+        frozenset({S.SUBMITTED}),
+        (S.RETURNED,),
+        lambda a, s: perms.is_office(a),
+        _return,
+        note_required=True,
     ),
     "convert_to_suggestion": Transition(
-        "议案转建议",
+        gettext_lazy("议案转建议"),
         frozenset({S.SUBMITTED}),
         (S.SUBMITTED,),
         lambda a, s: perms.is_office(a),
@@ -302,22 +319,32 @@ TRANSITIONS: dict[str, Transition] = {
         applies=lambda s: s.kind == Kind.MOTION,
     ),
     "merge": Transition(
-        "并案", frozenset({S.SUBMITTED, S.ACCEPTED}), (S.MERGED,), lambda a, s: perms.is_office(a), _merge
+        gettext_lazy("并案"), frozenset({S.SUBMITTED, S.ACCEPTED}), (S.MERGED,), lambda a, s: perms.is_office(a), _merge
     ),
-    "assign": Transition("交办", frozenset({S.ACCEPTED}), (S.ASSIGNED,), lambda a, s: perms.is_office(a), _assign),
+    "assign": Transition(
+        gettext_lazy("交办"), frozenset({S.ACCEPTED}), (S.ASSIGNED,), lambda a, s: perms.is_office(a), _assign
+    ),
     "return_misassigned": Transition(
-        "退回交办",
+        gettext_lazy("退回交办"),
         frozenset({S.ASSIGNED}),
         (S.ACCEPTED,),
         perms.is_assigned_unit_staff,
         _return_misassigned,
         note_required=True,
     ),
-    "reply": Transition("答复", frozenset({S.ASSIGNED, S.REHANDLING}), (S.REPLIED,), perms.is_lead_unit_staff, _reply),
-    "evaluate": Transition(
-        "评价", frozenset({S.REPLIED}), (S.CLOSED, S.REHANDLING, S.REPLIED), perms.is_item_deputy, _evaluate
+    "reply": Transition(
+        gettext_lazy("答复"), frozenset({S.ASSIGNED, S.REHANDLING}), (S.REPLIED,), perms.is_lead_unit_staff, _reply
     ),
-    "close": Transition("办结", frozenset({S.REPLIED}), (S.CLOSED,), lambda a, s: perms.is_office(a), _close),
+    "evaluate": Transition(
+        gettext_lazy("评价"),
+        frozenset({S.REPLIED}),
+        (S.CLOSED, S.REHANDLING, S.REPLIED),
+        perms.is_item_deputy,
+        _evaluate,
+    ),
+    "close": Transition(
+        gettext_lazy("办结"), frozenset({S.REPLIED}), (S.CLOSED,), lambda a, s: perms.is_office(a), _close
+    ),
 }
 
 

@@ -1,0 +1,95 @@
+"""REST API of the account's notices: GET /api/v1/me/notices/, POST /api/v1/me/notices/<id>/read/ and
+POST /api/v1/me/notices/read/ (all). Served on every host, like the page; each account sees only its own."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shared_apps.memberships.permissions import Access
+from shared_apps.memberships.selectors import roles_for, user_is_platform_admin
+from shared_apps.notifications import selectors, services
+from tenants.api_base import CongressApiView, PlatformApiView
+
+LIMIT_DEFAULT, LIMIT_MAX = 50, 200
+
+
+class AnyHostApiView(CongressApiView, PlatformApiView):
+    """Base of the endpoints served on every host (they concern the caller's own account, not a congress).
+
+    It is both bases at once, so tests/test_api_views.py holds it to either host's rule, and it resolves
+    `self.access` exactly as the base of the host it is called on would: the congress and the caller's
+    roles there on a congress host, the platform (congress None) on the root domain. The bases' own
+    `initial` cannot be reused, since each refuses the other's host.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        congress = getattr(request._request, "congress", None)
+        APIView.initial(self, request, *args, **kwargs)
+        self.congress = congress
+        self.access = Access(
+            user=request.user,
+            congress=congress,
+            roles=roles_for(request.user, congress) if congress is not None else frozenset(),
+            is_platform_admin=user_is_platform_admin(request.user),
+        )
+
+
+class NoticeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    url = serializers.CharField()
+    congress = serializers.CharField(source="congress.name", default=None, allow_null=True)
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+class NoticeListApi(AnyHostApiView):
+    """The caller's notices, newest first (`?unread=1`: unread only; `?limit=`: at most 200)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", bool), OpenApiParameter("limit", int)],
+        responses=inline_serializer(
+            "NoticeList", {"unread": serializers.IntegerField(), "results": NoticeSerializer(many=True)}
+        ),
+    )
+    def get(self, request):
+        self.require(self.access.is_authenticated)
+        rows = selectors.notification_list(request.user)
+        if request.query_params.get("unread") in ("1", "true"):
+            rows = rows.filter(read_at__isnull=True)
+        try:
+            limit = min(max(int(request.query_params.get("limit", LIMIT_DEFAULT)), 1), LIMIT_MAX)
+        except ValueError:
+            raise serializers.ValidationError({"limit": [_("请填写1至%(n)d之间的整数。") % {"n": LIMIT_MAX}]}) from None
+        return Response(
+            {
+                "unread": selectors.unread_count(request.user),
+                "results": NoticeSerializer(rows[:limit], many=True).data,
+            }
+        )
+
+
+class NoticeReadApi(AnyHostApiView):
+    """Mark one of the caller's notices as read; 404 for a notice that is not theirs."""
+
+    @extend_schema(request=None, responses=NoticeSerializer)
+    def post(self, request, pk: int):
+        self.require(self.access.is_authenticated)
+        notification = selectors.notification_get_for_user(request.user, pk)
+        if notification is None:
+            raise NotFound()
+        return Response(NoticeSerializer(services.mark_read(user=request.user, notification=notification)).data)
+
+
+class NoticeReadAllApi(AnyHostApiView):
+    """Mark all the caller's notices as read; returns how many changed."""
+
+    @extend_schema(request=None, responses=inline_serializer("NoticesRead", {"marked": serializers.IntegerField()}))
+    def post(self, request):
+        self.require(self.access.is_authenticated)
+        return Response({"marked": services.mark_all_read(user=request.user)})

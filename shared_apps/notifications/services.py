@@ -1,0 +1,43 @@
+"""Writes to notices. Tenant modules create them only through `notify`; accounts mark their own as read."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shared_apps.notifications.models import Notification
+
+TITLE_MAX = Notification._meta.get_field("title").max_length
+KIND_MAX = Notification._meta.get_field("kind").max_length
+URL_MAX = Notification._meta.get_field("url").max_length
+
+
+def notify(*, user, congress, kind: str, title: str, body: str = "", url: str = "") -> Notification:
+    """Leave `user` a notice from `congress` (None: the central platform). For code, not for callers' input:
+    a title that is empty or too long is a programming error (ValidationError). Runs in the caller's
+    transaction, so a notice exists only if what it announces was committed."""
+    title, kind = str(title).strip(), str(kind).strip()
+    if not title or len(title) > TITLE_MAX or not kind or len(kind) > KIND_MAX or len(url) > URL_MAX:
+        raise ValidationError(_("通知的标题、类型或链接无效。"))
+    return Notification.objects.create(
+        user=user, congress=congress, kind=kind, title=title, body=str(body or ""), url=str(url or "")
+    )
+
+
+def mark_read(*, user, notification: Notification) -> Notification:
+    """Mark one of the account's own notices as read (again: no change). Callers find it with
+    selectors.notification_get_for_user, which never hands out someone else's; raises PermissionDenied
+    if it is not theirs."""
+    # SECURITY: a notice is its owner's alone; the views answer 404 before this is reached.
+    if user is None or notification.user_id != user.pk:
+        raise PermissionDenied(_("只能标记自己的通知。"))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(*, user) -> int:
+    """Mark every unread notice of the account as read; returns how many changed."""
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(read_at=timezone.now())
