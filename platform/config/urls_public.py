@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from config.urls_common import api_docs_urlpatterns, common_urlpatterns
 from shared_apps.registry.api import PlatformWorkspaceApi
+from tenant_apps.liaison.tracker_views import root_urlpatterns as tracker_urlpatterns
 from tenants import api
 from tenants.console import platform_home
 
@@ -29,6 +30,8 @@ urlpatterns = [
     path("api/v1/deputies/", include(("shared_apps.registry.urls_search_api", "search-api"))),
     path("console/calendar/", include(("shared_apps.workdays.urls", "calendar"))),
     path("api/v1/calendar/", include(("shared_apps.workdays.urls_platform_api", "calendar-api"))),
+    # The message tracker: an escalated matter moves between congresses, so it is followed here too.
+    path("", include((tracker_urlpatterns, "liaison"))),
     *api_docs_urlpatterns("config.urls_public"),
     *common_urlpatterns,
     path("django-admin/", admin.site.urls),

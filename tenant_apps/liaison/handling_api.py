@@ -1,0 +1,207 @@
+"""REST API of the handlers' workspace and of the sender's rating. Every status change goes through ONE
+endpoint, `POST messages/<id>/transition/` with `{"action": ..., ...}` (handling.message_transition).
+Messages the caller may not see answer 404, as missing ones do."""
+
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
+from rest_framework.response import Response
+
+from tenant_apps.liaison import abuse, handling
+from tenant_apps.liaison.handling_views import category_labels, escalation_info
+from tenant_apps.liaison.models import MessageStatus, Rating
+from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions, can_view_mobile
+from tenants.api import call_service
+from tenants.api_base import CongressApiView
+
+
+class InboxMessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tracking_code = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    category = serializers.CharField()
+    category_label = serializers.CharField()
+    station = serializers.IntegerField(source="station_id", allow_null=True)
+    station_name = serializers.CharField(source="station.name", default="")
+    deputy = serializers.IntegerField(source="deputy_id", allow_null=True)
+    deputy_name = serializers.CharField(source="deputy.name", default="")
+    sender_name = serializers.CharField()
+    mobile_masked = serializers.SerializerMethodField()
+    is_anonymous = serializers.BooleanField()
+    escalated_from = serializers.CharField(source="origin_congress.name", default="")
+    created_at = serializers.DateTimeField()
+
+    def get_mobile_masked(self, message) -> str:
+        return "*******" + message.mobile_last4
+
+
+class MessageEventSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    public_note = serializers.CharField()
+    data = serializers.JSONField()
+    actor = serializers.IntegerField(source="actor_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class MessagePhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class MessageEscalationSerializer(serializers.Serializer):
+    target = serializers.CharField(source="transfer.target.name", default="")
+    transfer_status = serializers.CharField(source="transfer.status", default="")
+    matter_congress = serializers.CharField(source="matter.congress.name", default="")
+    matter_status = serializers.CharField(source="matter.status", default="")
+
+
+class InboxMessageDetailSerializer(InboxMessageSerializer):
+    text = serializers.CharField()
+    reply_text = serializers.CharField()
+    replied_at = serializers.DateTimeField(allow_null=True)
+    public_reply_text = serializers.CharField()
+    public_approved_at = serializers.DateTimeField(allow_null=True)
+    forwarded_unit = serializers.IntegerField(source="forwarded_unit_id", allow_null=True)
+    suggestion = serializers.IntegerField(source="suggestion_id", allow_null=True)
+    rating = serializers.CharField()
+    rated_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    can_view_mobile = serializers.BooleanField()
+    allowed_actions = serializers.ListField(child=serializers.CharField())
+    photos = MessagePhotoSerializer(source="photo_rows", many=True)
+    events = MessageEventSerializer(source="event_rows", many=True)
+    escalation = MessageEscalationSerializer(allow_null=True)
+
+
+class MessageTransitionInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(TRANSITIONS))
+    note = serializers.CharField(allow_blank=True, required=False, help_text="required to escalate, close, reopen")
+    reply_text = serializers.CharField(allow_blank=True, required=False, help_text="reply: the sender's answer")
+    public_reply_text = serializers.CharField(
+        allow_blank=True, required=False, help_text="reply: proposed public text; approve_public: the approved text"
+    )
+    unit = serializers.IntegerField(required=False, help_text="forward: an active handling unit of this congress")
+    title = serializers.CharField(allow_blank=True, required=False, help_text="to_suggestion: the draft's title")
+
+
+class MessageRateInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=16)
+    mobile_last4 = serializers.CharField(max_length=4)
+    rating = serializers.ChoiceField(choices=Rating.choices)
+
+
+class _HandlingApi(CongressApiView):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.require(handling.can_use_inbox(self.access))
+
+    def message_or_404(self, pk: int):
+        message = handling.message_get_for_user(self.access, pk)
+        if message is None:
+            raise Http404
+        return message
+
+    def labelled(self, messages):
+        labels = category_labels(self.congress)
+        for message in messages:
+            message.category_label = labels.get(message.category, message.category)
+        return messages
+
+    def detail(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
+        """The message as the caller sees it, with the actions the caller may take now."""
+        message = self.labelled([self.message_or_404(pk)])[0]
+        message.can_view_mobile = can_view_mobile(self.access, message)
+        message.allowed_actions = allowed_actions(self.access, message)
+        message.photo_rows = list(message.photos.all())
+        message.event_rows = list(handling.event_list(message))
+        message.escalation = escalation_info(message)
+        return Response(InboxMessageDetailSerializer(message).data, status=code)
+
+
+class MessageInboxApi(_HandlingApi):
+    """The messages the caller may handle here (the office, deputies, station and unit staff), new first."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=MessageStatus.values)],
+        responses=InboxMessageSerializer(many=True),
+    )
+    def get(self, request):
+        status_filter = request.query_params.get("status", "")
+        messages = list(handling.message_list(self.access, status=status_filter)[:500])
+        return Response(InboxMessageSerializer(self.labelled(messages), many=True).data)
+
+
+class MessageHandleApi(_HandlingApi):
+    """One message with its photos, history and the caller's allowed actions (the mobile masked)."""
+
+    @extend_schema(responses=InboxMessageDetailSerializer)
+    def get(self, request, pk: int):
+        return self.detail(pk)
+
+
+class MessageTransitionApi(_HandlingApi):
+    """Take one action on the message; 400 for a wrong status or input, 403 for the wrong persona."""
+
+    @extend_schema(request=MessageTransitionInputSerializer, responses=InboxMessageDetailSerializer)
+    def post(self, request, pk: int):
+        message = self.message_or_404(pk)
+        data = MessageTransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call_service(handling.message_transition, access=self.access, message=message, **data.validated_data)
+        if handling.message_get_for_user(self.access, pk) is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return self.detail(pk)
+
+
+class MessageMobileApi(_HandlingApi):
+    """The sender's full mobile number, on explicit request (the office or the message's deputy; logged)."""
+
+    @extend_schema(request=None, responses=inline_serializer("SenderMobile", {"mobile": serializers.CharField()}))
+    def post(self, request, pk: int):
+        message = self.message_or_404(pk)
+        mobile = call_service(handling.message_mobile_reveal, access=self.access, message=message)
+        response = Response({"mobile": mobile})
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class MessagePhotoApi(_HandlingApi):
+    """One photo of a message, for whoever may see the message."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk: int, photo_pk: int):
+        photo = self.message_or_404(pk).photos.filter(pk=photo_pk).first()
+        if photo is None:
+            raise Http404
+        try:
+            handle = photo.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type=photo.content_type or "application/octet-stream")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class MessageRateApi(CongressApiView):
+    """The sender rates the answer (no account): tracking code, the mobile's last four digits, the rating."""
+
+    @extend_schema(
+        request=MessageRateInputSerializer,
+        responses=inline_serializer(
+            "MessageRating", {"tracking_code": serializers.CharField(), "rating": serializers.CharField()}
+        ),
+    )
+    def post(self, request):
+        data = MessageRateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not abuse.lookup_allowed(abuse.client_address(request._request)):
+            raise Throttled(detail="操作过于频繁，请10分钟后再试。")
+        message = call_service(handling.message_rate, congress=self.congress, **data.validated_data)
+        return Response({"tracking_code": message.tracking_code, "rating": message.rating})
