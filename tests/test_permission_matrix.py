@@ -56,6 +56,11 @@ PAGES = [
     ("huaxi", "/settings/", {"li"}),
     ("qingyan", "/settings/", {"zhou"}),
     ("qingyan", "/about/edit/", {"zhou"}),
+    (None, "/me/notices/", SIGNED_IN),
+    ("huaxi", "/me/notices/", SIGNED_IN),
+    ("huaxi", "/suggestions/overview/", {"li", "zhang"}),
+    ("huaxi", "/notices/", {"li", "zhang"}),
+    ("qingyan", "/notices/", {"zhou"}),
 ]
 
 

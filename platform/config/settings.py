@@ -31,6 +31,8 @@ SESSION_COOKIE_SECURE = USE_HTTPS
 CSRF_COOKIE_SECURE = USE_HTTPS
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if USE_HTTPS else None
+# Proxies in front of the app that append to X-Forwarded-For (deploy/nginx: 1); 0 uses REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 X_FRAME_OPTIONS = "DENY"
 
 SHARED_APPS = [
@@ -55,6 +57,7 @@ SHARED_APPS = [
     "shared_apps.registry",
     "shared_apps.exchange",
     "shared_apps.workdays",
+    "shared_apps.notifications",
     "demo",
 ]
 TENANT_APPS = [
@@ -62,6 +65,8 @@ TENANT_APPS = [
     "tenant_apps.groups",
     "tenant_apps.units",
     "tenant_apps.suggestions",
+    "tenant_apps.notices",
+    "tenant_apps.liaison",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -120,6 +125,9 @@ if env_bool("DATABASE_POOL", True):
         "max_lifetime": env_int("DATABASE_POOL_MAX_LIFETIME", 900),
         "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
     }
+# Set the schema's search_path once per connection and schema switch, not before every query (it halves the
+# round trips). Safe with the pool: django-tenants forgets what it set when the connection closes.
+TENANT_LIMIT_SET_CALLS = env_bool("TENANT_LIMIT_SET_CALLS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
