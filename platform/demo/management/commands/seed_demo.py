@@ -36,6 +36,7 @@ class Command(BaseCommand):
         self._profiles(users["huaxi.office@example.org"])
         seated = self._registry()
         self.stdout.write(f"  registry: {seated} serving seats")
+        self.stdout.write(f"  {self._work(users)}")
         self.stdout.write("\nDemo users (password for all: %s):" % DEMO_PASSWORD)
         for email, name, seats in USERS:
             where = ", ".join(f"{Congress.objects.get(division_code=c).subdomain}:{r}" for c, r in seats)
@@ -116,3 +117,11 @@ class Command(BaseCommand):
             starts_on=term.starts_on,
             constituency=registry.constituency_get_or_create(term, f"第{n % 4 + 1}选区"),
         )
+
+    def _work(self, users) -> str:
+        """Some daily work to look at: Huaxi's handling units and suggestions in several states, Qingyan's liaison
+        station with the demo deputy on duty and messages from the public, a notice from Huaxi to its townships.
+        Done once (skipped when Huaxi already has units)."""
+        from demo.work import seed_work
+
+        return seed_work(users)
