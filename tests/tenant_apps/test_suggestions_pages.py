@@ -288,3 +288,26 @@ def test_the_reply_form_carries_the_commitment(world, client_for):
     posted.update({"action": "reply", "result_category": "B", "reply_public_text": "分步实施。"})
     posted.update({"commitment_text": "年底前建成停车场。"})
     assert views._transition_data(posted)["commitment_text"] == "年底前建成停车场。"
+
+
+def test_the_office_assigns_lead_joint_assisting_and_separate_units_from_the_page(world, client_for):
+    with world.huaxi:
+        item = world.drive(Status.ACCEPTED)
+    page = client_for("zhang", "huaxi").get(f"/suggestions/{item.pk}/").content.decode()
+    for name in ("lead_unit", "joint_units", "assisting_units", "separate_units"):
+        assert f'name="{name}"' in page
+    response = client_for("zhang", "huaxi").post(
+        f"/suggestions/{item.pk}/transition/",
+        {
+            "action": "assign",
+            "lead_unit": world.bureau.pk,
+            "assisting_units": [world.court.pk],
+            "separate_units": [world.farm.pk],
+        },
+    )
+    assert response.status_code == 302
+    with world.huaxi:
+        item.refresh_from_db()
+        assert item.status == Status.ASSIGNED
+        roles = dict(item.assignments.values_list("unit_id", "role"))
+    assert roles == {world.bureau.pk: "lead", world.court.pk: "assisting", world.farm.pk: "separate"}
