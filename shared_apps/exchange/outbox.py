@@ -22,26 +22,27 @@ def _require_transaction() -> None:
         raise RuntimeError("transfer_send must run inside the sender's transaction (transaction.atomic).")
 
 
-def _check_route(kind, source, target) -> None:
+def _check_route(kind, source, target, below: set[int] | None) -> None:
     from tenants.models import CongressStatus
 
     if target.status != CongressStatus.ACTIVE:
         raise ValidationError({"target": [_("接收方“%(name)s”目前不能接收。") % {"name": target.name}]})
     if kind.direction == UP and (source is None or source.parent_id != target.pk):
         raise ValidationError({"target": [_("只能上报到上一级人大。")]})
-    if kind.direction == DOWN and source is not None and not _is_below(target, source):
+    if kind.direction == DOWN and below is not None and target.pk not in below:
         raise ValidationError({"target": [_("只能下发给下级人大。")]})
 
 
-def _is_below(target, source) -> bool:
-    node = target
-    for _level in range(4):  # township → county → city → province: at most four steps up
-        if node.parent_id is None:
-            return False
-        if node.parent_id == source.pk:
-            return True
-        node = node.parent
-    return False
+def _ids_below(source) -> set[int]:
+    """Every congress below `source`, one query per tier (township → county → city → province: at most 3)."""
+    from tenants.models import Congress
+
+    found: set[int] = set()
+    level = [source.pk]
+    while level:
+        level = list(Congress.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        found.update(level)
+    return found
 
 
 def transfer_send(*, kind: str, source, target, payload: dict, source_ref: str = "", actor=None) -> Transfer:
@@ -62,8 +63,9 @@ def transfers_send(*, kind: str, source, targets, payload: dict, source_ref: str
     targets = list(targets)
     if not targets:
         raise ValidationError({"target": [_("没有可以接收的人大。")]})
+    below = _ids_below(source) if spec.direction == DOWN and source is not None else None
     for target in targets:
-        _check_route(spec, source, target)
+        _check_route(spec, source, target, below)
     if (
         source_ref
         and Transfer.objects.filter(kind=kind, source=source, target__in=targets, source_ref=source_ref).exists()

@@ -4,9 +4,13 @@ jobs whose worker died (which also protects every other job of the project)."""
 import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, TextField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
+from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.exceptions import AlreadyEnqueued
 
 from shared_apps.exchange.delivery import DeliveryError, transfer_deliver
@@ -36,8 +40,22 @@ def sweep(timestamp: int) -> int:
 
 
 def requeue_stuck(before) -> int:
+    """Queue a delivery for each transfer written before `before`, still "sent", whose job is gone: none waiting
+    ("todo") and none running ("doing"; a dead worker's job is put back by retry_stalled_jobs). Returns how many
+    were queued."""
     queued = 0
-    stuck = Transfer.objects.filter(status=TransferStatus.SENT, created_at__lt=before).values_list("pk", flat=True)
+    # The outbox's own jobs carry no queueing lock, so the lock below cannot see them: without this check a
+    # backlog older than SWEEP_AFTER (a worker down for a few minutes) would be queued a second time.
+    live_job = ProcrastinateJob.objects.annotate(transfer_id=KeyTextTransform("transfer_id", "args")).filter(
+        task_name=deliver_transfer.name,
+        status__in=("todo", "doing"),
+        transfer_id=Cast(OuterRef("pk"), TextField()),
+    )
+    stuck = (
+        Transfer.objects.filter(status=TransferStatus.SENT, created_at__lt=before)
+        .filter(~Exists(live_job))
+        .values_list("pk", flat=True)
+    )
     for pk in stuck[:1000]:
         try:
             with transaction.atomic():  # a savepoint: a refused lock must not spoil the caller's transaction
