@@ -29,7 +29,9 @@ def transfer_deliver(transfer_id: str) -> str:
     when the handler fails and the transfer has attempts left (the job's retry takes it up)."""
     try:
         with transaction.atomic():
-            transfer = Transfer.objects.select_for_update().select_related("target").filter(pk=transfer_id).first()
+            transfer = (
+                Transfer.objects.select_for_update(of=("self",)).select_related("target").filter(pk=transfer_id).first()
+            )
             if transfer is None:
                 return "missing"
             if transfer.status != TransferStatus.SENT:

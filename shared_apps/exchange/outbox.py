@@ -89,7 +89,7 @@ def transfer_answer(*, transfer: Transfer, status: str, note: str = "") -> Trans
     """The receiving congress accepts or returns a delivered transfer (from inside its own schema)."""
     if status not in (TransferStatus.ACCEPTED, TransferStatus.RETURNED):
         raise ValidationError({"status": [_("只能接收或退回。")]})
-    locked = Transfer.objects.select_for_update().select_related("target").get(pk=transfer.pk)
+    locked = Transfer.objects.select_for_update(of=("self",)).select_related("target").get(pk=transfer.pk)
     # SECURITY: only the receiving congress answers, from its own schema.
     if connection.schema_name != locked.target.schema_name:
         raise ValidationError({"status": [_("只有接收方可以处理这件转送事项。")]})
