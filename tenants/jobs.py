@@ -6,7 +6,7 @@ Worker threads are reused, so a job must never inherit the schema (or the connec
 import functools
 
 import sentry_sdk
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django_tenants.utils import schema_context
 
 
@@ -48,3 +48,29 @@ def in_congress(func):
             _release_connection()
 
     return wrapper
+
+
+def defer_once(task, lock: str, **kwargs) -> bool:
+    """Queue `task(**kwargs)` unless a job with the queueing lock `lock` is already waiting; returns whether it
+    was queued. A savepoint keeps a refused insert from aborting the caller's transaction."""
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    try:
+        with transaction.atomic():
+            task.configure(queueing_lock=lock).defer(**kwargs)
+    except AlreadyEnqueued:
+        return False
+    return True
+
+
+def defer_per_congress(task, module_key: str, lock_prefix: str, **kwargs) -> int:
+    """From a public job: queue `task(schema_name=…, **kwargs)` once for every active congress that runs the
+    module `module_key` (lock "<lock_prefix>:<schema>"). Returns how many were queued. Each queued job then
+    works inside its own congress's schema; no job walks several schemas."""
+    from tenants.models import Congress, CongressStatus
+
+    schemas = Congress.objects.filter(status=CongressStatus.ACTIVE, enabled_modules__contains=[module_key])
+    return sum(
+        defer_once(task, f"{lock_prefix}:{schema_name}", schema_name=schema_name, **kwargs)
+        for schema_name in schemas.values_list("schema_name", flat=True)
+    )

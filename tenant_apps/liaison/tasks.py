@@ -10,13 +10,11 @@ jobs decrypt or look numbers up when they run.
 
 import datetime
 
-from django.db import transaction
 from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
-from procrastinate.exceptions import AlreadyEnqueued
 
-from tenants.jobs import in_congress, public_job
+from tenants.jobs import defer_once, defer_per_congress, in_congress, public_job
 
 QUEUE = "notifications"
 MODULE_KEY = "liaison"
@@ -69,23 +67,13 @@ def send_reply_sms(schema_name: str, message_id: int) -> bool:
 def sweep_digests(timestamp: int) -> int:
     """Enqueue the digest job of every active congress that runs the module, for the local day of `timestamp`.
     Returns how many were enqueued (a congress whose job still waits is not queued twice)."""
-    from tenants.models import Congress, CongressStatus
-
     today = timezone.localdate(datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC))
-    schemas = Congress.objects.filter(status=CongressStatus.ACTIVE, enabled_modules__contains=[MODULE_KEY])
-    return sum(defer_digest(schema_name, today) for schema_name in schemas.values_list("schema_name", flat=True))
+    return defer_per_congress(send_digests, MODULE_KEY, "liaison_digests", today=today.isoformat())
 
 
 def defer_digest(schema_name: str, today: datetime.date) -> bool:
     """Queue one congress's digest job unless one is already waiting; returns whether it was queued."""
-    try:
-        with transaction.atomic():  # a savepoint: the refused insert must not abort the caller's transaction
-            send_digests.configure(queueing_lock=f"liaison_digests:{schema_name}").defer(
-                schema_name=schema_name, today=today.isoformat()
-            )
-    except AlreadyEnqueued:
-        return False
-    return True
+    return defer_once(send_digests, f"liaison_digests:{schema_name}", schema_name=schema_name, today=today.isoformat())
 
 
 # Safe to run again: a person's digest of the day is claimed once (DigestSent), so a rerun sends nothing new.

@@ -6,13 +6,11 @@ congress's schema explicitly and works inside it (tenants.jobs.in_congress). No 
 
 import datetime
 
-from django.db import transaction
 from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
-from procrastinate.exceptions import AlreadyEnqueued
 
-from tenants.jobs import in_congress, public_job
+from tenants.jobs import defer_once, defer_per_congress, in_congress, public_job
 
 QUEUE = "notifications"
 MODULE_KEY = "suggestions"
@@ -32,24 +30,15 @@ def sweep_reminders(timestamp: int) -> int:
     """Enqueue the reminders of every active congress that has the module on, for the local day of
     `timestamp` (the tick procrastinate scheduled, deferred once however many workers run). Returns how many
     jobs were enqueued (a congress whose job still waits is not queued twice)."""
-    from tenants.models import Congress, CongressStatus
-
     today = timezone.localdate(datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC))
-    schemas = Congress.objects.filter(status=CongressStatus.ACTIVE, enabled_modules__contains=[MODULE_KEY])
-    return sum(defer_reminders(schema_name, today) for schema_name in schemas.values_list("schema_name", flat=True))
+    return defer_per_congress(send_reminders, MODULE_KEY, "suggestion_reminders", today=today.isoformat())
 
 
 def defer_reminders(schema_name: str, today: datetime.date) -> bool:
     """Queue the reminder job of one congress unless one is already waiting; returns whether it was queued."""
-    try:
-        # A savepoint: the refused insert must not abort the caller's transaction.
-        with transaction.atomic():
-            send_reminders.configure(queueing_lock=f"suggestion_reminders:{schema_name}").defer(
-                schema_name=schema_name, today=today.isoformat()
-            )
-    except AlreadyEnqueued:
-        return False
-    return True
+    return defer_once(
+        send_reminders, f"suggestion_reminders:{schema_name}", schema_name=schema_name, today=today.isoformat()
+    )
 
 
 # Safe to retry: reminders already claimed are skipped (reminders.send_due_reminders).
