@@ -23,6 +23,7 @@ from shared_apps.memberships.permissions import Access
 from shared_apps.notifications.services import notify
 from shared_apps.registry.models import Deputy
 from tenant_apps.liaison import tracking
+from tenant_apps.liaison.exchange import accept_escalation
 from tenant_apps.liaison.figures import refresh_public_figures
 from tenant_apps.liaison.models import (
     MessageEvent,
@@ -39,6 +40,7 @@ from tenant_apps.liaison.workflow import (
     can_view,
     can_view_mobile,
     deputy_id_of,
+    event_label,
     is_office,
 )
 from tenant_apps.units.models import UnitStaff
@@ -145,8 +147,15 @@ def message_get_for_user(access: Access, pk) -> PublicMessage | None:
     return message
 
 
-def event_list(message: PublicMessage) -> QuerySet[MessageEvent]:
-    return message.events.select_related("actor").order_by("created_at", "id")
+def event_list(message: PublicMessage) -> list[MessageEvent]:
+    """The message's history, oldest first, each step with its label (`action_label`)."""
+    events = list(message.events.select_related("actor").order_by("created_at", "id"))
+    labels = dict(MessageStatus.choices)
+    for event in events:
+        event.action_label = event_label(event.action)
+        event.from_label = labels.get(event.from_status, event.from_status)
+        event.to_label = labels.get(event.to_status, event.to_status)
+    return events
 
 
 # -- the workflow --------------------------------------------------------------------------------------
@@ -173,18 +182,18 @@ def message_transition(*, access: Access, message: PublicMessage, action: str, *
             {
                 "status": [
                     _("“%(status)s”的留言不能%(action)s。")
-                    % {"status": item.get_status_display(), "action": transition.label_zh}
+                    % {"status": item.get_status_display(), "action": transition.label}
                 ]
             }
         )
     if not transition.predicate(access, item):
-        raise PermissionDenied(_("您无权%(action)s这条留言。") % {"action": transition.label_zh})
+        raise PermissionDenied(_("您无权%(action)s这条留言。") % {"action": transition.label})
     if transition.applies is not None and not transition.applies(access, item):
-        message_text = _("这条留言不能%(action)s。") % {"action": transition.label_zh}
-        if transition.refusal_zh:
+        message_text = _("这条留言不能%(action)s。") % {"action": transition.label}
+        if transition.refusal:
             message_text = _("这条留言不能%(action)s：%(reason)s。") % {
-                "action": transition.label_zh,
-                "reason": transition.refusal_zh,
+                "action": transition.label,
+                "reason": transition.refusal,
             }
         raise ValidationError({"action": [message_text]})
     note = str(data.pop("note", "") or "").strip()
@@ -197,6 +206,9 @@ def message_transition(*, access: Access, message: PublicMessage, action: str, *
         step.set(status=target)
     if step.fields:
         item.save(update_fields=[*dict.fromkeys(step.fields), "updated_at"])
+    if action != "return" and accept_escalation(item):
+        # Any step the upper congress takes on an escalated message answers its transfer "accepted".
+        step.event_data["accepted"] = str(item.origin_transfer_id)
     _record(item, access.user, action, from_status, note, step.public_note, **step.event_data)
     tracking.track(access.congress, item, action, step.public_note)
     # Handlers are only ever added (a forward adds the unit's staff), so the set after the change covers all.
@@ -322,6 +334,19 @@ def on_message_received(congress, message: PublicMessage, *, escalated: bool = F
     for user in _users(told):
         kind = "liaison_escalation" if escalated else "liaison_message"
         notify(user=user, congress=congress, kind=kind, title=title, body=_excerpt(message.text), url=url)
+    refresh_counts(congress, handlers)
+    refresh_public_figures(congress)
+
+
+def on_message_returned(congress, message: PublicMessage, from_name: str) -> None:
+    """An escalated message came back from the congress above (in the delivery transaction, in this schema):
+    tell its handlers and the office in-app, refresh the counts and the figures."""
+    assert connection.schema_name == congress.schema_name
+    handlers = handler_user_ids(congress, message)
+    title = _("%(name)s退回了上报的群众留言（%(code)s）") % {"name": from_name, "code": message.tracking_code}
+    url = detail_url(congress, message)
+    for user in _users(handlers | office_user_ids(congress)):
+        notify(user=user, congress=congress, kind="liaison_returned", title=title, body=_excerpt(message.text), url=url)
     refresh_counts(congress, handlers)
     refresh_public_figures(congress)
 

@@ -9,7 +9,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 
 from tenant_apps.liaison import abuse, handling
-from tenant_apps.liaison.handling_views import category_labels, escalation_info
+from tenant_apps.liaison.handling_views import category_labels, escalation_info, origin_info
 from tenant_apps.liaison.models import MessageStatus, Rating
 from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions, can_view_mobile
 from tenants.api import call_service
@@ -39,6 +39,7 @@ class InboxMessageSerializer(serializers.Serializer):
 
 class MessageEventSerializer(serializers.Serializer):
     action = serializers.CharField()
+    action_label = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     note = serializers.CharField()
@@ -59,6 +60,15 @@ class MessageEscalationSerializer(serializers.Serializer):
     transfer_status = serializers.CharField(source="transfer.status", default="")
     matter_congress = serializers.CharField(source="matter.congress.name", default="")
     matter_status = serializers.CharField(source="matter.status", default="")
+    answer_note = serializers.CharField(source="transfer.answer_note", default="")
+
+
+class MessageOriginSerializer(serializers.Serializer):
+    """An escalated message: the congress it came from and this congress's answer to its transfer."""
+
+    source = serializers.CharField(source="transfer.source.name", default="")
+    transfer_status = serializers.CharField(source="transfer.status")
+    answer_note = serializers.CharField(source="transfer.answer_note")
 
 
 class InboxMessageDetailSerializer(InboxMessageSerializer):
@@ -77,11 +87,14 @@ class InboxMessageDetailSerializer(InboxMessageSerializer):
     photos = MessagePhotoSerializer(source="photo_rows", many=True)
     events = MessageEventSerializer(source="event_rows", many=True)
     escalation = MessageEscalationSerializer(allow_null=True)
+    origin = MessageOriginSerializer(allow_null=True)
 
 
 class MessageTransitionInputSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=sorted(TRANSITIONS))
-    note = serializers.CharField(allow_blank=True, required=False, help_text="required to escalate, close, reopen")
+    note = serializers.CharField(
+        allow_blank=True, required=False, help_text="required to escalate, return, close, reopen"
+    )
     reply_text = serializers.CharField(allow_blank=True, required=False, help_text="reply: the sender's answer")
     public_reply_text = serializers.CharField(
         allow_blank=True, required=False, help_text="reply: proposed public text; approve_public: the approved text"
@@ -121,6 +134,7 @@ class _HandlingApi(CongressApiView):
         message.photo_rows = list(message.photos.all())
         message.event_rows = list(handling.event_list(message))
         message.escalation = escalation_info(message)
+        message.origin = origin_info(message)
         return Response(InboxMessageDetailSerializer(message).data, status=code)
 
 

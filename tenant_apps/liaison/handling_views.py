@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from shared_apps.exchange.models import TrackedMatter, Transfer
 from shared_apps.memberships.decorators import require_access
 from tenant_apps.liaison import abuse, handling
+from tenant_apps.liaison.exchange import origin_transfer
 from tenant_apps.liaison.models import MessageStatus, Rating
 from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions, can_view_mobile
 from tenant_apps.units.models import HandlingUnit
@@ -59,9 +60,15 @@ def escalation_info(message) -> dict | None:
     return {"transfer": transfer, "matter": matter, "status": status}
 
 
+def origin_info(message) -> dict | None:
+    """Where an escalated message came from, and how this congress answered its transfer."""
+    transfer = origin_transfer(message)
+    return None if transfer is None else {"transfer": transfer}
+
+
 def _render(request, message, *, mobile: str | None = None, status: int = 200):
     access = request.access
-    actions = [(a, TRANSITIONS[a].label_zh) for a in allowed_actions(access, message)]
+    actions = [(a, TRANSITIONS[a].label) for a in allowed_actions(access, message)]
     return render(
         request,
         "liaison/message_detail.html",
@@ -75,6 +82,7 @@ def _render(request, message, *, mobile: str | None = None, status: int = 200):
             "can_view_mobile": can_view_mobile(access, message),
             "mobile": mobile,
             "escalation": escalation_info(message),
+            "origin": origin_info(message),
         },
         status=status,
     )
@@ -100,7 +108,7 @@ def message_act(request, pk: int):
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("您无权进行这项操作。"))
     else:
-        messages.success(request, _("已%(action)s。") % {"action": TRANSITIONS[action].label_zh})
+        messages.success(request, _("已%(action)s。") % {"action": TRANSITIONS[action].label})
     if handling.message_get_for_user(request.access, pk) is None:
         return redirect("liaison:inbox")
     return redirect("liaison:message_handle", pk=pk)

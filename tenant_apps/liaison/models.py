@@ -100,6 +100,7 @@ class MessageStatus(models.TextChoices):
     FORWARDED = "forwarded", _("已转交办")  # to a handling unit of this congress
     SUGGESTION = "suggestion", _("已转为建议")
     ESCALATED = "escalated", _("已上报")  # to the congress one tier up
+    RETURNED = "returned", _("已退回")  # an escalated message the upper congress sent back down, with reasons
     CLOSED = "closed", _("已办结")
     DISCARDED = "discarded", _("不予受理")  # spam or abuse, with the reason
 

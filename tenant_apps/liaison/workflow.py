@@ -19,14 +19,17 @@ from functools import cached_property
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from shared_apps.exchange.models import TransferStatus
 from shared_apps.memberships.models import Role
 from shared_apps.memberships.permissions import Access
 from shared_apps.registry.models import Deputy, Seat, SeatStatus
+from tenant_apps.liaison.exchange import origin_status, return_escalation
 from tenant_apps.liaison.models import MessageStatus, PublicMessage, StationDeputy, StationStaff
 from tenant_apps.units.models import HandlingUnit, UnitStaff
 
-__all__ = ["TRANSITIONS", "Transition", "allowed_actions", "can_handle", "can_view", "is_office"]
+__all__ = ["TRANSITIONS", "Transition", "allowed_actions", "can_handle", "can_view", "event_label", "is_office"]
 
 OFFICE_ROLES = frozenset({Role.OFFICE_STAFF, Role.CONGRESS_ADMIN})
 REPLY_MAX = 5000
@@ -144,7 +147,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Transition:
-    label_zh: str
+    label: str  # gettext_lazy: the button, and the verb in messages
     sources: frozenset[str]
     # Where the action may lead; the effect picks one (only "reopen" has a choice; "approve_public" stays put).
     targets: tuple[str, ...]
@@ -153,7 +156,7 @@ class Transition:
     note_required: bool = False
     # A condition beyond the status (the module is on, there is a tier above); None: always.
     applies: Callable[[Access, PublicMessage], bool] | None = None
-    refusal_zh: str = ""
+    refusal: str = ""  # gettext_lazy: why `applies` refused
 
 
 def _text(step: Step, key: str, *, required: str = "", limit: int = REPLY_MAX) -> str:
@@ -240,6 +243,24 @@ def _escalate(step: Step) -> str:
     return MessageStatus.ESCALATED
 
 
+def _accept(step: Step) -> str:
+    # The transfer is answered "accepted" by message_transition, as for every step taken on an escalated message.
+    step.public_note = _("%(name)s已受理。") % {"name": step.access.congress.name}
+    return step.message.status
+
+
+def _return(step: Step) -> str:
+    transfer = return_escalation(step.access, step.message, step.note)
+    step.set(forwarded_unit=None)
+    step.event_data.update(transfer=str(transfer.pk), to=transfer.target_id)
+    step.public_note = _("%(name)s将留言退回%(lower)s办理：%(note)s") % {
+        "name": step.access.congress.name,
+        "lower": transfer.target.name,
+        "note": step.note,
+    }
+    return MessageStatus.RETURNED
+
+
 def _close(step: Step) -> str:
     step.set(closed_at=step.now)
     step.public_note = step.note  # the closing explanation is the sender's to read
@@ -257,6 +278,14 @@ def _has_parent(access: Access, message: PublicMessage) -> bool:
     return congress is not None and congress.tier != "province" and congress.parent_id is not None
 
 
+def _awaits_acceptance(access: Access, message: PublicMessage) -> bool:
+    return origin_status(message) == TransferStatus.DELIVERED
+
+
+def _returnable(access: Access, message: PublicMessage) -> bool:
+    return origin_status(message) in (TransferStatus.DELIVERED, TransferStatus.ACCEPTED)
+
+
 def _suggestions_on(access: Access, message: PublicMessage) -> bool:
     return access.congress is not None and SUGGESTIONS_MODULE in access.congress.enabled_modules
 
@@ -266,41 +295,81 @@ def _suggestions_on(access: Access, message: PublicMessage) -> bool:
 S = MessageStatus
 OPEN = frozenset({S.NEW, S.REPLIED})
 TRANSITIONS: dict[str, Transition] = {
-    "reply": Transition("答复", frozenset({S.NEW, S.FORWARDED}), (S.REPLIED,), can_reply, _reply),
+    # An escalated message: the upper congress takes it up (any other step does so too) or returns it.
+    "accept": Transition(
+        gettext_lazy("受理"),
+        frozenset({S.NEW}),
+        (S.NEW,),
+        can_handle,
+        _accept,
+        applies=_awaits_acceptance,
+        refusal=gettext_lazy("只有下级人大上报、尚未受理的留言需要受理"),
+    ),
+    "reply": Transition(gettext_lazy("答复"), frozenset({S.NEW, S.FORWARDED}), (S.REPLIED,), can_reply, _reply),
     # Not from "escalated": the matter is the upper congress's now, and its tracker must not move back here.
     "approve_public": Transition(
-        "公开答复", frozenset({S.REPLIED, S.CLOSED}), (S.REPLIED, S.CLOSED), _office, _approve_public
+        gettext_lazy("公开答复"), frozenset({S.REPLIED, S.CLOSED}), (S.REPLIED, S.CLOSED), _office, _approve_public
     ),
-    "forward": Transition("转交办", OPEN, (S.FORWARDED,), can_handle, _forward),
+    "forward": Transition(gettext_lazy("转交办"), OPEN, (S.FORWARDED,), can_handle, _forward),
     "to_suggestion": Transition(
-        "转为建议",
+        gettext_lazy("转为建议"),
         OPEN,
         (S.SUGGESTION,),
         can_make_suggestion,
         _to_suggestion,
         applies=_suggestions_on,
-        refusal_zh="本级人大没有启用议案建议模块",
+        refusal=gettext_lazy("本级人大没有启用议案建议模块"),
     ),
     "escalate": Transition(
-        "上报",
+        gettext_lazy("上报"),
         OPEN,
         (S.ESCALATED,),
         can_handle,
         _escalate,
         note_required=True,
         applies=_has_parent,
-        refusal_zh="省级人大没有上一级人大",
+        refusal=gettext_lazy("省级人大没有上一级人大"),
+    ),
+    "return": Transition(
+        gettext_lazy("退回下级"),
+        frozenset({S.NEW, S.FORWARDED}),
+        (S.RETURNED,),
+        _office,
+        _return,
+        note_required=True,
+        applies=_returnable,
+        refusal=gettext_lazy("只有下级人大上报的留言可以退回"),
     ),
     "close": Transition(
-        "办结",
+        gettext_lazy("办结"),
         frozenset({S.NEW, S.REPLIED, S.FORWARDED, S.SUGGESTION}),
         (S.CLOSED,),
         can_handle,
         _close,
         note_required=True,
     ),
-    "reopen": Transition("重新办理", frozenset({S.CLOSED}), (S.NEW, S.REPLIED), _office, _reopen, note_required=True),
+    "reopen": Transition(
+        gettext_lazy("重新办理"), frozenset({S.CLOSED}), (S.NEW, S.REPLIED), _office, _reopen, note_required=True
+    ),
 }
+
+
+# The history's steps that are not actions of the table.
+EVENT_LABELS = {
+    "submit": gettext_lazy("收到留言"),
+    "release": gettext_lazy("审核通过"),
+    "discard": gettext_lazy("不予受理"),
+    "received_escalation": gettext_lazy("收到下级上报"),
+    "returned_from_above": gettext_lazy("上级人大退回"),
+    "mobile_viewed": gettext_lazy("查看手机号码"),
+    "rate": gettext_lazy("留言人评价"),
+}
+
+
+def event_label(action: str) -> str:
+    """The label of a history step (an action of the table or one of EVENT_LABELS); the code if unknown."""
+    transition = TRANSITIONS.get(action)
+    return str(transition.label if transition else EVENT_LABELS.get(action, action))
 
 
 def allowed_actions(access: Access, message: PublicMessage) -> list[str]:

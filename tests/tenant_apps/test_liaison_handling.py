@@ -151,6 +151,11 @@ class Desk:
         message = self.send()
         for action in PATHS[status]:
             message = self.act(message, ACTOR[action], action)
+        if status == S.RETURNED:
+            # Only the tier above returns a message (test_liaison_escalation_answer.py walks that path); the
+            # grid needs one in this status to show that no action starts from it.
+            with self.qingyan:
+                PublicMessage.objects.filter(pk=message.pk).update(status=S.RETURNED)
         return fresh(self.qingyan, message)
 
 
@@ -175,7 +180,12 @@ ACTOR = {
     "escalate": "yang",
     "close": "yang",
     "reopen": "zhou",
+    "accept": "zhou",
+    "return": "zhou",
 }
+# Only a message escalated from below is accepted or returned (test_liaison_escalation_answer.py); Qingyan's
+# messages here come from the public, so the grid shows these two refused by the condition, not run.
+FROM_BELOW_ONLY = ("accept", "return")
 INPUT = {
     "reply": lambda d: {"reply_text": "已请镇交管办在周末增派人员疏导。", "public_reply_text": "已安排周末疏导。"},
     "approve_public": lambda d: {"public_reply_text": "已安排周末疏导交通。"},
@@ -184,6 +194,8 @@ INPUT = {
     "escalate": lambda d: {"note": "停车场规划属区级事权，请区人大协调。"},
     "close": lambda d: {"note": "已现场答复，留言人表示认可。"},
     "reopen": lambda d: {"note": "留言人再次反映。"},
+    "accept": lambda d: {},
+    "return": lambda d: {"note": "属镇级事权，请镇人大办理。"},
 }
 PATHS = {
     S.NEW: [],
@@ -192,6 +204,7 @@ PATHS = {
     S.SUGGESTION: ["to_suggestion"],
     S.ESCALATED: ["reply", "escalate"],
     S.CLOSED: ["reply", "close"],
+    S.RETURNED: [],  # see drive()
 }
 EXPECTED = {
     "reply": S.REPLIED,
@@ -237,6 +250,14 @@ def test_every_action_from_every_status(desk, status, action):
         with pytest.raises(ValidationError) as refused:
             desk.act(message, ACTOR[action], action)
         assert "status" in refused.value.message_dict
+        assert state(desk, message) == before
+        return
+    if action in FROM_BELOW_ONLY:
+        with desk.qingyan:
+            assert action not in allowed_actions(desk.as_(ACTOR[action]), message)
+        with pytest.raises(ValidationError) as refused:
+            desk.act(message, ACTOR[action], action)
+        assert "action" in refused.value.message_dict
         assert state(desk, message) == before
         return
     with desk.qingyan:

@@ -60,6 +60,7 @@ def test_a_township_message_travels_to_the_county_and_back_under_one_code(desk, 
     escalated = transition(yang, message.pk, action="escalate", note="停车场规划属区级事权。")
     assert escalated["status"] == "escalated"
     assert run_queued_jobs("exchange.deliver_transfer") == 1
+    assert yang.get(f"/api/v1/liaison/messages/{message.pk}/").json()["escalation"]["transfer_status"] == "delivered"
 
     # Huaxi's office receives it under the same code and forwards it to the transport bureau.
     zhang = api_for("zhang", "huaxi")
@@ -69,6 +70,7 @@ def test_a_township_message_travels_to_the_county_and_back_under_one_code(desk, 
     assert detail["text"] == TEXT and detail["events"][0]["note"] == "停车场规划属区级事权。"
     forwarded = transition(zhang, received["id"], action="forward", unit=desk.huaxi_unit.pk)
     assert forwarded["status"] == "forwarded"
+    assert forwarded["origin"] == {"source": desk.qingyan.name, "transfer_status": "accepted", "answer_note": ""}
 
     # The bureau's staff answers from the message's page (linked from their notice); the office closes.
     notice = Notification.objects.get(user=desk.users["liu"], kind="liaison_forwarded")
@@ -106,7 +108,7 @@ def test_a_township_message_travels_to_the_county_and_back_under_one_code(desk, 
     with desk.qingyan:
         assert PublicMessage.objects.get(pk=message.pk).status == "escalated"
     own = yang.get(f"/api/v1/liaison/messages/{message.pk}/").json()
-    assert own["escalation"]["matter_status"] == "closed" and own["escalation"]["transfer_status"] == "delivered"
+    assert own["escalation"]["matter_status"] == "closed" and own["escalation"]["transfer_status"] == "accepted"
     assert Transfer.objects.get().target == desk.huaxi
 
     # The sender rates the answer where the matter ended (the township points them on), once.
