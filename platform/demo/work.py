@@ -23,6 +23,7 @@ SUGGESTIONS = [
 MESSAGES = [
     ("problem", "青岩镇北街路灯坏了三盏，晚上出行不便，希望尽快修复。", "王先生", "13985112233"),
     ("opinion", "建议在镇卫生院增设周末儿科门诊。", "李女士", "13985114455"),
+    ("problem", "青岩古镇周末停车难，游客车辆占道，希望规划建设停车场。", "赵先生", "13985116677"),
 ]
 
 
@@ -98,5 +99,12 @@ def seed_work(users) -> str:
             reply_text="已联系镇村镇建设办，本周内修复。",
             public_reply_text="北街路灯已安排本周内修复。",
         )
+        # Beyond the township's powers: escalated to Huaxi, whose office finds it waiting to be accepted.
+        liaison.message_transition(
+            access=_access(yang_user, qingyan),
+            message=sent[2],
+            action="escalate",
+            note="停车场规划属区级事权，请区人大协调。",
+        )
     codes = ", ".join(m.tracking_code for m in sent)
-    return f"daily work: 3 units, 3 suggestions, a notice, a station with 2 messages (tracking codes {codes})"
+    return f"daily work: 3 units, 3 suggestions, a notice, a station with 3 messages, one escalated to Huaxi (tracking codes {codes})"
