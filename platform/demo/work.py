@@ -107,4 +107,7 @@ def seed_work(users) -> str:
             note="停车场规划属区级事权，请区人大协调。",
         )
     codes = ", ".join(m.tracking_code for m in sent)
-    return f"daily work: 3 units, 3 suggestions, a notice, a station with 3 messages, one escalated to Huaxi (tracking codes {codes})"
+    return (
+        "daily work: 3 units, 3 suggestions, a notice, "
+        f"a station with 3 messages, one escalated to Huaxi (tracking codes {codes})"
+    )
