@@ -14,7 +14,7 @@ from shared_apps.exchange.models import TrackedMatter, TrackedStep, Transfer
 from shared_apps.notifications.models import Notification
 from tenant_apps.liaison import exchange, handling
 from tenant_apps.liaison.models import MessageEvent, MessageStatus, PublicMessage
-from tenant_apps.liaison.workflow import allowed_actions
+from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions
 from tests.jobs import queued_jobs, run_queued_jobs
 from tests.tenant_apps.test_liaison_handling import _clean_side_channels as _clean_side_channels  # the fixture
 from tests.tenant_apps.test_liaison_handling import desk as desk  # the fixture
@@ -197,6 +197,16 @@ def test_returning_needs_reasons_the_office_and_a_message_from_below(desk):
         huaxi(desk, upper, "zhang", "return")
     assert "status" in refused.value.message_dict
     assert Transfer.objects.filter(kind=exchange.RETURN_KIND).count() == 1
+
+
+@pytest.mark.parametrize("action", list(TRANSITIONS))
+def test_no_action_starts_from_returned(desk, action):
+    lower, upper, _transfer = escalated_in(desk)
+    returned = huaxi(desk, upper, "zhang", "return", note=REASON)
+    before = snapshot(desk, lower, returned)
+    with pytest.raises(ValidationError) as refused:
+        huaxi(desk, returned, "zhang", action)
+    assert "status" in refused.value.message_dict and snapshot(desk, lower, returned) == before
 
 
 def test_a_replied_escalation_is_not_returned(desk):
