@@ -2,7 +2,7 @@
 """The project's two set-up commands. Standard library only: a fresh machine has just Python and pip.
 
     python3 dev.py up [--port 8000]    install, migrate, seed the demo province, serve web + worker
-    python3 dev.py test [PYTEST ARGS]  install, ruff format/check, makemigrations --check, pytest
+    python3 dev.py test [PYTEST ARGS]  install, ruff format/check, makemigrations --check, mypy, pytest
 
 Both install the locked dependencies into .venv (skipped while requirements.lock and pyproject.toml are
 unchanged) and, unless DATABASE_URL is set, use a project-local PostgreSQL cluster in .local/postgres that
@@ -550,6 +550,7 @@ def cmd_test(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> int:
         ("ruff format --check", [PYTHON, "-m", "ruff", "format", "--check", "."]),
         ("ruff check", [PYTHON, "-m", "ruff", "check", "."]),
         ("makemigrations --check", manage("makemigrations", "--check", "--dry-run")),
+        ("mypy", [PYTHON, "-m", "mypy"]),
         ("pytest", [PYTHON, "-m", "pytest", *args.pytest_args]),
     ]
     for name, cmd in steps:

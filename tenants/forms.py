@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -42,8 +44,9 @@ class ConfigurationForm(forms.Form):
     def __init__(self, *args, base: dict, current: dict, modules: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.base = base
-        self.fields["modules"].choices = [(m.key, m.label) for m in all_modules()]
-        self.fields["modules"].initial = modules
+        modules_field = cast(forms.MultipleChoiceField, self.fields["modules"])  # declared above
+        modules_field.choices = [(m.key, m.label) for m in all_modules()]
+        modules_field.initial = modules
         for spec in all_specs():
             value = current.get(spec.key, base[spec.key])
             self.fields[spec.key] = self._field_for(spec, value)

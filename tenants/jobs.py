@@ -9,6 +9,8 @@ import sentry_sdk
 from django.db import close_old_connections, connection, transaction
 from django_tenants.utils import schema_context
 
+from tenants.connection import set_public
+
 
 def _release_connection() -> None:
     # A job called inside an open transaction (a test, or a command running one inline) must keep it.
@@ -22,12 +24,12 @@ def public_job(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         _release_connection()
-        connection.set_schema_to_public()
+        set_public()
         sentry_sdk.set_tag("congress", "public")
         try:
             return func(*args, **kwargs)
         finally:
-            connection.set_schema_to_public()
+            set_public()
             _release_connection()
 
     return wrapper
@@ -44,7 +46,7 @@ def in_congress(func):
             with schema_context(schema_name):
                 return func(schema_name, *args, **kwargs)
         finally:
-            connection.set_schema_to_public()
+            set_public()
             _release_connection()
 
     return wrapper

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import set_urlconf
 
+from tenants.connection import set_public
 from tenants.models import CongressStatus, Domain
 from tenants.modules import get_module
 
@@ -26,7 +27,7 @@ class CongressMiddleware:
 
     def __call__(self, request):
         # SECURITY: always start from the public schema, whatever a pooled connection last served.
-        connection.set_schema_to_public()
+        set_public()
         hostname = request_hostname(request)
         request.congress = None
         if hostname in (settings.ROOT_DOMAIN, f"www.{settings.ROOT_DOMAIN}"):
@@ -54,7 +55,7 @@ class CongressMiddleware:
         try:
             return self.get_response(request)
         finally:
-            connection.set_schema_to_public()
+            set_public()
 
 
 class ModuleGateMiddleware:

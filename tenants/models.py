@@ -1,9 +1,39 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_tenants.models import DomainMixin, TenantMixin
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    # django-tenants ships no type information: to mypy its mixins would be Any, so Congress and Domain would not
+    # be models at all (no field types, no managers). These declare the part of the mixins the project uses; at
+    # run time the real ones are imported.
+    class TenantMixin(models.Model):
+        auto_create_schema: bool
+        auto_drop_schema: bool
+        schema_name = models.CharField(max_length=63, unique=True)
+        domain_url: str | None  # the host of the current request, set by the middleware
+
+        class Meta:
+            abstract = True
+
+        def __enter__(self) -> Self: ...  # `with congress:` runs the block in its schema
+        def __exit__(self, *exc_info: object) -> None: ...
+
+    class DomainMixin(models.Model):
+        domain = models.CharField(max_length=253, unique=True)
+        tenant = models.ForeignKey(settings.TENANT_MODEL, on_delete=models.CASCADE, related_name="domains")
+        is_primary = models.BooleanField(default=True)
+
+        class Meta:
+            abstract = True
+
+else:
+    from django_tenants.models import DomainMixin, TenantMixin
 
 
 class Tier(models.TextChoices):

@@ -5,7 +5,7 @@ replaced by the congress's own value. Modules add their own specs with `register
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -140,10 +140,16 @@ def effective_preferences(platform: dict[str, Any], congress: dict[str, Any]) ->
     return result
 
 
+class _IntBounds(TypedDict):
+    kind: str
+    min_value: int
+    max_value: int
+
+
 def register_core_specs() -> None:
     """The settings every congress has, with defaults from shared/domain/RULES.md."""
-    days = {"kind": "int", "min_value": 1, "max_value": 365}
-    months = {"kind": "int", "min_value": 1, "max_value": 12}
+    days: _IntBounds = {"kind": "int", "min_value": 1, "max_value": 365}
+    months: _IntBounds = {"kind": "int", "min_value": 1, "max_value": 12}
     for spec in (
         # 代表法 Art. 51 and local rules: assign between-session suggestions within 7 working days.
         SettingSpec(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
 
+from tenants.connection import set_public
 from tenants.models import SpareSchema
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def migrate_template(executor) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA "{name}"')
     executor.run_migrations(tenants=[name])
-    connection.set_schema_to_public()
+    set_public()
 
 
 def clone_template(target: str) -> None:

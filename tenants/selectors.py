@@ -19,7 +19,7 @@ def provisioning_list():
 def congress_tree() -> list[dict]:
     """Active congresses as a nested tree: [{congress, children: [...]}, ...] from the province down."""
     nodes = {c.pk: {"congress": c, "children": []} for c in congress_list_public()}
-    roots = []
+    roots: list[dict] = []
     for node in nodes.values():
         parent = nodes.get(node["congress"].parent_id)
         (parent["children"] if parent else roots).append(node)

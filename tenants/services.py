@@ -81,7 +81,7 @@ def congress_spec_errors(spec: CongressSpec, *, request_id: int | None = None) -
         add("parent", _("省级人大没有上级人大。"))
     elif expected_parent is not None and spec.parent is None:
         add("parent", _("%(tier)s人大必须指定上级人大。") % {"tier": TIER_LABELS[spec.tier]})
-    elif spec.parent is not None and spec.parent.tier != expected_parent:
+    elif spec.parent is not None and expected_parent is not None and spec.parent.tier != expected_parent:
         add(
             "parent",
             _("%(tier)s人大的上级必须是%(parent)s人大，而“%(name)s”是%(actual)s人大。")
@@ -123,7 +123,9 @@ def _check(add, field: str, validate) -> None:
 
 
 def _add_uniqueness_errors(add, spec: CongressSpec, errors: dict, request_id: int | None) -> None:
-    pending = ProvisioningRequest.objects.filter(status__in=PENDING_STATUSES).exclude(pk=request_id)
+    pending = ProvisioningRequest.objects.filter(status__in=PENDING_STATUSES)
+    if request_id is not None:
+        pending = pending.exclude(pk=request_id)
     if "division_code" not in errors:
         if Congress.objects.filter(division_code=spec.division_code).exists():
             add("division_code", _("区划代码 %(code)s 已被使用。") % {"code": spec.division_code})

@@ -7,15 +7,13 @@ from sentry_sdk.integrations.logging import LoggingIntegration
 
 
 def init_sentry(dsn: str, *, environment: str, traces_sample_rate: float = 0.0, transport=None) -> None:
-    options = {
-        "dsn": dsn,
-        "environment": environment,
-        "traces_sample_rate": traces_sample_rate,
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment,
+        traces_sample_rate=traces_sample_rate,
         # SECURITY: local variables can hold clear ID and mobile numbers (registry code decrypts them);
         # stack frames are sent without their locals.
-        "include_local_variables": False,
-        "integrations": [DjangoIntegration(), LoggingIntegration()],
-    }
-    if transport is not None:
-        options["transport"] = transport
-    sentry_sdk.init(**options)
+        include_local_variables=False,
+        integrations=[DjangoIntegration(), LoggingIntegration()],
+        transport=transport,
+    )

@@ -1,9 +1,11 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -31,16 +33,18 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """One account for every subdomain. Lives only in the public schema; signs in with an email address."""
 
-    username = None
-    first_name = None
-    last_name = None
+    # None removes the inherited field (Django's documented way); the stubs can only declare it as a field.
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("电子邮箱"), unique=True)
     name = models.CharField(_("姓名"), max_length=100, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # Signs in by email, so create_user(email, ...) differs from the base manager's create_user(username, ...).
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("用户")

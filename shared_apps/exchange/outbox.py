@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from procrastinate.types import JSONDict
 
 from shared_apps.exchange.kinds import DOWN, UP, get_kind
 from shared_apps.exchange.models import Transfer, TransferStatus
+from tenants.connection import in_schema_of
 
 EXCHANGE_QUEUE = "exchange"
 
@@ -80,7 +82,8 @@ def transfers_send(*, kind: str, source, targets, payload: dict, source_ref: str
     )
     from shared_apps.exchange.tasks import deliver_transfer
 
-    deliver_transfer.batch_defer(*({"transfer_id": str(t.pk)} for t in transfers))
+    jobs: list[JSONDict] = [{"transfer_id": str(t.pk)} for t in transfers]
+    deliver_transfer.batch_defer(*jobs)
     return transfers
 
 
@@ -91,7 +94,7 @@ def transfer_answer(*, transfer: Transfer, status: str, note: str = "") -> Trans
         raise ValidationError({"status": [_("只能接收或退回。")]})
     locked = Transfer.objects.select_for_update(of=("self",)).select_related("target").get(pk=transfer.pk)
     # SECURITY: only the receiving congress answers, from its own schema.
-    if connection.schema_name != locked.target.schema_name:
+    if not in_schema_of(locked.target):
         raise ValidationError({"status": [_("只有接收方可以处理这件转送事项。")]})
     if locked.status not in (TransferStatus.DELIVERED, TransferStatus.ACCEPTED):
         raise ValidationError({"status": [_("这件转送事项已处理。")]})

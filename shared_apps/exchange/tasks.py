@@ -71,7 +71,7 @@ def requeue_stuck(before) -> int:
 async def retry_stalled_jobs(timestamp: int) -> int:
     """Put back to "todo" the jobs of workers that stopped sending heartbeats (killed, machine lost):
     procrastinate leaves them "doing" otherwise. Every job of the project is safe to run again."""
-    stalled = await app.job_manager.get_stalled_jobs()
+    stalled = list(await app.job_manager.get_stalled_jobs())
     for job in stalled:
         await app.job_manager.retry_job(job)
     return len(stalled)

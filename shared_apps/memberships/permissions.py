@@ -1,8 +1,12 @@
 """Who may do what. Pure predicates over an `Access` (the caller as seen from one congress, or the root)."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from shared_apps.memberships.models import Role
+
+if TYPE_CHECKING:
+    from tenants.models import Congress
 
 STAFF_ROLES = frozenset({Role.OFFICE_STAFF, Role.CONGRESS_ADMIN})
 
@@ -11,8 +15,8 @@ STAFF_ROLES = frozenset({Role.OFFICE_STAFF, Role.CONGRESS_ADMIN})
 class Access:
     """The caller's standing: `congress` is None on the root domain; `roles` are held in that congress."""
 
-    user: object | None
-    congress: object | None
+    user: Any  # the request's user (an account or AnonymousUser), or None for the system itself
+    congress: "Congress | None"
     roles: frozenset[str] = field(default_factory=frozenset)
     is_platform_admin: bool = False
 

@@ -5,10 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.notifications.models import Notification
+from tenants.fields import max_length
 
-TITLE_MAX = Notification._meta.get_field("title").max_length
-KIND_MAX = Notification._meta.get_field("kind").max_length
-URL_MAX = Notification._meta.get_field("url").max_length
+TITLE_MAX = max_length(Notification, "title")
+KIND_MAX = max_length(Notification, "kind")
+URL_MAX = max_length(Notification, "url")
 
 
 def notify(*, user, congress, kind: str, title: str, body: str = "", url: str = "") -> Notification:

@@ -17,7 +17,8 @@ from tenants.api_base import CongressApiView, PlatformApiView
 class TermSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
-    label = serializers.CharField(source="__str__")
+    # DRF's metaclass moves declared fields off the class, so this does not replace Field.label.
+    label = serializers.CharField(source="__str__")  # type: ignore[assignment]
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(allow_null=True)
     status = serializers.CharField()

@@ -102,7 +102,7 @@ def public_seats_prefetch() -> Prefetch:
 
 def seat_deputy_url(seat: Seat) -> str:
     """The deputy's public page in the seat's congress ("" for NPC seats: the NPC is not a tenant)."""
-    return seat.congress.url(f"/deputies/{seat.deputy_id}/") if seat.congress_id else ""
+    return seat.congress.url(f"/deputies/{seat.deputy_id}/") if seat.congress is not None else ""
 
 
 def attach_seat_urls(deputies) -> None:

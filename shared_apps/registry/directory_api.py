@@ -29,7 +29,7 @@ class PublicSeatSerializer(serializers.ModelSerializer):
         fields = ["tier", "congress", "congress_url", "term", "constituency", "delegation", "url"]
 
     def get_congress_url(self, seat: Seat) -> str:
-        return seat.congress.url() if seat.congress_id else ""
+        return seat.congress.url() if seat.congress is not None else ""
 
     def get_url(self, seat: Seat) -> str:
         return directory.seat_deputy_url(seat)
@@ -57,7 +57,7 @@ class PublicDeputyDetailSerializer(PublicDeputySerializer):
         fields = [*PublicDeputySerializer.Meta.fields, "contact"]
 
     def get_contact(self, deputy: Deputy) -> str:
-        return directory.CONTACT_NOTE
+        return str(directory.CONTACT_NOTE)  # rendered into this response anyway, in its language
 
 
 class DirectoryPagination(PageNumberPagination):

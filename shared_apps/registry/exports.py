@@ -83,7 +83,9 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 def bytes_response(data: bytes, filename: str) -> HttpResponse:
     """An .xlsx download."""
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    disposition = content_disposition_header(as_attachment=True, filename=filename)
+    assert disposition is not None  # None only for an inline response without a filename
+    response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"
     return response
 

@@ -121,6 +121,9 @@ class Deputy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not a field: set by directory.public_seats_prefetch (a Prefetch's to_attr) on the deputies it loads.
+    public_seats: list["Seat"]
+
     class Meta:
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["name"])]

@@ -27,12 +27,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from shared_apps.registry import crypto, identifiers, services
-from shared_apps.registry.models import Constituency, Deputy, Seat, Term, TermStatus
+from shared_apps.registry.models import Constituency, Delegation, Deputy, Seat, Term, TermStatus
 from shared_apps.registry.permissions import can_manage_registry
 
 logger = logging.getLogger(__name__)
@@ -72,8 +73,8 @@ class Column:
     header: str
     key: str
     required: bool
-    meaning: str
-    format: str
+    meaning: str | Promise  # gettext_lazy: translated where shown, in the reader's language
+    format: str | Promise
     max_length: int | None = None
 
 
@@ -285,7 +286,7 @@ def _is_blank(cells) -> bool:
 
 
 def _data_rows(lines, mapping: dict[int, str]) -> list[tuple[int, dict]]:
-    rows = []
+    rows: list[tuple[int, dict]] = []
     for line, cells in lines:
         if _is_blank(cells):
             continue
@@ -453,7 +454,7 @@ def _mark_existing(rows: list[RosterRow], term: Term) -> None:
     """New person, person registered elsewhere (linked), or already in this term's roster (updated)."""
     registered = _registered({row.values["id_number"] for row in rows if row.values.get("id_number")})
     for row in rows:
-        row.deputy_id = registered.get(row.values.get("id_number"))
+        row.deputy_id = registered.get(row.values.get("id_number", ""))
     found = set(registered.values())
     seated = set(Seat.objects.filter(term=term, deputy_id__in=found).values_list("deputy_id", flat=True))
     for row in rows:
@@ -497,14 +498,16 @@ class _Places:
     """Constituencies and delegations of the term, looked up (or created) once per name."""
 
     def __init__(self, term: Term):
-        self.term, self.constituencies, self.delegations = term, {}, {}
+        self.term = term
+        self.constituencies: dict[str, Constituency] = {}
+        self.delegations: dict[str, Delegation] = {}
 
-    def constituency(self, name: str):
+    def constituency(self, name: str) -> Constituency:
         if name not in self.constituencies:
             self.constituencies[name] = services.constituency_get_or_create(self.term, name)
         return self.constituencies[name]
 
-    def delegation(self, name: str):
+    def delegation(self, name: str) -> Delegation | None:
         if name and name not in self.delegations:
             self.delegations[name] = services.delegation_get_or_create(self.term, name)
         return self.delegations.get(name)

@@ -27,7 +27,8 @@ class RosterRowSerializer(serializers.Serializer):
     constituency = serializers.CharField()
     delegation = serializers.CharField()
     status = serializers.ChoiceField(choices=list(roster.ROW_STATUS_LABELS))
-    errors = serializers.ListField(child=serializers.CharField())
+    # DRF's metaclass moves declared fields off the class, so this does not replace Serializer.errors.
+    errors = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]
 
 
 def _counts():
@@ -46,7 +47,7 @@ class RosterPreviewSerializer(serializers.Serializer):
 class RosterRejectedSerializer(serializers.Serializer):
     detail = serializers.CharField()
     counts = _counts()
-    errors = RosterRowSerializer(many=True)
+    errors = RosterRowSerializer(many=True)  # type: ignore[assignment]  # a declared field, as above
 
 
 def _preview_payload(preview: roster.RosterPreview) -> dict:

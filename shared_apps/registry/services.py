@@ -88,7 +88,7 @@ def deputy_register(*, actor, data: dict) -> tuple[Deputy, bool]:
     with transaction.atomic():
         deputy = deputy_find(cleaned["id_number"])
         created = deputy is None
-        if created:
+        if deputy is None:
             deputy = Deputy()
         changed = [f for f in PROFILE_FIELDS if f in cleaned and getattr(deputy, f) != cleaned[f]]
         for field in changed:
@@ -364,7 +364,11 @@ def deputies_register_many(*, actor, people: list[dict]) -> list[tuple[Deputy, b
     cleaned = _clean_batch(people)
     hashes = [crypto.lookup_hash(data["id_number"]) for data in cleaned]
     existing = {d.id_number_hash: d for d in Deputy.objects.select_for_update().filter(id_number_hash__in=hashes)}
-    results, to_create, to_update, changes, errors = [], [], [], [], {}
+    results: list[tuple[Deputy, bool]] = []
+    to_create: list[Deputy] = []
+    to_update: list[Deputy] = []
+    changes: list[list[str]] = []
+    errors: dict[int, list[str]] = {}
     for index, (data, key) in enumerate(zip(cleaned, hashes, strict=True)):
         deputy, created = (existing[key], False) if key in existing else (Deputy(), True)
         changed = _apply_person(deputy, data, created)

@@ -24,13 +24,22 @@ def _waiting(user) -> dict[int, dict[str, int]]:
 
 def _entry(seat: Seat, waiting: dict[int, dict[str, int]]) -> dict:
     congress = seat.congress
-    kinds = waiting.get(seat.congress_id, {}) if congress else {}
-    runs_suggestions = congress is not None and congress.is_active and SUGGESTIONS in congress.enabled_modules
+    if congress is None:  # a seat in the NPC, which is not on the platform
+        return {
+            "seat": seat,
+            "congress": None,
+            "term": seat.term,
+            "waiting": None,
+            "suggest_url": None,
+            "suggestions_waiting": None,
+        }
+    kinds = waiting.get(congress.pk, {})
+    runs_suggestions = congress.is_active and SUGGESTIONS in congress.enabled_modules
     return {
         "seat": seat,
         "congress": congress,
         "term": seat.term,
-        "waiting": sum(kinds.values()) if congress else None,
+        "waiting": sum(kinds.values()),
         "suggest_url": congress.url(SUGGESTION_NEW_PATH) if runs_suggestions else None,
         "suggestions_waiting": kinds.get(SUGGESTIONS, 0) if runs_suggestions else None,
     }

@@ -27,9 +27,7 @@ class CalendarDaySerializer(serializers.ModelSerializer):
 class CalendarDayInput(serializers.Serializer):
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=DayKind.choices)
-    name = serializers.CharField(
-        max_length=CalendarDay._meta.get_field("name").max_length, required=False, allow_blank=True, default=""
-    )
+    name = serializers.CharField(max_length=services.NAME_MAX, required=False, allow_blank=True, default="")
 
 
 class CalendarDateInput(serializers.Serializer):

@@ -41,7 +41,7 @@ class WorkCalendar:
     """The working days of one congress (or of the province, for None), read from the database a window at a
     time and kept. Short-lived: create one per request or task, since rows may change afterwards."""
 
-    def __init__(self, congress):
+    def __init__(self, congress) -> None:
         self.congress = congress
         self._kinds: dict[datetime.date, str] = {}
         self._first: datetime.date | None = None

@@ -5,6 +5,7 @@ that administrators maintain each year (shared/domain/RULES.md), so nothing here
 """
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -14,8 +15,9 @@ from shared_apps.memberships.permissions import Access
 from shared_apps.workdays.models import CalendarDay, CalendarEvent, DayKind
 from shared_apps.workdays.permissions import can_manage_calendar
 from shared_apps.workdays.selectors import MAX_YEAR, MIN_YEAR
+from tenants.fields import max_length
 
-NAME_MAX = CalendarDay._meta.get_field("name").max_length
+NAME_MAX = max_length(CalendarDay, "name")
 MAX_IMPORT_ROWS = 366
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
 _LOCK_CLASS = 1463894361  # "WDAY": the first key of this app's advisory locks
@@ -64,7 +66,7 @@ def clean_day(congress_or_none, date, kind, name, *, province_holidays: set[date
     calendar gives off; `province_holidays` saves a query per row when many days are checked.
     """
     errors: dict[str, list[str]] = {}
-    cleaned = {"kind": str(kind or "").strip(), "name": str(name or "").strip()}
+    cleaned: dict[str, Any] = {"kind": str(kind or "").strip(), "name": str(name or "").strip()}
     try:
         cleaned["date"] = parse_date(date)
     except ValidationError as exc:
@@ -187,7 +189,9 @@ def _clean_rows(congress_or_none, year: int, rows: list[dict]) -> list[dict]:
                 kind=DayKind.HOLIDAY,
             ).values_list("date", flat=True)
         )
-    cleaned, errors, seen = [], [], {}
+    cleaned: list[dict] = []
+    errors: list[str] = []
+    seen: dict[datetime.date, int] = {}  # date → the line it is first on
     for index, row in enumerate(rows):
         line = row.get("line", index + 1)
         try:

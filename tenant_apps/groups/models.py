@@ -52,6 +52,9 @@ class DeputyGroupMember(models.Model):
     deputy = models.ForeignKey("registry.Deputy", verbose_name=_("代表"), on_delete=models.DO_NOTHING, related_name="+")
     joined_on = models.DateField(_("加入日期"), default=_today)
 
+    # Set by selectors.member_list: the labels of the tiers where the deputy serves (not a field).
+    tiers: list[str]
+
     class Meta:
         ordering = ["deputy__name", "id"]
         verbose_name = _("小组成员")

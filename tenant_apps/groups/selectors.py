@@ -1,8 +1,9 @@
 """Reads for deputy groups and studios. Registry reads (public schema) are read-only ORM queries."""
 
 from collections import defaultdict
+from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shared_apps.registry.models import Deputy, Seat, SeatStatus
@@ -13,13 +14,23 @@ SEARCH_LIMIT = 20
 TIER_ORDER = ["township", "county", "city", "province", "national"]
 
 
-def group_list():
+class _MemberCount(TypedDict):
+    member_count: int
+
+
+if TYPE_CHECKING:  # the type checker only: subscripting WithAnnotations fails at runtime on Python 3.11
+    from django_stubs_ext import WithAnnotations
+
+    CountedGroup = WithAnnotations[DeputyGroup, _MemberCount]
+
+
+def group_list() -> "QuerySet[CountedGroup]":
     """Every group, with its leader and member count."""
     # Spelled out: Django drops Meta.ordering from a query that also aggregates.
     return DeputyGroup.objects.select_related("leader").annotate(member_count=Count("members")).order_by("name", "id")
 
 
-def group_get(pk: int) -> DeputyGroup | None:
+def group_get(pk: int) -> "CountedGroup | None":
     return group_list().filter(pk=pk).first()
 
 

@@ -5,7 +5,7 @@ Registry rows (public schema) are only read here, never written.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shared_apps.memberships.permissions import Access
@@ -13,6 +13,7 @@ from shared_apps.registry.models import Deputy
 from tenant_apps.groups import selectors
 from tenant_apps.groups.models import DeputyGroup, DeputyGroupMember, GroupEvent, Studio, StudioDuty
 from tenant_apps.groups.permissions import can_manage_groups
+from tenants.connection import in_schema_of
 
 GROUP_FIELDS = ("name", "area_or_field", "description")
 STUDIO_FIELDS = ("kind", "name", "address", "opening_days", "contact_phone", "description")
@@ -24,7 +25,7 @@ STUDIO_FIELDS = ("kind", "name", "address", "opening_days", "contact_phone", "de
 def _require_manager(access: Access) -> None:
     """Refuse unless the caller manages groups of the congress whose schema is in use."""
     congress = access.congress
-    if not can_manage_groups(access) or congress is None or connection.schema_name != congress.schema_name:
+    if not can_manage_groups(access) or not in_schema_of(congress):
         raise PermissionDenied(_("只有本级人大机关工作人员可以管理代表小组和代表工作室。"))
 
 
@@ -146,7 +147,10 @@ def member_remove(*, access: Access, group: DeputyGroup, deputy_id) -> None:
     """Remove a deputy from the group; a removed leader leaves the group without one."""
     _require_manager(access)
     group = DeputyGroup.objects.select_for_update().get(pk=group.pk)
-    member = DeputyGroupMember.objects.filter(group=group, deputy_id=_int_or_none(deputy_id)).first()
+    deputy_pk = _int_or_none(deputy_id)
+    member = (
+        DeputyGroupMember.objects.filter(group=group, deputy_id=deputy_pk).first() if deputy_pk is not None else None
+    )
     if member is None:
         raise ValidationError({"deputy": [_("这名代表不是本小组成员。")]})
     was_leader = group.leader_id == member.deputy_id
@@ -218,7 +222,9 @@ def duties_set(*, access: Access, studio: Studio, duties: list[dict]) -> list[St
 
 def _clean_duties(studio: Studio, duties: list[dict]) -> list[StudioDuty]:
     """Validate every line of a roster; errors are collected under "duties" as "#n: message"."""
-    rows, errors, seen = [], [], set()
+    rows: list[StudioDuty] = []
+    errors: list[str] = []
+    seen: set[tuple[int, str]] = set()
     for number, item in enumerate(duties, start=1):
         try:
             row = _clean_duty(studio, item)

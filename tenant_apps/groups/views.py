@@ -29,7 +29,9 @@ def _studio_or_404(pk: int):
 
 
 def _warn(request, group) -> None:
-    for warning in selectors.group_warnings(selectors.group_get(group.pk).member_count):
+    counted = selectors.group_get(group.pk)
+    assert counted is not None  # the view found the group and the service just changed it, under a row lock
+    for warning in selectors.group_warnings(counted.member_count):
         messages.warning(request, warning)
 
 

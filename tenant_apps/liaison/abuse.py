@@ -19,12 +19,13 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Min, Q
+from django.db.models import Aggregate, Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.registry import crypto
 from tenant_apps.liaison.models import PublicMessage
+from tenants.connection import current_schema
 
 TEN_MINUTES = datetime.timedelta(minutes=10)
 ONE_DAY = datetime.timedelta(days=1)
@@ -104,7 +105,7 @@ def lock_sender(client: str, mobile: str) -> None:
     """Serialise submissions of one address and of one mobile in this congress until the transaction ends, so
     two at once cannot both slip under a limit or both pass as the original of a duplicate."""
     # Always the address first, then the mobile: one order for everyone, so two senders cannot deadlock.
-    keys = [f"{connection.schema_name}:liaison:ip:{client}", f"{connection.schema_name}:liaison:m:{mobile}"]
+    keys = [f"{current_schema()}:liaison:ip:{client}", f"{current_schema()}:liaison:m:{mobile}"]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0)), pg_advisory_xact_lock(hashtextextended(%s, 0))",
@@ -118,7 +119,8 @@ def lock_sender(client: str, mobile: str) -> None:
 def _limit_states(client: str, mobile: str, now) -> dict[str, tuple[bool, datetime.datetime | None]]:
     """For "client" and "mobile": (over a soft limit, the time to retry if over a hard one). One query counts
     every window of both at once."""
-    aggregates, longest = {}, max(limit.window for limit in (*ADDRESS_LIMITS, *MOBILE_LIMITS))
+    aggregates: dict[str, Aggregate] = {}
+    longest = max(limit.window for limit in (*ADDRESS_LIMITS, *MOBILE_LIMITS))
     for key, same, limits in (
         ("client", Q(client_hash=client), ADDRESS_LIMITS),
         ("mobile", Q(mobile_hash=mobile), MOBILE_LIMITS),

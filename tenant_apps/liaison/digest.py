@@ -31,7 +31,8 @@ def candidates(congress) -> set[int]:
     """Accounts that may have messages waiting here: the office, the deputies of waiting messages and of the
     stations, station staff, and the staff of units holding forwarded messages. A few queries."""
     waiting = PublicMessage.objects.filter(status__in=[MessageStatus.NEW, MessageStatus.FORWARDED])
-    named = waiting.exclude(deputy_id=None).values("deputy_id")
+    # deputy=None rather than deputy_id=None: the same SQL, but the stubs' plugin takes deputy_id for Deputy's pk.
+    named = waiting.exclude(deputy=None).values("deputy_id")
     on_duty = StationDeputy.objects.values("deputy_id")
     ids = set(Deputy.objects.filter(pk__in=named).exclude(user=None).values_list("user_id", flat=True)) | set(
         Deputy.objects.filter(pk__in=on_duty).exclude(user=None).values_list("user_id", flat=True)

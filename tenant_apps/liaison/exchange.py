@@ -15,7 +15,6 @@ escalated again; the upper congress then takes its earlier copy (same code) up a
 """
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from shared_apps.exchange.kinds import DOWN, UP, TransferKind, register_kind
@@ -23,6 +22,7 @@ from shared_apps.exchange.models import Transfer, TransferStatus
 from shared_apps.exchange.outbox import transfer_answer, transfer_send
 from tenant_apps.liaison import tracking
 from tenant_apps.liaison.models import MessageEvent, MessagePhoto, MessageStatus, PublicMessage, Station, StationKind
+from tenants.connection import current_schema, in_schema_of
 
 KIND = "message_escalation"
 RETURN_KIND = "message_return"
@@ -49,8 +49,8 @@ def escalate(access, message: PublicMessage, note: str):
         "sent_at": message.created_at.isoformat(),
         "note": note,
         "from_name": congress.name,
-        "from_station": message.station.name if message.station_id else "",
-        "deputy_name": message.deputy.name if message.deputy_id else "",
+        "from_station": message.station.name if message.station is not None else "",
+        "deputy_name": message.deputy.name if message.deputy is not None else "",
         "reply_text": message.reply_text,
         "photos": [{"file": p.file.name, "content_type": p.content_type, "size": p.size} for p in message.photos.all()],
     }
@@ -117,7 +117,7 @@ def deliver_escalation(transfer) -> str:
     from tenant_apps.liaison.handling import on_message_received
 
     congress = transfer.target
-    assert connection.schema_name == congress.schema_name
+    assert in_schema_of(congress), (current_schema(), congress.schema_name)
     existing = PublicMessage.objects.filter(origin_transfer_id=transfer.pk).first()
     if existing is not None:
         return f"message:{existing.pk}"  # a replayed delivery adds nothing
@@ -193,7 +193,7 @@ def deliver_return(transfer) -> str:
     from tenant_apps.liaison.handling import on_message_returned
 
     congress = transfer.target
-    assert connection.schema_name == congress.schema_name
+    assert in_schema_of(congress), (current_schema(), congress.schema_name)
     payload = transfer.payload
     message = PublicMessage.objects.select_for_update().filter(escalated_transfer_id=payload["escalation"]).first()
     if message is None:

@@ -13,9 +13,9 @@ congress keeps current through refresh_public_figures — never from another con
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -25,6 +25,10 @@ from shared_apps.exchange.models import LiaisonFigure
 from shared_apps.memberships.permissions import Access
 from tenant_apps.liaison.models import MessageStatus, PublicMessage, Station
 from tenant_apps.liaison.stations import can_manage_stations
+from tenants.connection import current_schema, in_schema_of
+
+if TYPE_CHECKING:
+    from shared_apps.registry.models import Deputy
 
 SECONDS_PER_DAY = 86400.0
 NOT_COUNTED = (MessageStatus.HELD, MessageStatus.DISCARDED)
@@ -182,7 +186,7 @@ def station_figures(period: Period) -> list[tuple[Station, Figures]]:
     return [(s, Figures.from_row(rows.get(s.pk))) for s in stations]
 
 
-def deputy_figures(period: Period) -> list[tuple[object, Figures]]:
+def deputy_figures(period: Period) -> list[tuple["Deputy", Figures]]:
     """Each deputy who received messages addressed to them in the period, with their figures, by name."""
     from shared_apps.registry.models import Deputy
 
@@ -208,7 +212,7 @@ def refresh_public_figures(congress) -> None:
     query over its messages and one upsert. Call it in the congress's schema, after any change to a message
     (in the same transaction, so the roll-up is never ahead of the congress's own record)."""
     # SECURITY: a congress writes only its own figures, from its own schema.
-    assert connection.schema_name == congress.schema_name, (connection.schema_name, congress.schema_name)
+    assert in_schema_of(congress), (current_schema(), congress.schema_name)
     rows = (
         PublicMessage.objects.annotate(year=ExtractYear("created_at"))
         .values("year")

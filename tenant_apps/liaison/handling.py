@@ -11,7 +11,7 @@ staff of a handling unit, the messages forwarded to it and not yet answered.
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +44,7 @@ from tenant_apps.liaison.workflow import (
     is_office,
 )
 from tenant_apps.units.models import UnitStaff
+from tenants.connection import current_schema, in_schema_of
 
 INBOX_KIND = "messages"
 HIDDEN = (MessageStatus.HELD, MessageStatus.DISCARDED)
@@ -56,7 +57,7 @@ EXCERPT = 60
 
 def _require_here(access: Access) -> None:
     # SECURITY: an Access of one congress must never write into another congress's schema.
-    if access.congress is None or connection.schema_name != access.congress.schema_name:
+    if not in_schema_of(access.congress):
         raise PermissionDenied(_("只能在本级人大的平台上办理群众留言。"))
 
 
@@ -237,7 +238,7 @@ def message_rate(*, congress, code: str, mobile_last4: str, rating: str) -> Publ
     """The SENDER rates the answer, anonymously: the tracking code and the last four digits of the mobile
     identify them. Only after a reply, once. Raises ValidationError by field (the same answer for a wrong
     code and a wrong number, so codes cannot be probed)."""
-    if connection.schema_name != congress.schema_name:
+    if not in_schema_of(congress):
         raise PermissionDenied(_("只能在本级人大的平台上评价。"))
     code = str(code or "").strip().upper()
     last4 = str(mobile_last4 or "").strip()
@@ -323,7 +324,7 @@ def on_message_received(congress, message: PublicMessage, *, escalated: bool = F
     people who handle it in-app, and the office as well for an escalation; refresh the workspace counts.
     Call in the transaction that creates (or releases) the message, in its congress's schema. No SMS or
     e-mail here: those go out once a day (digest.py)."""
-    assert connection.schema_name == congress.schema_name
+    assert in_schema_of(congress), (current_schema(), congress.schema_name)
     handlers = handler_user_ids(congress, message)
     told = handlers | (office_user_ids(congress) if escalated else set())
     if escalated:
@@ -341,7 +342,7 @@ def on_message_received(congress, message: PublicMessage, *, escalated: bool = F
 def on_message_returned(congress, message: PublicMessage, from_name: str) -> None:
     """An escalated message came back from the congress above (in the delivery transaction, in this schema):
     tell its handlers and the office in-app, refresh the counts and the figures."""
-    assert connection.schema_name == congress.schema_name
+    assert in_schema_of(congress), (current_schema(), congress.schema_name)
     handlers = handler_user_ids(congress, message)
     title = _("%(name)s退回了上报的群众留言（%(code)s）") % {"name": from_name, "code": message.tracking_code}
     url = detail_url(congress, message)

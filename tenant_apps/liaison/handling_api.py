@@ -44,7 +44,8 @@ class MessageEventSerializer(serializers.Serializer):
     to_status = serializers.CharField()
     note = serializers.CharField()
     public_note = serializers.CharField()
-    data = serializers.JSONField()
+    # The stubs see this field shadow Serializer.data; DRF's metaclass moves declared fields out of the class.
+    data = serializers.JSONField()  # type: ignore[assignment]  # a field, not the Serializer.data property
     actor = serializers.IntegerField(source="actor_id", allow_null=True)
     created_at = serializers.DateTimeField()
 
@@ -66,7 +67,8 @@ class MessageEscalationSerializer(serializers.Serializer):
 class MessageOriginSerializer(serializers.Serializer):
     """An escalated message: the congress it came from and this congress's answer to its transfer."""
 
-    source = serializers.CharField(source="transfer.source.name", default="")
+    # The stubs see this field shadow Field.source; DRF's metaclass moves declared fields out of the class.
+    source = serializers.CharField(source="transfer.source.name", default="")  # type: ignore[assignment]  # a field
     transfer_status = serializers.CharField(source="transfer.status")
     answer_note = serializers.CharField(source="transfer.answer_note")
 

@@ -11,6 +11,7 @@ and never shown publicly.
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.suggestions.models import private_storage
@@ -218,6 +219,11 @@ class MessageEvent(models.Model):
     public_note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Not fields: set by handling.event_list for the page and the API (a status's label, or its code if unknown).
+    action_label: str
+    from_label: str | Promise
+    to_label: str | Promise
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -52,7 +52,8 @@ def _wrap(text: str, size: float, width: float) -> list[str]:
 
 def _draw_qr(canvas, url: str, x: float, y: float, size: float) -> None:
     """Draw the code as black squares in the `size` square at (x, y), merging runs of modules in a row."""
-    rows = list(qr_code(url).matrix_iter(scale=1, border=QR_BORDER))
+    # segno yields each row as a tuple (its stubs say only Iterable): keep them as tuples, to index and measure.
+    rows = [tuple(row) for row in qr_code(url).matrix_iter(scale=1, border=QR_BORDER)]
     module = size / len(rows)
     canvas.setFillGray(0)
     for r, row in enumerate(rows):

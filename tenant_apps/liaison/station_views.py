@@ -81,7 +81,9 @@ def station_page(request, code: str):
 
 def _file(content: bytes, content_type: str, filename: str, *, attachment: bool = False) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=attachment, filename=filename)
+    disposition = content_disposition_header(as_attachment=attachment, filename=filename)
+    assert disposition is not None  # None only without a filename, and every caller names the file
+    response["Content-Disposition"] = disposition
     response["Cache-Control"] = "public, max-age=3600"
     return response
 

@@ -7,10 +7,11 @@ raises PermissionDenied, or ValidationError keyed by field, and on error changes
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -18,12 +19,14 @@ from shared_apps.memberships.models import Membership, Role
 from shared_apps.memberships.permissions import Access
 from shared_apps.registry.models import Deputy, Seat, SeatStatus, TermStatus
 from tenant_apps.liaison.models import Station, StationDeputy, StationEvent, StationKind, StationStaff
+from tenants.connection import in_schema_of
+from tenants.fields import max_length
 
 ONLINE_CODE = "online"  # the online station every congress gets (migration 0002); never deactivated
 OFFICE_ROLES = frozenset({Role.OFFICE_STAFF, Role.CONGRESS_ADMIN})
 EDITABLE_FIELDS = ("name", "code", "address", "reception_days", "contact_name", "contact_phone", "introduction")
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DUTY_NOTE_MAX = StationDeputy._meta.get_field("duty_note").max_length
+DUTY_NOTE_MAX = max_length(StationDeputy, "duty_note")
 
 
 def can_manage_stations(access: Access) -> bool:
@@ -119,7 +122,7 @@ def station_events(station: Station) -> QuerySet[StationEvent]:
 
 def _require_office_here(access: Access) -> None:
     # SECURITY: an Access of one congress must never write into another congress's schema.
-    if access.congress is None or connection.schema_name != access.congress.schema_name:
+    if not in_schema_of(access.congress):
         raise PermissionDenied(_("只能管理本级人大的联络站。"))
     if not can_manage_stations(access):
         raise PermissionDenied(_("只有本级人大办公室可以管理联络站。"))
@@ -215,8 +218,9 @@ def _clean_duties(congress, deputies) -> list[tuple[int, str]]:
     rows, errors, seen = [], [], set()
     for number, item in enumerate(deputies, start=1):
         item = item if isinstance(item, dict) else {"deputy": item}
+        raw: Any = item.get("deputy")  # the caller's value, of any type (None if missing): int() may refuse it
         try:
-            deputy_id = int(item.get("deputy"))
+            deputy_id = int(raw)
         except (TypeError, ValueError):
             errors.append(f"#{number}: " + _("请选择代表。"))
             continue

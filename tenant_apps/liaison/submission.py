@@ -13,9 +13,10 @@ Deputies never see held messages (workflow.can_view): a flood must not reach the
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -33,11 +34,13 @@ from tenant_apps.liaison.models import (
     StationStaff,
 )
 from tenant_apps.liaison.workflow import is_office, is_station_staff
+from tenants.connection import current_schema, in_schema_of
+from tenants.fields import max_length
 from tenants.services import effective_settings
 
 TEXT_MAX = 2000
-NAME_MAX = PublicMessage._meta.get_field("sender_name").max_length
-REASON_MAX = PublicMessage._meta.get_field("held_reason").max_length
+NAME_MAX = max_length(PublicMessage, "sender_name")
+REASON_MAX = max_length(PublicMessage, "held_reason")
 PHOTOS_MAX = 4
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 # Unambiguous on a phone screen and when read out: no 0/O, no 1/I.
@@ -88,7 +91,8 @@ def _photo_kind(head: bytes) -> str:
 def _check_photos(photos) -> tuple[list[tuple[object, PhotoType]], list[str]]:
     """(the photos with their types, the problems): at most PHOTOS_MAX jpeg/png/webp images of PHOTO_MAX_BYTES each,
     whose content matches their extension."""
-    photos = [p for p in (photos or []) if p is not None and getattr(p, "name", "")]
+    # None as getattr's default: after `p is not None and`, mypy expects a bool there and refuses "".
+    photos = [p for p in (photos or []) if p is not None and getattr(p, "name", None)]
     checked, problems = [], []
     if len(photos) > PHOTOS_MAX:
         return [], [_("最多上传%(n)d张照片。") % {"n": PHOTOS_MAX}]
@@ -130,7 +134,8 @@ def _clean(congress, station, deputy, data: dict, photos) -> tuple[dict, list]:
         errors["station"] = [_("该联络站已停用，请通过网上联络站留言。")]
     elif deputy is not None and not _serving_here(congress, deputy):
         errors["deputy"] = [_("该代表不是本级人大的在任代表。")]
-    cleaned = {k: str(data.get(k) or "").strip() for k in ("category", "text", "sender_name", "mobile")}
+    # Text fields, and the is_anonymous flag (a bool) once they pass.
+    cleaned: dict[str, Any] = {k: str(data.get(k) or "").strip() for k in ("category", "text", "sender_name", "mobile")}
     if cleaned["category"] not in {code for code, _label in categories(congress)}:
         errors["category"] = [_("请选择留言类别。")]
     if not cleaned["text"]:
@@ -196,7 +201,7 @@ def message_submit(
     when a rate limit asks for the challenge, RateLimited past a hard cap. A copy of a recent message from the same
     address or mobile is saved as held (待审核). Writes the "submit" event and the tracker's "received" step."""
     # SECURITY: the message goes into the schema we are in, which must be the congress's.
-    assert connection.schema_name == congress.schema_name, (connection.schema_name, congress.schema_name)
+    assert in_schema_of(congress), (current_schema(), congress.schema_name)
     cleaned, checked = _clean(congress, station, deputy, data, photos)
     client = abuse.client_hash(client_address)
     mobile_hash = crypto.lookup_hash(cleaned["mobile"])
@@ -283,7 +288,7 @@ def held_message_get_for_user(access: Access, pk) -> PublicMessage | None:
 
 def _require_reviewer(access: Access, message: PublicMessage | None) -> None:
     # SECURITY: an Access of one congress must never write into another congress's schema.
-    if access.congress is None or connection.schema_name != access.congress.schema_name:
+    if not in_schema_of(access.congress):
         raise PermissionDenied(_("只能在本级人大的平台上审核留言。"))
     if message is None or not can_review_held(access, message):
         raise PermissionDenied(_("只有人大办公室和该联络站的工作人员可以审核暂缓处理的留言。"))
@@ -293,6 +298,7 @@ def _review(access: Access, message: PublicMessage, action: str, to_status: str,
     _require_reviewer(access, message)
     locked = PublicMessage.objects.select_for_update().filter(pk=message.pk).first()
     _require_reviewer(access, locked)
+    assert locked is not None  # _require_reviewer refuses a missing message (PermissionDenied)
     if locked.status != MessageStatus.HELD:
         raise ValidationError(
             {"status": [_("这条留言不在待审核状态（现在：%(s)s）。") % {"s": locked.get_status_display()}]}

@@ -9,6 +9,7 @@ A wrong code and a wrong number get the same "not found" answer, and lookups are
 from django import forms
 from django.shortcuts import render
 from django.urls import path
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,7 +21,7 @@ from tenant_apps.liaison.models import MessageStatus
 from tenants.api_base import CongressApiView, PlatformApiView
 
 
-def status_label(value: str) -> str:
+def status_label(value: str) -> str | Promise:
     return MessageStatus(value).label if value in MessageStatus.values else value
 
 

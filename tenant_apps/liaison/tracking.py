@@ -5,16 +5,15 @@ tracking code is never ahead of or behind the congress's own record. An escalate
 the receiving congress takes the matter over (TrackedMatter.congress) and adds its own steps.
 """
 
-from django.db import connection
-
 from shared_apps.exchange.models import TrackedMatter, TrackedStep
+from tenants.connection import current_schema, in_schema_of
 
 
 def track(congress, message, action: str, public_note: str = "") -> TrackedStep:
     """Record that `message`, of `congress` (the schema we are in), just went through `action`, now in its
     status. `public_note` is what the sender reads for this step."""
     # SECURITY: a congress writes only the steps of its own messages.
-    assert connection.schema_name == congress.schema_name, (connection.schema_name, congress.schema_name)
+    assert in_schema_of(congress), (current_schema(), congress.schema_name)
     matter, created = TrackedMatter.objects.get_or_create(
         code=message.tracking_code,
         defaults={"congress": congress, "status": message.status, "mobile_last4": message.mobile_last4},

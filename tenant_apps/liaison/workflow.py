@@ -15,9 +15,11 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +30,7 @@ from shared_apps.registry.models import Deputy, Seat, SeatStatus
 from tenant_apps.liaison.exchange import origin_status, return_escalation
 from tenant_apps.liaison.models import MessageStatus, PublicMessage, StationDeputy, StationStaff
 from tenant_apps.units.models import HandlingUnit, UnitStaff
+from tenants.fields import max_length
 
 __all__ = ["TRANSITIONS", "Transition", "allowed_actions", "can_handle", "can_view", "event_label", "is_office"]
 
@@ -112,7 +115,11 @@ def can_make_suggestion(access: Access, message: PublicMessage) -> bool:
     if not is_message_deputy(access, message):
         return False
     deputy_id = deputy_id_of(access.user)
-    return Seat.objects.filter(deputy_id=deputy_id, congress=access.congress, status=SeatStatus.SERVING).exists()
+    # No deputy: no seat (a seat always has one), as the query would answer.
+    return (
+        deputy_id is not None
+        and Seat.objects.filter(deputy_id=deputy_id, congress=access.congress, status=SeatStatus.SERVING).exists()
+    )
 
 
 def _office(access: Access, message: PublicMessage) -> bool:
@@ -147,7 +154,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Transition:
-    label: str  # gettext_lazy: the button, and the verb in messages
+    label: str | Promise  # gettext_lazy: the button, and the verb in messages
     sources: frozenset[str]
     # Where the action may lead; the effect picks one (only "reopen" has a choice; "approve_public" stays put).
     targets: tuple[str, ...]
@@ -156,7 +163,7 @@ class Transition:
     note_required: bool = False
     # A condition beyond the status (the module is on, there is a tier above); None: always.
     applies: Callable[[Access, PublicMessage], bool] | None = None
-    refusal: str = ""  # gettext_lazy: why `applies` refused
+    refusal: str | Promise = ""  # gettext_lazy: why `applies` refused
 
 
 def _text(step: Step, key: str, *, required: str = "", limit: int = REPLY_MAX) -> str:
@@ -203,8 +210,9 @@ def _approve_public(step: Step) -> str:
 def _forward(step: Step) -> str:
     from tenant_apps.liaison.handling import notify_unit_staff
 
+    raw: Any = step.data.get("unit")  # the caller's value, of any type (None if missing): int() may refuse it
     try:
-        unit_id = int(step.data.get("unit"))
+        unit_id = int(raw)
     except (TypeError, ValueError):
         raise ValidationError({"unit": [_("请选择承办单位。")]}) from None
     unit = HandlingUnit.objects.filter(pk=unit_id, is_active=True).first()
@@ -222,7 +230,7 @@ def _to_suggestion(step: Step) -> str:
     from tenant_apps.suggestions.services import suggestion_draft_create
 
     message = step.message
-    title_max = Suggestion._meta.get_field("title").max_length
+    title_max = max_length(Suggestion, "title")
     first_line = message.text.strip().splitlines()[0] if message.text.strip() else message.tracking_code
     title = _text(step, "title") or _("群众留言：%(text)s") % {"text": first_line}
     body = _("（由群众留言%(code)s转为建议）") % {"code": message.tracking_code} + "\n\n" + message.text
@@ -245,16 +253,20 @@ def _escalate(step: Step) -> str:
 
 def _accept(step: Step) -> str:
     # The transfer is answered "accepted" by message_transition, as for every step taken on an escalated message.
-    step.public_note = _("%(name)s已受理。") % {"name": step.access.congress.name}
+    congress = step.access.congress
+    assert congress is not None  # message_transition runs an effect only in the caller's congress (_require_here)
+    step.public_note = _("%(name)s已受理。") % {"name": congress.name}
     return step.message.status
 
 
 def _return(step: Step) -> str:
+    congress = step.access.congress
+    assert congress is not None  # message_transition runs an effect only in the caller's congress (_require_here)
     transfer = return_escalation(step.access, step.message, step.note)
     step.set(forwarded_unit=None)
     step.event_data.update(transfer=str(transfer.pk), to=transfer.target_id)
     step.public_note = _("%(name)s将留言退回%(lower)s办理：%(note)s") % {
-        "name": step.access.congress.name,
+        "name": congress.name,
         "lower": transfer.target.name,
         "note": step.note,
     }

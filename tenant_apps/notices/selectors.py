@@ -1,7 +1,8 @@
 """Reads of notices. The delivery status of a sent notice comes from the exchange's public table, never from
 the receiving congresses' schemas."""
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.utils.functional import Promise
 
 from shared_apps.exchange.models import Transfer, TransferStatus
 from tenant_apps.notices.models import Direction, Notice, Scope
@@ -19,7 +20,7 @@ def congresses_below(congress, scope: str) -> list:
     return sorted((c for c in found if c.status == CongressStatus.ACTIVE), key=lambda c: c.division_code)
 
 
-def notice_list(direction: str = "") -> list[Notice]:
+def notice_list(direction: str = "") -> QuerySet[Notice]:
     notices = Notice.objects.all()
     if direction in Direction.values:
         notices = notices.filter(direction=direction)
@@ -42,7 +43,7 @@ def deliveries(congress, notice: Notice):
     )
 
 
-def delivery_summary(congress, notice: Notice) -> list[tuple[str, int]]:
+def delivery_summary(congress, notice: Notice) -> list[tuple[str | Promise, int]]:
     """(status label, count) of a sent notice's transfers, in the order of the statuses."""
     rows = deliveries(congress, notice).order_by().values("status").annotate(n=Count("pk"))
     counts = {row["status"]: row["n"] for row in rows}

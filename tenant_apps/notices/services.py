@@ -2,7 +2,7 @@
 ValidationError by field; on error nothing changes (no notice, no transfer, no job)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,13 +12,15 @@ from shared_apps.memberships.permissions import Access
 from tenant_apps.notices import selectors
 from tenant_apps.notices.models import Direction, Notice, Scope
 from tenant_apps.notices.permissions import is_office
+from tenants.connection import in_schema_of
+from tenants.fields import max_length
 
-TITLE_MAX = Notice._meta.get_field("title").max_length
+TITLE_MAX = max_length(Notice, "title")
 
 
 def _require_office_here(access: Access) -> None:
     # SECURITY: an Access of one congress must never write into another congress's schema.
-    if access.congress is None or connection.schema_name != access.congress.schema_name or not is_office(access):
+    if not in_schema_of(access.congress) or not is_office(access):
         raise PermissionDenied(_("只有本级人大办公室可以处理通知。"))
 
 
@@ -39,7 +41,9 @@ def notice_send(*, access: Access, title: str, body: str, scope: str = Scope.CHI
         errors["scope"] = [_("请选择发送范围。")]
     if errors:
         raise ValidationError(errors)
-    targets = selectors.congresses_below(access.congress, scope)
+    congress = access.congress
+    assert congress is not None  # _require_office_here: in this congress's schema (in_schema_of is False for None)
+    targets = selectors.congresses_below(congress, scope)
     if not targets:
         raise ValidationError({"scope": [_("本级人大没有可以接收通知的下级人大。")]})
     notice = Notice.objects.create(
@@ -47,9 +51,9 @@ def notice_send(*, access: Access, title: str, body: str, scope: str = Scope.CHI
     )
     transfers_send(
         kind="notice",
-        source=access.congress,
+        source=congress,
         targets=targets,
-        payload={"title": title, "body": body, "from_name": access.congress.name, "notice": notice.pk},
+        payload={"title": title, "body": body, "from_name": congress.name, "notice": notice.pk},
         source_ref=f"notice:{notice.pk}",
         actor=access.user,
     )
@@ -67,7 +71,8 @@ def notice_acknowledge(*, access: Access, notice: Notice) -> Notice:
         raise ValidationError({"notice": [_("这份通知已经签收。")]})
     locked.acknowledged_at, locked.acknowledged_by = timezone.now(), access.user
     locked.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    transfer = Transfer.objects.filter(pk=locked.transfer_id).first()
+    # A received copy without a transfer (transfer_id null) matches no transfer.
+    transfer = Transfer.objects.filter(pk=locked.transfer_id).first() if locked.transfer_id is not None else None
     if transfer is not None:
         transfer_answer(transfer=transfer, status=TransferStatus.ACCEPTED)
     return locked

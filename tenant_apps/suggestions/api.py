@@ -35,7 +35,8 @@ class EventSerializer(serializers.Serializer):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     note = serializers.CharField()
-    data = serializers.JSONField()
+    # Not an override of Serializer.data: DRF's serializer metaclass moves declared fields into _declared_fields.
+    data = serializers.JSONField()  # type: ignore[assignment]  # the stubs take it for a class attribute
     actor = serializers.IntegerField(source="actor_id", allow_null=True)
     created_at = serializers.DateTimeField()
 

@@ -16,6 +16,7 @@ import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,10 +28,11 @@ from shared_apps.memberships.permissions import Access
 from tenant_apps.suggestions import permissions as perms
 from tenant_apps.suggestions.models import Attachment, AttachmentKind, Confidentiality, Status, Suggestion
 from tenant_apps.suggestions.services import _locked, _record, _require_here
+from tenants.fields import max_length
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_FILES_PER_ITEM = 20
-NAME_MAX = Attachment._meta.get_field("name").max_length
+NAME_MAX = max_length(Attachment, "name")
 REPLY_LETTER_STATUSES = frozenset({Status.ASSIGNED, Status.REHANDLING})
 
 # The first bytes of each accepted format. Legacy Office files (.doc, .xls) share the OLE2 container header;
@@ -246,9 +248,10 @@ def attachment_remove(*, access: Access, attachment: Attachment) -> None:
     The stored file is deleted once the transaction commits. Raises PermissionDenied or ValidationError."""
     _require_here(access)
     item = _locked(attachment.suggestion)
-    attachment = Attachment.objects.select_for_update().filter(pk=attachment.pk, suggestion=item).first()
-    if attachment is None:
+    locked = Attachment.objects.select_for_update().filter(pk=attachment.pk, suggestion=item).first()
+    if locked is None:
         raise ValidationError({"attachment": [_("附件不存在或已删除。")]})
+    attachment = locked
     attachment.suggestion = item
     if not can_view_attachments(access, item):
         raise PermissionDenied(_("涉密议案建议的附件只有人大办公室、有关代表和承办单位可以查看和管理。"))
@@ -257,7 +260,7 @@ def attachment_remove(*, access: Access, attachment: Attachment) -> None:
             raise ValidationError({"attachment": [_("已答复的答复函不能删除。")]})
         _refuse_kind(attachment.kind, item)
     stored, storage = attachment.file.name, attachment.file.storage
-    data = {"attachment": attachment.pk, "kind": attachment.kind, "name": attachment.name}
+    data: dict[str, Any] = {"attachment": attachment.pk, "kind": attachment.kind, "name": attachment.name}
     attachment.delete()
     _record(access, item, "attachment_remove", item.status, **data)
     transaction.on_commit(lambda: storage.delete(stored))

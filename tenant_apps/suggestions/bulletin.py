@@ -18,7 +18,7 @@ import datetime
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -36,6 +36,7 @@ from tenant_apps.suggestions.models import (
     Status,
 )
 from tenant_apps.suggestions.permissions import is_office
+from tenants.connection import in_schema_of
 
 AWAITING = (Status.ASSIGNED, Status.REHANDLING)
 SATISFIED = (EvaluationLevel.SATISFIED, EvaluationLevel.BASICALLY_SATISFIED)
@@ -231,7 +232,7 @@ def bulletin_visible(access: Access, year: int, month: int) -> tuple[Bulletin, B
 def bulletin_publish(*, access: Access, year: int, month: int) -> BulletinPublication:
     """Publish the month's bulletin as computed now (the office). Raises PermissionDenied or ValidationError."""
     # SECURITY: an Access of one congress must never write into another congress's schema.
-    if access.congress is None or connection.schema_name != access.congress.schema_name:
+    if not in_schema_of(access.congress):
         raise PermissionDenied(_("只能在本级人大的平台上发布通报。"))
     if not can_manage_bulletin(access):
         raise PermissionDenied(_("只有人大办公室可以发布办理进度通报。"))

@@ -38,10 +38,11 @@ from tenant_apps.suggestions.models import (
     SuggestionEvent,
 )
 from tenant_apps.suggestions.services import _locked, _record, _require_here
+from tenants.fields import max_length
 
 MARKABLE = frozenset({Status.ACCEPTED, Status.ASSIGNED, Status.REPLIED, Status.REHANDLING})
 AWAITING = (Status.ASSIGNED, Status.REHANDLING)
-NAME_MAX = Committee._meta.get_field("name").max_length
+NAME_MAX = max_length(Committee, "name")
 TEXT_MAX = 2000
 
 # -- predicates ----------------------------------------------------------------------------------------

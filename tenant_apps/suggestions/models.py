@@ -8,7 +8,7 @@ The status changes only through services.suggestion_transition, driven by workfl
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
-from django.utils.functional import LazyObject
+from django.utils.functional import LazyObject, Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -181,6 +181,11 @@ class SuggestionEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Set by selectors.event_list for the history table (not fields).
+    action_label: str | Promise
+    from_label: str | Promise
+    to_label: str | Promise
+
     class Meta:
         ordering = ["created_at", "id"]
 
@@ -296,6 +301,10 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Set by attachments.panel for the item page (not fields).
+    download_url: str
+    removable: bool
+
     class Meta:
         ordering = ["created_at", "id"]
 
@@ -366,6 +375,11 @@ class Commitment(models.Model):
     )
     solved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Set by commitments.with_permissions (the forms a page shows) and by committee_views._listing (not fields).
+    can_report: bool
+    can_confirm: bool
+    latest_update: "CommitmentUpdate | None"
 
     class Meta:
         ordering = ["year", "id"]

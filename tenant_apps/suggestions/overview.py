@@ -19,10 +19,10 @@ parameter, so the page answers 400 with the message and the API 400 by field. Em
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.db.models import (
     BooleanField,
     CharField,
@@ -58,6 +58,7 @@ from tenant_apps.suggestions.models import (
 )
 from tenant_apps.suggestions.permissions import is_office
 from tenant_apps.units.models import HandlingUnit
+from tenants.connection import in_schema_of
 from tenants.services import effective_settings
 
 AWAITING = (Status.ASSIGNED, Status.REHANDLING)
@@ -275,7 +276,30 @@ def _overdue(today: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": AWAITING, f"{prefix}reply_due__lt": today})
 
 
-def _with_delegation(items: QuerySet[Suggestion], term: Term | None) -> QuerySet[Suggestion]:
+class _DelegationAnnotations(TypedDict):
+    """What _with_delegation annotates."""
+
+    lead_delegation_id: int | None
+    lead_delegation_name: str | None
+
+
+class _TableAnnotations(_DelegationAnnotations):
+    """What _table annotates, on top of the delegation."""
+
+    cosigner_count: int
+    has_meeting: bool
+    latest_evaluation: str | None
+    is_overdue: bool
+
+
+if TYPE_CHECKING:  # the type checker only: subscripting WithAnnotations fails at runtime on Python 3.11
+    from django_stubs_ext import WithAnnotations
+
+    WithDelegation = WithAnnotations[Suggestion, _DelegationAnnotations]
+    TableItem = WithAnnotations[Suggestion, _TableAnnotations]
+
+
+def _with_delegation(items: QuerySet[Suggestion], term: Term | None) -> "QuerySet[WithDelegation]":
     """Annotate the lead deputy's delegation in the open term (a public table, reached by subquery)."""
     if term is None:
         return items.annotate(
@@ -289,7 +313,7 @@ def _with_delegation(items: QuerySet[Suggestion], term: Term | None) -> QuerySet
     )
 
 
-def _filtered(filters: OverviewFilters, term: Term | None, today: datetime.date) -> QuerySet[Suggestion]:
+def _filtered(filters: OverviewFilters, term: Term | None, today: datetime.date) -> "QuerySet[WithDelegation]":
     items = _with_delegation(Suggestion.objects.exclude(status=Status.DRAFT), term)
     if filters.statuses:
         items = items.filter(status__in=filters.statuses)
@@ -325,7 +349,7 @@ def _filtered(filters: OverviewFilters, term: Term | None, today: datetime.date)
     return items
 
 
-def _table(items: QuerySet[Suggestion], today: datetime.date) -> QuerySet[Suggestion]:
+def _table(items: "QuerySet[WithDelegation]", today: datetime.date) -> "QuerySet[TableItem]":
     """The filtered items with what each row shows, computed in the one query (and one prefetch of units)."""
     cosigners = (
         CoSigner.objects.filter(suggestion_id=OuterRef("pk"), confirmed_at__isnull=False)
@@ -437,7 +461,7 @@ def _summary_row(values: dict, key: str, name: str, extra: str | None = None) ->
     )
 
 
-def _by_delegation(items: QuerySet[Suggestion], today: datetime.date) -> Summary:
+def _by_delegation(items: "QuerySet[WithDelegation]", today: datetime.date) -> Summary:
     rows = (
         items.values("lead_delegation_id", "lead_delegation_name")
         .annotate(total=Count("pk"), overdue=Count("pk", filter=_overdue(today)), **_counts())
@@ -502,12 +526,12 @@ class Overview:
 
     filters: OverviewFilters
     today: datetime.date
-    items: QuerySet[Suggestion]
-    filtered: QuerySet[Suggestion]
+    items: "QuerySet[TableItem]"
+    filtered: "QuerySet[WithDelegation]"
     labels: dict[str, dict[str, str]]
     _summaries: dict[str, Summary] = field(default_factory=dict)
 
-    def rows(self, items: Iterable[Suggestion] | None = None) -> list[OverviewRow]:
+    def rows(self, items: "Iterable[TableItem] | None" = None) -> list[OverviewRow]:
         return [self._row(item) for item in (self.items if items is None else items)]
 
     def summary(self, group: str) -> Summary:
@@ -518,7 +542,7 @@ class Overview:
     def summaries(self) -> dict[str, Summary]:
         return {group: self.summary(group) for group in GROUPS}
 
-    def _row(self, item: Suggestion) -> OverviewRow:
+    def _row(self, item: "TableItem") -> OverviewRow:
         parts = [
             UnitPart(a.unit_id, a.unit.name, a.role, str(AssignmentRole(a.role).label))
             for a in item.assignments.all()  # prefetched
@@ -562,10 +586,11 @@ def overview(access: Access, filters: OverviewFilters) -> Overview:
     The office only (office staff, congress administrators); raises PermissionDenied for anyone else.
     A constant number of queries, whatever the number of items."""
     # SECURITY: an Access of one congress must never read another congress's schema.
-    if access.congress is None or connection.schema_name != access.congress.schema_name:
+    if not in_schema_of(access.congress):
         raise PermissionDenied(_("只能查看本级人大的议案建议。"))
     if not is_office(access):
         raise PermissionDenied(_("只有人大办公室可以查看办理情况总览。"))
+    assert access.congress is not None  # in_schema_of() above is False for None
     today = timezone.localdate()
     filtered = _filtered(filters, open_term(access.congress), today)
     settings = effective_settings(access.congress)

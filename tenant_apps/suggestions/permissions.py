@@ -4,12 +4,11 @@ The workflow's transition table (workflow.TRANSITIONS) names one of these for ea
 shown and the changes accepted always agree.
 """
 
-from django.db import connection
-
 from shared_apps.memberships.models import Role
 from shared_apps.memberships.permissions import Access
 from tenant_apps.suggestions.models import AssignmentRole, CommitteeMember, Suggestion
 from tenant_apps.units.models import UnitStaff
+from tenants.connection import in_schema_of
 
 OFFICE_ROLES = frozenset({Role.OFFICE_STAFF, Role.CONGRESS_ADMIN})
 MODULE_ROLES = OFFICE_ROLES | {Role.DEPUTY, Role.HANDLING_UNIT_STAFF, Role.DELEGATION_STAFF}
@@ -43,7 +42,7 @@ def _committees_here(access: Access) -> bool:
     # SECURITY: committee rows live in the congress's schema; read them only there, for members of it.
     if access.congress is None or not access.is_member or access.user is None:
         return False
-    return connection.schema_name == access.congress.schema_name
+    return in_schema_of(access.congress)
 
 
 def is_committee_member(access: Access, suggestion: Suggestion) -> bool:

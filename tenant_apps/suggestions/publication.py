@@ -8,6 +8,7 @@ name or text can neither be shown nor found.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
@@ -126,7 +127,9 @@ def suggestion_publish(*, access: Access, suggestion: Suggestion, hidden: list[s
         item.published_at = timezone.now()
     previously, item.public_hidden = list(item.public_hidden), cleaned
     item.save(update_fields=["published_at", "public_hidden", "updated_at"])
-    data = {"hidden": cleaned, "previously_hidden": previously} if was_published else {"hidden": cleaned}
+    data: dict[str, Any] = (
+        {"hidden": cleaned, "previously_hidden": previously} if was_published else {"hidden": cleaned}
+    )
     _record(access, item, "publish", item.status, **data)
     hooks.item_changed(access, item)
     return item
@@ -222,7 +225,20 @@ class PublicFilters:
         return self.q.split()[:MAX_TERMS]
 
 
-def public_items() -> QuerySet[Suggestion]:
+class _Answer(TypedDict):
+    """What public_items annotates: the item whose reply answers it (a merged item's target, else itself)."""
+
+    answer_id: int
+    answer_category: str
+
+
+if TYPE_CHECKING:  # the type checker only: subscripting WithAnnotations fails at runtime on Python 3.11
+    from django_stubs_ext import WithAnnotations
+
+    PublicSuggestion = WithAnnotations[Suggestion, _Answer]
+
+
+def public_items() -> "QuerySet[PublicSuggestion]":
     """Every item the public may see: published, not classified, answered (a merged item: its target answered
     and not classified). `answer_id`, `answer_category` and `answer_reply` name the item whose reply answers it.
     """
@@ -277,7 +293,7 @@ def _term_matches(term: str) -> Q:
     )
 
 
-def public_search(filters: PublicFilters) -> QuerySet[Suggestion]:
+def public_search(filters: PublicFilters) -> "QuerySet[PublicSuggestion]":
     """The public items matching every filter, newest number first. Each whitespace-separated term of `q` must
     occur (case-insensitive substring, so one- and two-character Chinese terms work) in the visible parts:
     number, title, category, body, reply, the deputies' and the units' names. Public."""
@@ -418,6 +434,7 @@ def public_detail(item: Suggestion, congress) -> PublicItem:
     """The public page of an item from public_get(): the visible parts, the units and the reply."""
     hidden = hidden_parts(item)
     answer = item.merged_into if item.status == Status.MERGED else item
+    assert answer is not None  # public_items() admits a merged item only with its target (merged_into__status)
     cosigners = CoSigner.objects.filter(suggestion=item, confirmed_at__isnull=False).select_related("deputy")
     lead_first = Case(*(When(role=role, then=Value(rank)) for rank, role in enumerate(AssignmentRole.values)))
     assignments = Assignment.objects.filter(suggestion=answer).select_related("unit").order_by(lead_first, "pk")

@@ -7,7 +7,7 @@ one transaction and works on a locked copy of the item). Status changes go only 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,10 +31,12 @@ from tenant_apps.suggestions.models import (
     SuggestionEvent,
 )
 from tenant_apps.suggestions.workflow import TRANSITIONS, Step
+from tenants.connection import in_schema_of
+from tenants.fields import max_length
 
 DRAFT_FIELDS = ("kind", "title", "body", "category", "raised_during")
-TITLE_MAX = Suggestion._meta.get_field("title").max_length
-CATEGORY_MAX = Suggestion._meta.get_field("category").max_length
+TITLE_MAX = max_length(Suggestion, "title")
+CATEGORY_MAX = max_length(Suggestion, "category")
 
 
 # -- helpers -------------------------------------------------------------------------------------------
@@ -42,7 +44,7 @@ CATEGORY_MAX = Suggestion._meta.get_field("category").max_length
 
 def _require_here(access: Access) -> None:
     # SECURITY: an Access of one congress must never write into another congress's schema.
-    if access.congress is None or connection.schema_name != access.congress.schema_name:
+    if not in_schema_of(access.congress):
         raise PermissionDenied(_("只能在本级人大的平台上办理议案建议。"))
 
 
@@ -228,7 +230,7 @@ HANDLING_STATUSES = frozenset({Status.ASSIGNED, Status.REHANDLING})
 # 代表法 Art. 51: reply within 3 months of assignment and, for complex items, at most 6 months in all. A congress
 # may set its own reply window and extension (per-congress settings), but never beyond the statute's 6 months.
 LEGAL_MAX_REPLY_MONTHS = 6
-FORM_MAX = Contact._meta.get_field("form").max_length
+FORM_MAX = max_length(Contact, "form")
 
 
 def _require_handling(item: Suggestion) -> None:
@@ -270,6 +272,7 @@ def _iso(day: datetime.date | None) -> str | None:
 def _settings(access: Access) -> dict:
     from tenants.services import effective_settings
 
+    assert access.congress is not None  # its callers ran _require_here (in_schema_of is False for None)
     return effective_settings(access.congress)
 
 

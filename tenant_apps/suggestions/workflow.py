@@ -10,11 +10,13 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -62,6 +64,8 @@ class Step:
     def settings(self) -> dict:
         from tenants.services import effective_settings
 
+        # Steps are made by services.suggestion_transition after _require_here (in_schema_of is False for None).
+        assert self.access.congress is not None
         return effective_settings(self.access.congress)
 
     @cached_property
@@ -80,7 +84,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Transition:
-    label: str  # lazily translated: shown on buttons and in messages
+    label: str | Promise  # lazily translated: shown on buttons and in messages
     sources: frozenset[str]
     # Where the action may lead; the effect picks one (only "evaluate" has a choice).
     targets: tuple[str, ...]
@@ -161,8 +165,9 @@ def _convert(step: Step) -> str:
 
 
 def _merge(step: Step) -> str:
+    into: Any = step.data.get("into")  # the caller's input as given; int() refuses a missing or bad one
     try:
-        into_id = int(step.data.get("into"))
+        into_id = int(into)
     except (TypeError, ValueError):
         raise ValidationError({"into": [_("请选择要并入的议案建议。")]}) from None
     target = Suggestion.objects.select_for_update().filter(pk=into_id).first()
@@ -264,6 +269,7 @@ def _evaluate(step: Step) -> str:
     if result not in levels:
         raise ValidationError({"result": [_("请评价办理结果。")]})
     deputy_id = perms.deputy_id_of(step.access.user)
+    assert deputy_id is not None  # the transition's predicate, perms.is_item_deputy, refuses callers who are not
     if Evaluation.objects.filter(suggestion=item, deputy_id=deputy_id, round=item.reply_round).exists():
         raise ValidationError({"result": [_("您已评价过这次答复。")]})
     Evaluation.objects.create(

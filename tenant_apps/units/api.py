@@ -61,7 +61,10 @@ class UnitInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=UnitKind.choices, required=False)
     short_name = serializers.CharField(max_length=40, allow_blank=True, required=False)
-    parent = serializers.IntegerField(allow_null=True, required=False, help_text="id of the parent unit")
+    # Not an override of Field.parent: DRF's serializer metaclass moves declared fields into _declared_fields.
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # the stubs take it for a class attribute
+        allow_null=True, required=False, help_text="id of the parent unit"
+    )
     contact_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
     contact_phone = serializers.CharField(max_length=40, allow_blank=True, required=False)
     contact_email = serializers.EmailField(allow_blank=True, required=False)

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from shared_apps.memberships.permissions import Access
 from shared_apps.memberships.services import membership_grant, membership_revoke
 from tenant_apps.units.models import HandlingUnit, UnitEvent, UnitStaff
 from tenant_apps.units.permissions import can_manage_units
+from tenants.connection import in_schema_of
 
 UNIT_FIELDS = ("name", "kind", "short_name", "contact_name", "contact_phone", "contact_email", "address")
 TEXT_FIELDS = ("name", "short_name", "contact_name", "contact_phone", "contact_email", "address")
@@ -34,7 +35,7 @@ MAX_DEPTH = 20
 def _require_manager(access: Access) -> None:
     """Refuse unless the caller manages units of the congress whose schema is in use."""
     congress = access.congress
-    if not can_manage_units(access) or congress is None or connection.schema_name != congress.schema_name:
+    if not can_manage_units(access) or not in_schema_of(congress):
         raise PermissionDenied(_("只有本级人大机关工作人员可以管理承办单位。"))
 
 
@@ -66,7 +67,8 @@ def _parent_from(value, unit: HandlingUnit) -> HandlingUnit | None:
     """The parent unit named by `value` (an id, or None for none); refuses cycles and deactivated parents."""
     if value in (None, ""):
         return None
-    parent = HandlingUnit.objects.filter(pk=_int_or_none(value)).first()
+    parent_id = _int_or_none(value)
+    parent = HandlingUnit.objects.filter(pk=parent_id).first() if parent_id is not None else None
     if parent is None:
         raise ValidationError({"parent": [_("没有这个承办单位。")]})
     if unit.pk is not None and unit.pk in _ancestor_ids(parent):
@@ -78,7 +80,8 @@ def _parent_from(value, unit: HandlingUnit) -> HandlingUnit | None:
 
 def _ancestor_ids(unit: HandlingUnit) -> set[int]:
     """`unit` and every unit above it."""
-    ids, current = set(), unit
+    ids: set[int] = set()
+    current: HandlingUnit | None = unit
     while current is not None and current.pk not in ids and len(ids) < MAX_DEPTH:
         ids.add(current.pk)
         current = current.parent
@@ -198,7 +201,12 @@ def staff_remove(*, access: Access, unit: HandlingUnit, user_id) -> None:
     """
     _require_manager(access)
     unit = _locked_unit(unit)
-    link = UnitStaff.objects.filter(unit=unit, user_id=_int_or_none(user_id)).select_related("user").first()
+    user_pk = _int_or_none(user_id)
+    link = (
+        UnitStaff.objects.filter(unit=unit, user_id=user_pk).select_related("user").first()
+        if user_pk is not None
+        else None
+    )
     if link is None:
         raise ValidationError({"user": [_("这个账号不是本单位工作人员。")]})
     user = link.user
@@ -228,7 +236,12 @@ def staff_set_contact(*, access: Access, unit: HandlingUnit, user_id, is_contact
     """
     _require_manager(access)
     unit = _locked_unit(unit)
-    link = UnitStaff.objects.filter(unit=unit, user_id=_int_or_none(user_id)).select_related("user").first()
+    user_pk = _int_or_none(user_id)
+    link = (
+        UnitStaff.objects.filter(unit=unit, user_id=user_pk).select_related("user").first()
+        if user_pk is not None
+        else None
+    )
     if link is None:
         raise ValidationError({"user": [_("这个账号不是本单位工作人员。")]})
     if link.is_contact == is_contact:
