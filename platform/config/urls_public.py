@@ -30,6 +30,8 @@ urlpatterns = [
     path("api/v1/deputies/", include(("shared_apps.registry.urls_search_api", "search-api"))),
     path("console/calendar/", include(("shared_apps.workdays.urls", "calendar"))),
     path("api/v1/calendar/", include(("shared_apps.workdays.urls_platform_api", "calendar-api"))),
+    path("console/exchange/", include(("shared_apps.exchange.urls", "exchange"))),
+    path("api/v1/exchange/", include(("shared_apps.exchange.urls_api", "exchange-api"))),
     # The message tracker: an escalated matter moves between congresses, so it is followed here too.
     path("", include((tracker_urlpatterns, "liaison"))),
     *api_docs_urlpatterns("config.urls_public"),

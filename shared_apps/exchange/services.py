@@ -1,6 +1,13 @@
-from django.db import transaction
+"""Changes to the exchange's public tables: the workspace counts (written by the congresses' modules) and the
+operator's retry of a transfer that failed for good."""
 
-from shared_apps.exchange.models import InboxCount
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shared_apps.exchange.models import InboxCount, Transfer, TransferStatus
+from shared_apps.memberships.permissions import Access, can_use_console
 
 
 @transaction.atomic
@@ -10,3 +17,25 @@ def inbox_count_set(*, user, congress, kind: str, count: int) -> None:
         InboxCount.objects.filter(user=user, congress=congress, kind=kind).delete()
         return
     InboxCount.objects.update_or_create(user=user, congress=congress, kind=kind, defaults={"count": count})
+
+
+@transaction.atomic
+def transfer_retry(*, access: Access, transfer: Transfer) -> Transfer:
+    """Send a transfer that failed for good (its handler kept failing: a bug fixed since, a receiving congress
+    restored) again: back to "sent" with a fresh count of attempts, and its delivery job queued in the same
+    transaction; the last error stays until a delivery succeeds. Platform administrators only (the central
+    console). Raises PermissionDenied, or ValidationError ("status") for a transfer that has not failed."""
+    from shared_apps.exchange.tasks import deliver_transfer
+
+    if not can_use_console(access):
+        raise PermissionDenied(_("只有平台管理员可以重新投递。"))
+    locked = Transfer.objects.select_for_update(of=("self",)).get(pk=transfer.pk)
+    if locked.status != TransferStatus.FAILED:
+        raise ValidationError({"status": [_("只有投递失败的转送事项可以重新投递。")]})
+    locked.status, locked.attempts = TransferStatus.SENT, 0
+    locked.retries += 1
+    locked.retried_by = access.user if access.is_authenticated else None
+    locked.retried_at = timezone.now()
+    locked.save(update_fields=["status", "attempts", "retries", "retried_by", "retried_at"])
+    deliver_transfer.defer(transfer_id=str(locked.pk))
+    return locked
