@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from shared_apps.exchange.delivery import transfer_deliver
 from shared_apps.exchange.models import TrackedMatter, TrackedStep, Transfer
+from shared_apps.memberships.permissions import Access
 from shared_apps.notifications.models import Notification
 from tenant_apps.liaison import exchange, handling
 from tenant_apps.liaison.models import MessageEvent, MessageStatus, PublicMessage
 from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions
+from tenants.services import congress_set_status
 from tests.jobs import queued_jobs, run_queued_jobs
 from tests.tenant_apps.test_liaison_handling import _clean_side_channels as _clean_side_channels  # the fixture
 from tests.tenant_apps.test_liaison_handling import desk as desk  # the fixture
@@ -207,6 +209,16 @@ def test_no_action_starts_from_returned(desk, action):
     with pytest.raises(ValidationError) as refused:
         huaxi(desk, returned, "zhang", action)
     assert "status" in refused.value.message_dict and snapshot(desk, lower, returned) == before
+
+
+def test_a_return_to_a_suspended_congress_is_refused_and_changes_nothing(desk, users):
+    lower, upper, _transfer = escalated_in(desk)
+    wang = Access(user=users["wang"], congress=None, is_platform_admin=True)
+    congress_set_status(access=wang, congress=desk.qingyan, status="suspended")
+    before = snapshot(desk, lower, upper)
+    with pytest.raises(ValidationError) as refused:
+        huaxi(desk, upper, "zhang", "return", note=REASON)
+    assert "target" in refused.value.message_dict and snapshot(desk, lower, upper) == before
 
 
 def test_a_replied_escalation_is_not_returned(desk):
