@@ -5,6 +5,7 @@ builds the congress URLconf, the menus and the module switches from this registr
 never imports a tenant app.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import get_language
@@ -36,6 +37,10 @@ class Module:
     menu: tuple[MenuEntry, ...] = field(default_factory=tuple)
     description_zh: str = ""
     description_en: str = ""
+    # Recomputes, from the congress's own schema (the caller switches to it), every public read model the module
+    # keeps for that congress (workspace counts, figures); returns how many rows it wrote. The modules keep them
+    # current as they write; this repairs them after a fault (manage.py rebuild_read_models).
+    rebuild_read_models: Callable[..., int] | None = None
 
     @property
     def label(self) -> str:

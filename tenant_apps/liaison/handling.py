@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shared_apps.exchange.models import InboxCount, LiaisonFigure
 from shared_apps.exchange.services import inbox_count_set
 from shared_apps.memberships.models import Membership, Role
 from shared_apps.memberships.permissions import Access
@@ -317,6 +318,21 @@ def refresh_counts(congress, user_ids) -> None:
     accounts and for the office here. Runs in the caller's transaction and schema; a few queries per person."""
     for user in _users(set(user_ids) | office_user_ids(congress)):
         inbox_count_set(user=user, congress=congress, kind=INBOX_KIND, count=awaiting(user, congress).count())
+
+
+def rebuild_read_models(congress) -> int:
+    """Recompute this congress's public read models of the module from scratch — every member's waiting count
+    (stale rows removed) and the figures of every year — in the caller's transaction and this congress's
+    schema (manage.py rebuild_read_models). Returns the rows written."""
+    assert in_schema_of(congress), (current_schema(), congress.schema_name)
+    InboxCount.objects.filter(congress=congress, kind=INBOX_KIND).delete()
+    LiaisonFigure.objects.filter(congress=congress).delete()
+    refresh_counts(congress, set(Membership.objects.filter(congress=congress).values_list("user_id", flat=True)))
+    refresh_public_figures(congress)
+    return (
+        InboxCount.objects.filter(congress=congress, kind=INBOX_KIND).count()
+        + LiaisonFigure.objects.filter(congress=congress).count()
+    )
 
 
 def on_message_received(congress, message: PublicMessage, *, escalated: bool = False) -> None:

@@ -7,6 +7,8 @@ OFFICE = frozenset({Role.OFFICE_STAFF.value, Role.CONGRESS_ADMIN.value})
 
 
 def register_module() -> None:
+    from tenant_apps.liaison.handling import rebuild_read_models
+
     register(
         Module(
             key="liaison",
@@ -27,6 +29,7 @@ def register_module() -> None:
             description_zh="实体和网上代表联络站、群众留言、代表答复、转交办和逐级上报。",
             description_en="Physical and online liaison stations, messages from the public, deputies' answers, "
             "forwarding to handling units and escalation to the congress above.",
+            rebuild_read_models=rebuild_read_models,
         )
     )
     from tenant_apps.liaison.exchange import register_kinds

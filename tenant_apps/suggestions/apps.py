@@ -8,7 +8,7 @@ class SuggestionsConfig(AppConfig):
 
     def ready(self) -> None:
         from shared_apps.memberships.models import Role
-        from tenant_apps.suggestions import settings_specs
+        from tenant_apps.suggestions import inbox, settings_specs
         from tenants.modules import MenuEntry, Module, register
 
         office = frozenset({Role.OFFICE_STAFF.value, Role.CONGRESS_ADMIN.value})
@@ -43,5 +43,6 @@ class SuggestionsConfig(AppConfig):
                 description_zh="代表议案和建议的提出、审查、交办、办理、答复、评价和重新办理的全过程。",
                 description_en="Deputies' motions and suggestions from drafting through review, assignment, "
                 "handling, reply and evaluation to re-handling and closing.",
+                rebuild_read_models=inbox.rebuild,
             )
         )

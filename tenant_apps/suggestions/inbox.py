@@ -7,6 +7,7 @@ draft or awaits review), and the current reply of an item they lead or co-signed
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from shared_apps.exchange.models import InboxCount
 from shared_apps.exchange.services import inbox_count_set
 from shared_apps.registry.models import Deputy
 from tenant_apps.suggestions.models import CoSigner, Evaluation, Status, Suggestion
@@ -47,3 +48,14 @@ def refresh_for_item(congress, item) -> None:
     deputy_ids = {item.lead_deputy_id, *CoSigner.objects.filter(suggestion=item).values_list("deputy_id", flat=True)}
     for deputy in Deputy.objects.filter(pk__in=deputy_ids, user__isnull=False).select_related("user"):
         inbox_count_set(user=deputy.user, congress=congress, kind=KIND, count=awaiting_count(deputy.pk))
+
+
+def rebuild(congress) -> int:
+    """Recompute every deputy's waiting count here from scratch (stale rows removed), in the caller's
+    transaction and this congress's schema (manage.py rebuild_read_models). Returns the rows written."""
+    InboxCount.objects.filter(congress=congress, kind=KIND).delete()
+    deputy_ids = set(Suggestion.objects.values_list("lead_deputy_id", flat=True))
+    deputy_ids |= set(CoSigner.objects.values_list("deputy_id", flat=True))
+    for deputy in Deputy.objects.filter(pk__in=deputy_ids, user__isnull=False).select_related("user"):
+        inbox_count_set(user=deputy.user, congress=congress, kind=KIND, count=awaiting_count(deputy.pk))
+    return InboxCount.objects.filter(congress=congress, kind=KIND).count()
