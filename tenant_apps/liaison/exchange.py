@@ -16,6 +16,7 @@ escalated again; the upper congress then takes its earlier copy (same code) up a
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shared_apps.exchange.kinds import DOWN, UP, TransferKind, register_kind
 from shared_apps.exchange.models import Transfer, TransferStatus
@@ -23,6 +24,7 @@ from shared_apps.exchange.outbox import transfer_answer, transfer_send
 from tenant_apps.liaison import tracking
 from tenant_apps.liaison.models import MessageEvent, MessagePhoto, MessageStatus, PublicMessage, Station, StationKind
 from tenants.connection import current_schema, in_schema_of
+from tenants.language import platform_text
 
 KIND = "message_escalation"
 RETURN_KIND = "message_return"
@@ -138,7 +140,12 @@ def deliver_escalation(transfer) -> str:
             "earlier_reply": payload.get("reply_text", ""),
         },
     )
-    tracking.track(congress, message, "escalated_in", _("%(name)s已接收上报，正在办理。") % {"name": congress.name})
+    tracking.track(
+        congress,
+        message,
+        "escalated_in",
+        platform_text(gettext_lazy("%(name)s已接收上报，正在办理。"), name=congress.name),
+    )
     on_message_received(congress, message, escalated=True)
     return f"message:{message.pk}"
 
@@ -214,7 +221,7 @@ def deliver_return(transfer) -> str:
         note=note,
         data={"transfer": str(transfer.pk), "from": transfer.source_id, "from_name": payload.get("from_name", "")},
     )
-    public_note = _("%(name)s已收回这条留言，重新办理。") % {"name": congress.name}
+    public_note = platform_text(gettext_lazy("%(name)s已收回这条留言，重新办理。"), name=congress.name)
     tracking.track(congress, message, "returned_in", public_note)
     on_message_returned(congress, message, payload.get("from_name", ""))
     return f"message:{message.pk}"

@@ -16,6 +16,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shared_apps.exchange.models import InboxCount, LiaisonFigure
 from shared_apps.exchange.services import inbox_count_set
@@ -46,6 +47,7 @@ from tenant_apps.liaison.workflow import (
 )
 from tenant_apps.units.models import UnitStaff
 from tenants.connection import current_schema, in_schema_of
+from tenants.language import platform_text
 
 INBOX_KIND = "messages"
 HIDDEN = (MessageStatus.HELD, MessageStatus.DISCARDED)
@@ -257,8 +259,10 @@ def message_rate(*, congress, code: str, mobile_last4: str, rating: str) -> Publ
     item.rating, item.rated_at = rating, timezone.now()
     item.save(update_fields=["rating", "rated_at", "updated_at"])
     label = Rating(rating).label
-    _record(item, None, "rate", item.status, public_note=str(label), rating=rating)
-    tracking.track(congress, item, "rated", _("留言人评价：%(label)s") % {"label": label})
+    _record(item, None, "rate", item.status, public_note=platform_text(label), rating=rating)
+    tracking.track(
+        congress, item, "rated", platform_text(gettext_lazy("留言人评价：%(label)s"), label=platform_text(label))
+    )
     return item
 
 
@@ -344,9 +348,9 @@ def on_message_received(congress, message: PublicMessage, *, escalated: bool = F
     handlers = handler_user_ids(congress, message)
     told = handlers | (office_user_ids(congress) if escalated else set())
     if escalated:
-        title = _("下级人大上报了一条群众留言（%(code)s）") % {"code": message.tracking_code}
+        title = platform_text(gettext_lazy("下级人大上报了一条群众留言（%(code)s）"), code=message.tracking_code)
     else:
-        title = _("您有一条新的群众留言（%(code)s）") % {"code": message.tracking_code}
+        title = platform_text(gettext_lazy("您有一条新的群众留言（%(code)s）"), code=message.tracking_code)
     url = detail_url(congress, message)
     for user in _users(told):
         kind = "liaison_escalation" if escalated else "liaison_message"
@@ -360,7 +364,9 @@ def on_message_returned(congress, message: PublicMessage, from_name: str) -> Non
     tell its handlers and the office in-app, refresh the counts and the figures."""
     assert in_schema_of(congress), (current_schema(), congress.schema_name)
     handlers = handler_user_ids(congress, message)
-    title = _("%(name)s退回了上报的群众留言（%(code)s）") % {"name": from_name, "code": message.tracking_code}
+    title = platform_text(
+        gettext_lazy("%(name)s退回了上报的群众留言（%(code)s）"), name=from_name, code=message.tracking_code
+    )
     url = detail_url(congress, message)
     for user in _users(handlers | office_user_ids(congress)):
         notify(user=user, congress=congress, kind="liaison_returned", title=title, body=_excerpt(message.text), url=url)
@@ -370,7 +376,7 @@ def on_message_returned(congress, message: PublicMessage, from_name: str) -> Non
 
 def notify_unit_staff(congress, message: PublicMessage, unit) -> None:
     """Tell the unit's staff in-app that a message was forwarded to them (in the forwarding transaction)."""
-    title = _("转交办的群众留言（%(code)s）") % {"code": message.tracking_code}
+    title = platform_text(gettext_lazy("转交办的群众留言（%(code)s）"), code=message.tracking_code)
     url = detail_url(congress, message)
     staff = UnitStaff.objects.filter(unit=unit).values_list("user_id", flat=True)
     for user in _users(staff):

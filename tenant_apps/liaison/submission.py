@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shared_apps.memberships.permissions import Access
 from shared_apps.registry import crypto, identifiers
@@ -36,6 +37,7 @@ from tenant_apps.liaison.models import (
 from tenant_apps.liaison.workflow import is_office, is_station_staff
 from tenants.connection import current_schema, in_schema_of
 from tenants.fields import max_length
+from tenants.language import platform_text
 from tenants.services import effective_settings
 
 TEXT_MAX = 2000
@@ -169,7 +171,8 @@ def _new_tracking_code() -> str:
 
 
 def _target_name(station, deputy) -> str:
-    return station.name if station is not None else _("%(name)s代表") % {"name": deputy.name}
+    """Whom the message went to, as the sender reads it (in the platform's language)."""
+    return station.name if station is not None else platform_text(gettext_lazy("%(name)s代表"), name=deputy.name)
 
 
 def _save_photos(message: PublicMessage, checked) -> list[str]:
@@ -241,9 +244,9 @@ def message_submit(
             data={"photos": len(stored), "challenged": challenged, "held": held},
         )
         if held:
-            note = _("留言已收到。因与您近期提交的留言内容相同，需经工作人员审核后再处理。")
+            note = platform_text(gettext_lazy("留言已收到。因与您近期提交的留言内容相同，需经工作人员审核后再处理。"))
         else:
-            note = _("留言已收到，将由%(target)s办理。") % {"target": _target_name(station, deputy)}
+            note = platform_text(gettext_lazy("留言已收到，将由%(target)s办理。"), target=_target_name(station, deputy))
         tracking.track(congress, message, "received", public_note=note)
         if not held:
             _announce(congress, message)
@@ -326,7 +329,9 @@ def _review(access: Access, message: PublicMessage, action: str, to_status: str,
 def message_release(*, access: Access, message: PublicMessage) -> PublicMessage:
     """Release a held message (→ new): it reaches the deputies and staff who handle it, who are told in-app. The
     office or the staff of its station. Raises PermissionDenied, or ValidationError when it is no longer held."""
-    return _review(access, message, "release", MessageStatus.NEW, "", _("审核通过，留言已转交办理。"))
+    return _review(
+        access, message, "release", MessageStatus.NEW, "", platform_text(gettext_lazy("审核通过，留言已转交办理。"))
+    )
 
 
 @transaction.atomic
@@ -339,5 +344,5 @@ def message_discard(*, access: Access, message: PublicMessage, reason: str) -> P
         raise ValidationError({"reason": [_("请填写不予受理的原因，留言人会看到。")]})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": [_("原因不能超过%(n)d个字。") % {"n": REASON_MAX}]})
-    note = _("不予受理：%(reason)s") % {"reason": reason}
+    note = platform_text(gettext_lazy("不予受理：%(reason)s"), reason=reason)
     return _review(access, message, "discard", MessageStatus.DISCARDED, reason, note)

@@ -31,6 +31,7 @@ from tenant_apps.liaison.exchange import origin_status, return_escalation
 from tenant_apps.liaison.models import MessageStatus, PublicMessage, StationDeputy, StationStaff
 from tenant_apps.units.models import HandlingUnit, UnitStaff
 from tenants.fields import max_length
+from tenants.language import platform_text
 
 __all__ = ["TRANSITIONS", "Transition", "allowed_actions", "can_handle", "can_view", "event_label", "is_office"]
 
@@ -203,7 +204,7 @@ def _approve_public(step: Step) -> str:
         raise ValidationError({"public_reply_text": [_("请填写公开答复的文本。")]})
     step.set(public_reply_text=text, public_approved_at=step.now, public_approved_by=step.access.user)
     step.event_data["edited"] = text != message.public_reply_text
-    step.public_note = _("答复已公开。")
+    step.public_note = platform_text(gettext_lazy("答复已公开。"))
     return message.status
 
 
@@ -220,7 +221,7 @@ def _forward(step: Step) -> str:
         raise ValidationError({"unit": [_("承办单位不存在或已停用。")]})
     step.set(forwarded_unit=unit)
     step.event_data["unit"] = unit.pk
-    step.public_note = _("已转交%(unit)s办理。") % {"unit": unit.name}
+    step.public_note = platform_text(gettext_lazy("已转交%(unit)s办理。"), unit=unit.name)
     notify_unit_staff(step.access.congress, step.message, unit)
     return MessageStatus.FORWARDED
 
@@ -237,7 +238,7 @@ def _to_suggestion(step: Step) -> str:
     item = suggestion_draft_create(access=step.access, data={"title": title[:title_max], "body": body})
     step.set(suggestion=item)
     step.event_data["suggestion"] = item.pk
-    step.public_note = _("代表已将留言转为建议。")
+    step.public_note = platform_text(gettext_lazy("代表已将留言转为建议。"))
     return MessageStatus.SUGGESTION
 
 
@@ -247,7 +248,7 @@ def _escalate(step: Step) -> str:
     transfer = escalate(step.access, step.message, step.note)
     step.set(escalated_transfer_id=transfer.pk)
     step.event_data.update(transfer=str(transfer.pk), to=transfer.target_id)
-    step.public_note = _("已上报%(name)s。") % {"name": transfer.target.name}
+    step.public_note = platform_text(gettext_lazy("已上报%(name)s。"), name=transfer.target.name)
     return MessageStatus.ESCALATED
 
 
@@ -255,7 +256,7 @@ def _accept(step: Step) -> str:
     # The transfer is answered "accepted" by message_transition, as for every step taken on an escalated message.
     congress = step.access.congress
     assert congress is not None  # message_transition runs an effect only in the caller's congress (_require_here)
-    step.public_note = _("%(name)s已受理。") % {"name": congress.name}
+    step.public_note = platform_text(gettext_lazy("%(name)s已受理。"), name=congress.name)
     return step.message.status
 
 
@@ -265,11 +266,12 @@ def _return(step: Step) -> str:
     transfer = return_escalation(step.access, step.message, step.note)
     step.set(forwarded_unit=None)
     step.event_data.update(transfer=str(transfer.pk), to=transfer.target_id)
-    step.public_note = _("%(name)s将留言退回%(lower)s办理：%(note)s") % {
-        "name": congress.name,
-        "lower": transfer.target.name,
-        "note": step.note,
-    }
+    step.public_note = platform_text(
+        gettext_lazy("%(name)s将留言退回%(lower)s办理：%(note)s"),
+        name=congress.name,
+        lower=transfer.target.name,
+        note=step.note,
+    )
     return MessageStatus.RETURNED
 
 
@@ -281,7 +283,7 @@ def _close(step: Step) -> str:
 
 def _reopen(step: Step) -> str:
     step.set(closed_at=None)
-    step.public_note = _("已重新办理。")
+    step.public_note = platform_text(gettext_lazy("已重新办理。"))
     return MessageStatus.REPLIED if step.message.replied_at else MessageStatus.NEW
 
 

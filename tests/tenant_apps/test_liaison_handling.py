@@ -623,3 +623,19 @@ def test_the_sender_rates_the_answer_once_after_it_is_given(desk, api_for, clien
     assert TrackedStep.objects.filter(matter__code=message.tracking_code).last().action == "rated"
     with schema_context(desk.qingyan.schema_name):
         assert MessageEvent.objects.filter(message=message, action="rate", actor=None).count() == 1
+
+
+def test_notes_for_others_are_written_in_the_platform_language_whatever_the_writer_reads(desk):
+    """A sender or a clerk with an English screen leaves Chinese notices and tracker steps: the readers (deputies,
+    the sender) are not the writer."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        message = desk.send()
+        desk.act(message, "yang", "forward")
+    titles = list(Notification.objects.values_list("title", flat=True))
+    assert titles and all("群众留言" in title for title in titles), titles
+    notes = list(TrackedStep.objects.filter(matter__code=message.tracking_code).values_list("public_note", flat=True))
+    assert notes[0].startswith("留言已收到") and notes[1] == f"已转交{desk.unit.name}办理。"
+    with desk.qingyan, translation.override("en"):  # the page itself follows its reader
+        assert handling.event_list(fresh(desk.qingyan, message))[-1].action_label == "Forwarded"
