@@ -207,18 +207,19 @@ def deputy_public_figures(deputy_id: int) -> Figures:
 # -- the public read model and the roll-up -------------------------------------------------------------------
 
 
-def refresh_public_figures(congress) -> None:
-    """Bring exchange.LiaisonFigure (public schema) up to date for `congress`, every year at once: one aggregate
-    query over its messages and one upsert. Call it in the congress's schema, after any change to a message
+def refresh_public_figures(congress, message: PublicMessage | None = None) -> None:
+    """Bring exchange.LiaisonFigure (public schema) up to date for `congress`: for the year `message` arrived in
+    (the only year a change to it can move), or every year at once when no message is given. One aggregate
+    query over those messages and one upsert. Call it in the congress's schema, after any change to a message
     (in the same transaction, so the roll-up is never ahead of the congress's own record)."""
     # SECURITY: a congress writes only its own figures, from its own schema.
     assert in_schema_of(congress), (current_schema(), congress.schema_name)
-    rows = (
-        PublicMessage.objects.annotate(year=ExtractYear("created_at"))
-        .values("year")
-        .annotate(**_aggregates())
-        .order_by()
-    )
+    messages = PublicMessage.objects.all()
+    if message is not None:
+        year = timezone.localtime(message.created_at).year
+        start = timezone.make_aware(datetime.datetime(year, 1, 1))
+        messages = messages.filter(created_at__gte=start, created_at__lt=start.replace(year=year + 1))
+    rows = messages.annotate(year=ExtractYear("created_at")).values("year").annotate(**_aggregates()).order_by()
     figures = [
         LiaisonFigure(congress=congress, year=row["year"], **_read_model_fields(Figures.from_row(row))) for row in rows
     ]

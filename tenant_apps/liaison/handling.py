@@ -217,7 +217,7 @@ def message_transition(*, access: Access, message: PublicMessage, action: str, *
     tracking.track(access.congress, item, action, step.public_note)
     # Handlers are only ever added (a forward adds the unit's staff), so the set after the change covers all.
     refresh_counts(access.congress, handler_user_ids(access.congress, item))
-    refresh_public_figures(access.congress)
+    refresh_public_figures(access.congress, item)
     return item
 
 
@@ -356,7 +356,7 @@ def on_message_received(congress, message: PublicMessage, *, escalated: bool = F
         kind = "liaison_escalation" if escalated else "liaison_message"
         notify(user=user, congress=congress, kind=kind, title=title, body=_excerpt(message.text), url=url)
     refresh_counts(congress, handlers)
-    refresh_public_figures(congress)
+    refresh_public_figures(congress, message)
 
 
 def on_message_returned(congress, message: PublicMessage, from_name: str) -> None:
@@ -371,7 +371,7 @@ def on_message_returned(congress, message: PublicMessage, from_name: str) -> Non
     for user in _users(handlers | office_user_ids(congress)):
         notify(user=user, congress=congress, kind="liaison_returned", title=title, body=_excerpt(message.text), url=url)
     refresh_counts(congress, handlers)
-    refresh_public_figures(congress)
+    refresh_public_figures(congress, message)
 
 
 def notify_unit_staff(congress, message: PublicMessage, unit) -> None:

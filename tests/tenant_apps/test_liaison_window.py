@@ -257,6 +257,23 @@ def test_refreshing_the_public_figures_is_one_aggregate_and_one_upsert(congresse
     assert LiaisonFigure.objects.filter(congress=huaxi, year=2025).get().received == 6
 
 
+def test_a_change_to_one_message_refreshes_only_the_year_it_arrived_in(congresses, year_2025):
+    huaxi = congresses["huaxi"]
+    with schema_context(huaxi.schema_name):
+        figures.refresh_public_figures(huaxi)
+    before_2024 = LiaisonFigure.objects.get(congress=huaxi, year=2024)
+    LiaisonFigure.objects.filter(congress=huaxi).update(received=0)  # stale, to see which year is rewritten
+    # Just after midnight on New Year's Day, local time (still 2024 in UTC): a 2025 message.
+    newer = message(huaxi, station=year_2025, created=at(2025, 1, 1, 0), replied_days=1)
+    with schema_context(huaxi.schema_name):
+        figures.refresh_public_figures(huaxi, newer)
+    stored = {f.year: f.received for f in LiaisonFigure.objects.filter(congress=huaxi)}
+    assert stored == {2024: 0, 2025: 6}  # 2024 untouched by a 2025 message
+    with schema_context(huaxi.schema_name):
+        figures.refresh_public_figures(huaxi)
+    assert LiaisonFigure.objects.get(congress=huaxi, year=2024).received == before_2024.received
+
+
 def test_refreshing_another_congress_figures_is_refused(congresses):
     with schema_context(congresses["qingyan"].schema_name), pytest.raises(AssertionError):
         figures.refresh_public_figures(congresses["huaxi"])
