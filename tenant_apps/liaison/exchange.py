@@ -73,7 +73,7 @@ def origin_transfer(message: PublicMessage) -> Transfer | None:
     """The transfer that brought an escalated message here (public table; None for the public's own messages)."""
     if message.origin_transfer_id is None:
         return None
-    return Transfer.objects.select_related("source").filter(pk=message.origin_transfer_id).first()
+    return Transfer.objects.select_related("source", "created_by").filter(pk=message.origin_transfer_id).first()
 
 
 def origin_status(message: PublicMessage) -> str:

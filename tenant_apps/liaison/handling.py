@@ -25,7 +25,7 @@ from shared_apps.memberships.permissions import Access
 from shared_apps.notifications.services import notify
 from shared_apps.registry.models import Deputy
 from tenant_apps.liaison import tracking
-from tenant_apps.liaison.exchange import accept_escalation
+from tenant_apps.liaison.exchange import accept_escalation, origin_transfer
 from tenant_apps.liaison.figures import refresh_public_figures
 from tenant_apps.liaison.models import (
     MessageEvent,
@@ -210,9 +210,14 @@ def message_transition(*, access: Access, message: PublicMessage, action: str, *
         step.set(status=target)
     if step.fields:
         item.save(update_fields=[*dict.fromkeys(step.fields), "updated_at"])
-    if action != "return" and accept_escalation(item):
+    accepted = action != "return" and accept_escalation(item)
+    if accepted:
         # Any step the upper congress takes on an escalated message answers its transfer "accepted".
         step.event_data["accepted"] = str(item.origin_transfer_id)
+    if action == "close" and item.origin_transfer_id is not None:
+        tell_escalator(access.congress, item, gettext_lazy("%(name)s已办结您上报的群众留言（%(code)s）"))
+    elif accepted:
+        tell_escalator(access.congress, item, gettext_lazy("%(name)s已受理您上报的群众留言（%(code)s）"))
     _record(item, access.user, action, from_status, note, step.public_note, **step.event_data)
     tracking.track(access.congress, item, action, step.public_note)
     # Handlers are only ever added (a forward adds the unit's staff), so the set after the change covers all.
@@ -372,6 +377,26 @@ def on_message_returned(congress, message: PublicMessage, from_name: str) -> Non
         notify(user=user, congress=congress, kind="liaison_returned", title=title, body=_excerpt(message.text), url=url)
     refresh_counts(congress, handlers)
     refresh_public_figures(congress, message)
+
+
+def tell_escalator(congress, message: PublicMessage, template) -> None:
+    """Tell the account that escalated `message` here (the transfer's sender, a public fact) what this congress
+    did with it, linking to their own copy on their congress's host. Nothing if the account is unknown. In the
+    caller's transaction."""
+    transfer = origin_transfer(message)
+    if transfer is None or transfer.source is None or transfer.created_by is None:
+        return
+    # The escalation's reference is "message:<id>" (or "message:<id>/<n>" when escalated again).
+    lower_id = int(transfer.source_ref.removeprefix("message:").split("/")[0])
+    path = reverse("liaison:message_handle", urlconf="config.urls_tenant", kwargs={"pk": lower_id})
+    notify(
+        user=transfer.created_by,
+        congress=transfer.source,
+        kind="liaison_escalation_answered",
+        title=platform_text(template, name=congress.name, code=message.tracking_code),
+        body=_excerpt(message.text),
+        url=transfer.source.url(path),
+    )
 
 
 def notify_unit_staff(congress, message: PublicMessage, unit) -> None:

@@ -70,6 +70,11 @@ def test_the_upper_office_accepts_an_escalation_and_both_ends_see_it(desk, api_f
     assert desk.huaxi.name in TrackedStep.objects.filter(matter__code=lower.tracking_code).last().public_note
     own = api_for("yang", "qingyan").get(f"/api/v1/liaison/messages/{lower.pk}/").json()
     assert own["escalation"]["transfer_status"] == "accepted"
+    # Yang, who escalated it, is told, with a link to his own copy on Qingyan's host.
+    [told] = Notification.objects.filter(kind="liaison_escalation_answered")
+    assert (told.user, told.congress) == (desk.users["yang"], desk.qingyan)
+    assert told.title == f"{desk.huaxi.name}已受理您上报的群众留言（{lower.tracking_code}）"
+    assert told.url.endswith(f"/liaison/messages/{lower.pk}/") and "qingyan." in told.url
     assert "已接收" in client_for("yang", "qingyan").get(f"/liaison/messages/{lower.pk}/").content.decode()
 
     # Accepted once: the action is gone, and asking again is refused and changes nothing.
@@ -79,6 +84,15 @@ def test_the_upper_office_accepts_an_escalation_and_both_ends_see_it(desk, api_f
     with pytest.raises(ValidationError) as refused:
         huaxi(desk, upper, "zhang", "accept")
     assert "action" in refused.value.message_dict and snapshot(desk, lower, upper) == before
+
+
+def test_closing_an_escalation_tells_its_sender_once(desk):
+    lower, upper, transfer = escalated_in(desk)
+    huaxi(desk, upper, "zhang", "close", note="已协调解决。")
+    transfer.refresh_from_db()
+    assert transfer.status == "accepted"
+    titles = list(Notification.objects.filter(kind="liaison_escalation_answered").values_list("title", flat=True))
+    assert titles == [f"{desk.huaxi.name}已办结您上报的群众留言（{lower.tracking_code}）"]
 
 
 def test_any_step_on_an_escalation_takes_it_up(desk):
@@ -122,6 +136,8 @@ def test_the_office_returns_an_escalation_and_the_township_takes_it_up_again(des
     )
     told = set(Notification.objects.filter(kind="liaison_returned").values_list("user__email", flat=True))
     assert told == {"yang@example.org", "xu@example.org", "zhou@example.org"}
+    # Only the forward's acceptance was announced to Yang by Huaxi; the return reaches him through Qingyan.
+    assert Notification.objects.filter(kind="liaison_escalation_answered").count() == 1
 
     # Exactly once: a second delivery and a replayed handler change nothing.
     before = snapshot(desk, lower, upper)
