@@ -10,30 +10,21 @@ from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from shared_apps.exchange import selectors
-from shared_apps.exchange.delivery import MAX_ATTEMPTS, DeliveryError, transfer_deliver
+from shared_apps.exchange.delivery import MAX_ATTEMPTS
 from shared_apps.exchange.models import Transfer
 from shared_apps.exchange.outbox import transfer_send
 from tests.jobs import queued_jobs, run_queued_jobs
-from tests.shared_apps.test_exchange_outbox import PAYLOAD, received
+from tests.shared_apps.test_exchange_outbox import PAYLOAD, deliver_until_failed, received
 from tests.shared_apps.test_exchange_outbox import flaky as flaky  # the fixture
 
 
 def failed_transfer(congresses, flaky) -> Transfer:
     """A transfer from Huaxi up to Guiyang whose handler failed MAX_ATTEMPTS times: "failed" for good."""
-    flaky["failures"] = MAX_ATTEMPTS
-    with transaction.atomic():
-        transfer = transfer_send(
-            kind="flaky_up", source=congresses["huaxi"], target=congresses["guiyang"], payload=PAYLOAD
-        )
-    for _attempt in range(MAX_ATTEMPTS - 1):
-        with pytest.raises(DeliveryError):
-            transfer_deliver(str(transfer.pk))
-    assert transfer_deliver(str(transfer.pk)) == "failed"
+    transfer = deliver_until_failed(congresses, flaky)
     # The worker's job ended with the transfer (here the test called the delivery itself).
     ProcrastinateJob.objects.filter(
         pk__in=[pk for pk, _name, _args in queued_jobs("exchange.deliver_transfer")]
     ).delete()
-    transfer.refresh_from_db()
     return transfer
 
 

@@ -116,8 +116,10 @@ def test_a_failing_handler_is_retried_and_its_error_kept(congresses, flaky):
     assert len(received(guiyang.schema_name)) == 1
 
 
-def test_a_transfer_that_keeps_failing_is_marked_failed(congresses, flaky):
-    flaky["failures"] = MAX_ATTEMPTS + 5
+def deliver_until_failed(congresses, flaky, failures: int = MAX_ATTEMPTS) -> Transfer:
+    """A flaky transfer from Huaxi up to Guiyang whose handler fails `failures` times, delivered until the
+    exchange gives up on it (MAX_ATTEMPTS): "failed"."""
+    flaky["failures"] = failures
     with transaction.atomic():
         transfer = transfer_send(
             kind="flaky_up", source=congresses["huaxi"], target=congresses["guiyang"], payload=PAYLOAD
@@ -127,6 +129,11 @@ def test_a_transfer_that_keeps_failing_is_marked_failed(congresses, flaky):
             transfer_deliver(str(transfer.pk))
     assert transfer_deliver(str(transfer.pk)) == "failed"
     transfer.refresh_from_db()
+    return transfer
+
+
+def test_a_transfer_that_keeps_failing_is_marked_failed(congresses, flaky):
+    transfer = deliver_until_failed(congresses, flaky, failures=MAX_ATTEMPTS + 5)
     assert transfer.status == TransferStatus.FAILED and transfer.attempts == MAX_ATTEMPTS
 
 
