@@ -13,11 +13,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from tenant_apps.suggestions import attachments, screening, selectors, similar
+from tenant_apps.suggestions import attachments, screening, similar
+from tenant_apps.suggestions.api import _SuggestionsApi
 from tenant_apps.suggestions.models import AttachmentKind
-from tenant_apps.suggestions.permissions import can_view_suggestions, is_office
+from tenant_apps.suggestions.permissions import is_office
 from tenants.api import call_service
-from tenants.api_base import CongressApiView
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -68,14 +68,7 @@ class _FileRenderer(BaseRenderer):
         return JSONRenderer().render(data)
 
 
-class _ItemApi(CongressApiView):
-    def item_or_404(self, pk: int):
-        self.require(can_view_suggestions(self.access))
-        item = selectors.suggestion_get_for_user(self.access, pk)
-        if item is None:
-            raise Http404
-        return item
-
+class _ItemApi(_SuggestionsApi):
     def attachment_or_404(self, pk: int, att_pk: int):
         attachment = attachments.attachment_get_for_user(self.access, self.item_or_404(pk), att_pk)
         if attachment is None:

@@ -8,9 +8,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from tenant_apps.suggestions import commitments as commits
-from tenant_apps.suggestions import key_items, selectors
+from tenant_apps.suggestions import key_items
+from tenant_apps.suggestions.api import _SuggestionsApi
 from tenant_apps.suggestions.models import CommitmentStatus
-from tenant_apps.suggestions.permissions import can_view_suggestions
 from tenants.api import call_service
 from tenants.api_base import CongressApiView
 
@@ -210,13 +210,8 @@ class KeyItemListApi(CongressApiView):
         return Response(KeyItemSerializer(items, many=True).data)
 
 
-class _KeyItemApi(CongressApiView):
-    def item_or_404(self, pk: int):
-        self.require(can_view_suggestions(self.access))
-        item = selectors.suggestion_get_for_user(self.access, pk)
-        if item is None:
-            raise Http404
-        return item
+class _KeyItemApi(_SuggestionsApi):
+    """An item's key-suggestion endpoints (item_or_404 as for every item endpoint)."""
 
 
 class KeyMarkApi(_KeyItemApi):
