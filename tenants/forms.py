@@ -1,7 +1,10 @@
+from collections.abc import Callable
 from typing import cast
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Congress, CongressStatus
@@ -103,6 +106,22 @@ class ConfigurationForm(forms.Form):
             left, right = line.split(separator, 1)
             pairs.append([left.strip(), right.strip()])
         return pairs if spec.kind == "choices" else dict(pairs)
+
+
+def report_outcome(request, call: Callable[[], object], done: str) -> bool:
+    """Run one service call for a posted button and report its outcome as a page message: `done` on success,
+    the service's refusal (ValidationError, PermissionDenied) otherwise. Returns whether it succeeded. The one
+    place pages turn a button's service errors into messages, as add_service_errors does for forms."""
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or gettext("您无权进行这项操作。"))
+    else:
+        messages.success(request, done)
+        return True
+    return False
 
 
 def add_service_errors(form, exc: ValidationError) -> None:

@@ -15,6 +15,7 @@ from tenant_apps.liaison.exchange import origin_transfer
 from tenant_apps.liaison.models import MessageStatus, Rating
 from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions, can_view_mobile
 from tenant_apps.units.models import HandlingUnit
+from tenants.forms import report_outcome
 from tenants.services import effective_settings
 
 INPUT_FIELDS = ("reply_text", "public_reply_text", "unit", "note", "title")
@@ -101,14 +102,12 @@ def message_act(request, pk: int):
     message = _message_or_404(request, pk)
     action = request.POST.get("action", "")
     data = {key: request.POST[key] for key in INPUT_FIELDS if key in request.POST}
-    try:
-        handling.message_transition(access=request.access, message=message, action=action, **data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("您无权进行这项操作。"))
-    else:
-        messages.success(request, _("已%(action)s。") % {"action": TRANSITIONS[action].label})
+    transition = TRANSITIONS.get(action)  # an unknown one is refused by the service
+    report_outcome(
+        request,
+        lambda: handling.message_transition(access=request.access, message=message, action=action, **data),
+        _("已%(action)s。") % {"action": transition.label} if transition else "",
+    )
     if handling.message_get_for_user(request.access, pk) is None:
         return redirect("liaison:inbox")
     return redirect("liaison:message_handle", pk=pk)

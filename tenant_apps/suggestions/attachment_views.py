@@ -3,8 +3,6 @@
 Downloads answer 404 to anyone who may not see the item or the file, as for a missing one: members of other
 congresses and accounts without a role here learn nothing about what exists."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from shared_apps.memberships.decorators import require_access
 from tenant_apps.suggestions import attachments, selectors
 from tenant_apps.suggestions.permissions import can_view_suggestions
+from tenants.forms import report_outcome
 
 
 def _signed_in(access) -> bool:
@@ -34,14 +33,7 @@ def _attachment_or_404(request, item, att_pk: int):
 
 
 def _run(request, pk: int, call, done: str):
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("您无权进行这项操作。"))
-    else:
-        messages.success(request, done)
+    report_outcome(request, call, done)
     return redirect("suggestions:detail", pk=pk)
 
 

@@ -17,6 +17,7 @@ from tenant_apps.suggestions import commitments as commits
 from tenant_apps.suggestions import key_items, selectors
 from tenant_apps.suggestions.models import CommitmentStatus, Status
 from tenant_apps.suggestions.permissions import can_view_suggestions, is_office
+from tenants.forms import report_outcome
 
 
 def _back(request, fallback: str):
@@ -29,14 +30,7 @@ def _back(request, fallback: str):
 
 def _run(request, call, done: str, fallback: str):
     """Call one service and come back with its outcome as a message."""
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("您无权进行这项操作。"))
-    else:
-        messages.success(request, done)
+    report_outcome(request, call, done)
     return _back(request, fallback)
 
 

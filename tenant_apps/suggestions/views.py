@@ -29,7 +29,7 @@ from tenant_apps.suggestions.permissions import (
 )
 from tenant_apps.suggestions.workflow import TRANSITIONS, allowed_actions
 from tenant_apps.units.models import HandlingUnit
-from tenants.forms import add_service_errors
+from tenants.forms import add_service_errors, report_outcome
 from tenants.services import effective_settings
 
 # How many serving deputies a search lists at most (a city congress has some 500).
@@ -272,14 +272,7 @@ def _handling_forms(access, item) -> set[str]:
 def _run(request, pk: int, service, done: str, **kwargs):
     """Call one handling service for the posted form and come back to the item with the outcome."""
     item = _item_or_404(request, pk)
-    try:
-        service(access=request.access, suggestion=item, **kwargs)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("您无权进行这项操作。"))
-    else:
-        messages.success(request, done)
+    report_outcome(request, lambda: service(access=request.access, suggestion=item, **kwargs), done)
     return redirect("suggestions:detail", pk=pk)
 
 
@@ -354,16 +347,14 @@ def transition(request, pk: int):
     """Apply the posted `action` and come back to the item, with the outcome as a message."""
     item = _item_or_404(request, pk)
     action = request.POST.get("action", "")
-    try:
-        services.suggestion_transition(
+    transition = TRANSITIONS.get(action)  # an unknown one is refused by the service
+    report_outcome(
+        request,
+        lambda: services.suggestion_transition(
             access=request.access, suggestion=item, action=action, **_transition_data(request.POST)
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("您无权进行这项操作。"))
-    else:
-        messages.success(request, _("已%(action)s。") % {"action": TRANSITIONS[action].label})
+        ),
+        _("已%(action)s。") % {"action": transition.label} if transition else "",
+    )
     if selectors.suggestion_get_for_user(request.access, pk) is None:
         return redirect("suggestions:index")
     return redirect("suggestions:detail", pk=pk)
