@@ -2,7 +2,7 @@
 endpoint, `POST messages/<id>/transition/` with `{"action": ..., ...}` (handling.message_transition).
 Messages the caller may not see answer 404, as missing ones do."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
@@ -14,6 +14,7 @@ from tenant_apps.liaison.models import MessageStatus, Rating
 from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions, can_view_mobile
 from tenants.api import call_service
 from tenants.api_base import CongressApiView
+from tenants.files import private_file_response
 
 
 class InboxMessageSerializer(serializers.Serializer):
@@ -199,10 +200,7 @@ class MessagePhotoApi(_HandlingApi):
             handle = photo.file.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-        response = FileResponse(handle, content_type=photo.content_type or "application/octet-stream")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(handle, content_type=photo.content_type)
 
 
 class MessageRateApi(CongressApiView):

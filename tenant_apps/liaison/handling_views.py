@@ -3,7 +3,7 @@ photos) and the sender's rating page. Each parses input and calls one service or
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +15,7 @@ from tenant_apps.liaison.exchange import origin_transfer
 from tenant_apps.liaison.models import MessageStatus, Rating
 from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions, can_view_mobile
 from tenant_apps.units.models import HandlingUnit
+from tenants.files import private_file_response
 from tenants.forms import report_outcome
 from tenants.services import effective_settings
 
@@ -140,10 +141,7 @@ def message_photo(request, pk: int, photo_pk: int):
         handle = photo.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, content_type=photo.content_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(handle, content_type=photo.content_type)
 
 
 def rate(request):

@@ -4,7 +4,7 @@
 `GET <id>/attachments/<att>/` downloads one, `DELETE` removes it; `GET <id>/screening/` gives the office the
 admissibility warnings and the similar items. Items and files the caller may not see answer 404."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,6 +18,7 @@ from tenant_apps.suggestions.api import _SuggestionsApi
 from tenant_apps.suggestions.models import AttachmentKind
 from tenant_apps.suggestions.permissions import is_office
 from tenants.api import call_service
+from tenants.files import private_file_response
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -116,15 +117,9 @@ class AttachmentDetailApi(_ItemApi):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk: int, att_pk: int):
         attachment = self.attachment_or_404(pk, att_pk)
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type or "application/octet-stream",
+        return private_file_response(
+            attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.name
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
     @extend_schema(responses={204: OpenApiResponse(description="removed")})
     def delete(self, request, pk: int, att_pk: int):

@@ -3,7 +3,7 @@
 Downloads answer 404 to anyone who may not see the item or the file, as for a missing one: members of other
 congresses and accounts without a role here learn nothing about what exists."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from shared_apps.memberships.decorators import require_access
 from tenant_apps.suggestions import attachments, selectors
 from tenant_apps.suggestions.permissions import can_view_suggestions
+from tenants.files import private_file_response
 from tenants.forms import report_outcome
 
 
@@ -75,12 +76,6 @@ def attachment_download(request, pk: int, att_pk: int):
     """Stream one file to someone who may see it, as a download under its original name."""
     item = _item_or_404(request, pk)
     attachment = _attachment_or_404(request, item, att_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type or "application/octet-stream",
+    return private_file_response(
+        attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.name
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
