@@ -324,9 +324,18 @@ def awaiting(user, congress) -> QuerySet[PublicMessage]:
 
 def refresh_counts(congress, user_ids) -> None:
     """Recompute and store (exchange.InboxCount, kind "messages") how many messages wait for each of these
-    accounts and for the office here. Runs in the caller's transaction and schema; a few queries per person."""
-    for user in _users(set(user_ids) | office_user_ids(congress)):
-        inbox_count_set(user=user, congress=congress, kind=INBOX_KIND, count=awaiting(user, congress).count())
+    accounts and for the office here. Runs in the caller's transaction and schema; a few queries per person,
+    the office's count (every new message, the same for all its staff) counted once."""
+    office = office_user_ids(congress)
+    office_count = None
+    for user in _users(set(user_ids) | office):
+        if user.pk in office:
+            if office_count is None:
+                office_count = PublicMessage.objects.filter(status=MessageStatus.NEW).count()
+            count = office_count
+        else:
+            count = awaiting(user, congress).count()
+        inbox_count_set(user=user, congress=congress, kind=INBOX_KIND, count=count)
 
 
 def rebuild_read_models(congress) -> int:
