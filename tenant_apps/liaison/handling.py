@@ -50,6 +50,7 @@ from tenants.connection import current_schema, in_schema_of
 from tenants.language import platform_text
 
 INBOX_KIND = "messages"
+ACCEPTED_NOTICE = gettext_lazy("%(name)s已受理您上报的群众留言（%(code)s）")
 HIDDEN = (MessageStatus.HELD, MessageStatus.DISCARDED)
 RATABLE = (MessageStatus.REPLIED, MessageStatus.CLOSED)
 EXCERPT = 60
@@ -210,14 +211,13 @@ def message_transition(*, access: Access, message: PublicMessage, action: str, *
         step.set(status=target)
     if step.fields:
         item.save(update_fields=[*dict.fromkeys(step.fields), "updated_at"])
-    accepted = action != "return" and accept_escalation(item)
+    accepted = transition.takes_up and accept_escalation(item)
     if accepted:
-        # Any step the upper congress takes on an escalated message answers its transfer "accepted".
+        # A step the upper congress takes on an escalated message answers its transfer "accepted".
         step.event_data["accepted"] = str(item.origin_transfer_id)
-    if action == "close" and item.origin_transfer_id is not None:
-        tell_escalator(access.congress, item, gettext_lazy("%(name)s已办结您上报的群众留言（%(code)s）"))
-    elif accepted:
-        tell_escalator(access.congress, item, gettext_lazy("%(name)s已受理您上报的群众留言（%(code)s）"))
+    notice = transition.escalator_notice or (ACCEPTED_NOTICE if accepted else None)
+    if notice is not None and item.origin_transfer_id is not None:
+        tell_escalator(access.congress, item, notice)
     _record(item, access.user, action, from_status, note, step.public_note, **step.event_data)
     tracking.track(access.congress, item, action, step.public_note)
     # Handlers are only ever added (a forward adds the unit's staff), so the set after the change covers all.

@@ -165,6 +165,10 @@ class Transition:
     # A condition beyond the status (the module is on, there is a tier above); None: always.
     applies: Callable[[Access, PublicMessage], bool] | None = None
     refusal: str | Promise = ""  # gettext_lazy: why `applies` refused
+    # On a message escalated from below: whether this step takes it up (answers its transfer "accepted"), and
+    # what to tell whoever escalated it (gettext_lazy with %(name)s, %(code)s; None: "accepted" if taken up now).
+    takes_up: bool = True
+    escalator_notice: str | Promise | None = None
 
 
 def _text(step: Step, key: str, *, required: str = "", limit: int = REPLY_MAX) -> str:
@@ -352,6 +356,7 @@ TRANSITIONS: dict[str, Transition] = {
         _return,
         note_required=True,
         applies=_returnable,
+        takes_up=False,
         refusal=gettext_lazy("只有下级人大上报的留言可以退回"),
     ),
     "close": Transition(
@@ -361,6 +366,7 @@ TRANSITIONS: dict[str, Transition] = {
         can_handle,
         _close,
         note_required=True,
+        escalator_notice=gettext_lazy("%(name)s已办结您上报的群众留言（%(code)s）"),
     ),
     "reopen": Transition(
         gettext_lazy("重新办理"), frozenset({S.CLOSED}), (S.NEW, S.REPLIED), _office, _reopen, note_required=True
