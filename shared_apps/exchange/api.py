@@ -8,9 +8,9 @@ from rest_framework.response import Response
 
 from shared_apps.exchange import selectors, services
 from shared_apps.exchange.models import Transfer, TransferStatus
+from shared_apps.memberships.api_base import PlatformApiView
 from shared_apps.memberships.permissions import can_use_console
 from tenants.api import call_service
-from tenants.api_base import PlatformApiView
 
 LIST_LIMIT = 500
 

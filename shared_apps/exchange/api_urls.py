@@ -1,4 +1,4 @@
-"""The exchange's API on the root domain, mounted at api/v1/exchange/."""
+"""The exchange's API, at /api/v1/exchange/ on the root domain (namespace "exchange-api")."""
 
 from django.urls import path
 

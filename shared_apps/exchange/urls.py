@@ -1,4 +1,4 @@
-"""The exchange on the central console, mounted at console/exchange/ on the root domain."""
+"""The exchange's page on the central console, at /console/exchange/ on the root domain (namespace "exchange")."""
 
 from django.urls import path
 

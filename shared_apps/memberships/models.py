@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.workflow.history import Event
+
 
 class Role(models.TextChoices):
     """The eight roles of shared/domain/GLOSSARY.md (the public needs no membership)."""
@@ -40,7 +42,7 @@ class Membership(models.Model):
         return f"{self.user} · {self.congress} · {self.get_role_display()}"
 
 
-class MembershipEvent(models.Model):
+class MembershipEvent(Event):
     """History of grants and revocations."""
 
     class Kind(models.TextChoices):
@@ -51,10 +53,7 @@ class MembershipEvent(models.Model):
     congress = models.ForeignKey("tenants.Congress", on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=32, choices=Role.choices)
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    # A public table: an account deleted later leaves the record, naming no one.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]

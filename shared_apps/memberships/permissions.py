@@ -8,7 +8,7 @@ from shared_apps.memberships.models import Role
 if TYPE_CHECKING:
     from tenants.models import Congress
 
-STAFF_ROLES = frozenset({Role.OFFICE_STAFF, Role.CONGRESS_ADMIN})
+OFFICE_ROLES = frozenset({Role.OFFICE_STAFF, Role.CONGRESS_ADMIN})
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,12 @@ class Access:
     @property
     def is_member(self) -> bool:
         return bool(self.roles)
+
+
+def is_office(access: Access) -> bool:
+    """The office of the caller's congress (office staff and administrators): review, assignment, every
+    message; each module's predicates build on it."""
+    return access.congress is not None and bool(access.roles & OFFICE_ROLES)
 
 
 def can_use_console(access: Access) -> bool:

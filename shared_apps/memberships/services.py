@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shared_apps.memberships.models import Membership, MembershipEvent, Role
+from tenants.workflow.history import record_event
 
 
 @transaction.atomic
@@ -19,8 +20,8 @@ def membership_grant(*, actor, user, congress, role: str) -> Membership:
         user=user, congress=congress, role=role, defaults={"created_by": actor}
     )
     if created:
-        MembershipEvent.objects.create(
-            user=user, congress=congress, role=role, kind=MembershipEvent.Kind.GRANTED, actor=actor
+        record_event(
+            MembershipEvent, actor=actor, user=user, congress=congress, role=role, kind=MembershipEvent.Kind.GRANTED
         )
     return membership
 
@@ -30,7 +31,7 @@ def membership_revoke(*, actor, user, congress, role: str) -> bool:
     """Remove `role` from `user` in `congress`. Returns whether anything was removed."""
     deleted, _rows = Membership.objects.filter(user=user, congress=congress, role=role).delete()
     if deleted:
-        MembershipEvent.objects.create(
-            user=user, congress=congress, role=role, kind=MembershipEvent.Kind.REVOKED, actor=actor
+        record_event(
+            MembershipEvent, actor=actor, user=user, congress=congress, role=role, kind=MembershipEvent.Kind.REVOKED
         )
     return bool(deleted)

@@ -8,10 +8,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
 from shared_apps.memberships.permissions import Access
 from shared_apps.memberships.selectors import roles_for, user_is_platform_admin
 from shared_apps.notifications import selectors, services
-from tenants.api_base import CongressApiView, PlatformApiView
 
 LIMIT_DEFAULT, LIMIT_MAX = 50, 200
 

@@ -1,4 +1,5 @@
-"""API of the account's notices, served on every host (config.urls_common)."""
+"""API of the account's notices, at /api/v1/me/notices/ on every host (namespace "my_notices_api",
+config.urls_common)."""
 
 from django.urls import path
 

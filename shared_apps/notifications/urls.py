@@ -1,4 +1,4 @@
-"""Pages of the account's notices, served on every host (config.urls_common)."""
+"""Pages of the account's notices, at /me/notices/ on every host (namespace "my_notices", config.urls_common)."""
 
 from django.urls import path
 

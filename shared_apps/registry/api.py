@@ -6,12 +6,12 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
 from shared_apps.registry import claims, selectors, services
 from shared_apps.registry.models import Invitation, Seat, SeatStatus
 from shared_apps.registry.permissions import can_manage_registry, can_read_rollup
 from shared_apps.registry.workspace import workspace_for
 from tenants.api import call_service
-from tenants.api_base import CongressApiView, PlatformApiView
 
 
 class TermSerializer(serializers.Serializer):

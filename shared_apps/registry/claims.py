@@ -24,6 +24,7 @@ from shared_apps.registry.models import Deputy, Invitation, RegistryEvent, Seat,
 from shared_apps.registry.permissions import can_manage_registry
 from shared_apps.registry.services import deputy_sync_memberships
 from tenants.hosts import absolute_url
+from tenants.workflow.history import record_event
 
 INVITATION_DAYS = 14
 
@@ -110,8 +111,12 @@ def invitation_accept(*, token: str, email: str, password: str, current_user=Non
     deputy.save(update_fields=["user"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    RegistryEvent.objects.create(
-        kind=RegistryEvent.Kind.ACCOUNT_CLAIMED, deputy=deputy, actor=user, data={"invitation": invitation.pk}
+    record_event(
+        RegistryEvent,
+        actor=user,
+        kind=RegistryEvent.Kind.ACCOUNT_CLAIMED,
+        deputy=deputy,
+        data={"invitation": invitation.pk},
     )
     deputy_sync_memberships(deputy, actor=user)
     return user

@@ -10,9 +10,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
 from shared_apps.registry import directory
 from shared_apps.registry.models import Deputy, Seat
-from tenants.api_base import CongressApiView, PlatformApiView
 
 
 class PublicSeatSerializer(serializers.ModelSerializer):

@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from shared_apps.registry import roster
 from shared_apps.registry.models import RegistryEvent, Seat, SeatStatus, Term
 from shared_apps.registry.permissions import can_view_identity
+from tenants.workflow.history import record_event
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_WIDTH = 60
@@ -182,10 +183,11 @@ def _seat_row(seat: Seat, access, congress) -> tuple[list, bool]:
 
 
 def _log_identity_view(access, term: Term, count: int) -> None:
-    RegistryEvent.objects.create(
+    record_event(
+        RegistryEvent,
+        actor=access.user if access.is_authenticated else None,
         kind=RegistryEvent.Kind.IDENTITY_VIEWED,
         term=term,
-        actor=access.user if access.is_authenticated else None,
         data={"export": "roster", "count": count},
     )
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shared_apps.registry import crypto
+from tenants.workflow.history import Event
 
 
 class SeatTier(models.TextChoices):
@@ -177,7 +178,7 @@ class Seat(models.Model):
         return self.status == SeatStatus.SERVING
 
 
-class RegistryEvent(models.Model):
+class RegistryEvent(Event):
     """History of the registry: registrations, changes, seats added and ended, terms closed, identity views."""
 
     class Kind(models.TextChoices):
@@ -193,12 +194,8 @@ class RegistryEvent(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     deputy = models.ForeignKey(Deputy, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     term = models.ForeignKey(Term, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    # A public table: an account deleted later leaves the record, naming no one.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
 
 class Invitation(models.Model):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import PlatformApiView
 from shared_apps.memberships.decorators import require_access
 from shared_apps.memberships.permissions import can_use_console
 from shared_apps.registry import selectors, services
@@ -16,7 +17,6 @@ from shared_apps.registry.api import SeatEndInput, SeatRegisterInput, SeatSerial
 from shared_apps.registry.forms import SeatEndForm, SeatRegisterForm
 from shared_apps.registry.models import Seat
 from tenants.api import call_service
-from tenants.api_base import PlatformApiView
 from tenants.forms import add_service_errors
 
 

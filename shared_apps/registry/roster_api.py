@@ -7,9 +7,9 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView
 from shared_apps.registry import exports, roster
 from shared_apps.registry.permissions import can_manage_registry
-from tenants.api_base import CongressApiView
 
 
 class RosterUploadSerializer(serializers.Serializer):

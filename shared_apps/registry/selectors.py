@@ -1,6 +1,26 @@
 from django.http import Http404
 
+from shared_apps.registry import crypto, identifiers
 from shared_apps.registry.models import Deputy, RegistryEvent, Seat, Term, TermStatus
+from tenants.workflow.history import record_event
+
+
+def deputy_id_of(user) -> int | None:
+    """The registry deputy the account belongs to, if any (one query); None for anonymous callers."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Deputy.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+
+
+def deputy_find(id_number: str) -> Deputy | None:
+    """The deputy with this resident ID number (exact match through the keyed hash), or None."""
+    number = identifiers.normalise_id_number(id_number)
+    return Deputy.objects.filter(id_number_hash=crypto.lookup_hash(number)).first() if number else None
+
+
+def deputy_find_by_mobile(mobile: str) -> list[Deputy]:
+    number = identifiers.normalise_mobile(mobile)
+    return list(Deputy.objects.filter(mobile_hash=crypto.lookup_hash(number))) if number else []
 
 
 def term_current(congress) -> Term | None:
@@ -32,9 +52,7 @@ def deputy_get_for_congress(congress, deputy_id: int) -> Deputy:
 def deputy_find_here(congress, number: str) -> Deputy | None:
     """Exact match on a resident ID or mobile number (through the keyed hashes), among deputies who hold or held
     a seat in `congress`; None when there is no such deputy here."""
-    from shared_apps.registry import services
-
-    candidates = [services.deputy_find(number), *services.deputy_find_by_mobile(number)]
+    candidates = [deputy_find(number), *deputy_find_by_mobile(number)]
     ids = [d.pk for d in candidates if d is not None]
     return Deputy.objects.filter(pk__in=ids, seats__congress=congress).distinct().first() if ids else None
 
@@ -50,10 +68,11 @@ def identity_for(access, deputy: Deputy, *, reveal: bool) -> dict:
 
     allowed = can_view_identity(access, deputy_congress_ids(deputy))
     if reveal and allowed:
-        RegistryEvent.objects.create(
+        record_event(
+            RegistryEvent,
+            actor=access.user if access.is_authenticated else None,
             kind=RegistryEvent.Kind.IDENTITY_VIEWED,
             deputy=deputy,
-            actor=access.user if access.is_authenticated else None,
         )
         return {
             "id_number": deputy.reveal_id_number(),

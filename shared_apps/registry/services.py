@@ -22,6 +22,8 @@ from shared_apps.registry.models import (
     TermStatus,
 )
 from shared_apps.registry.permissions import can_manage_registry
+from shared_apps.registry.selectors import deputy_congress_ids, deputy_find
+from tenants.workflow.history import record_event
 
 PROFILE_FIELDS = ("name", "gender", "ethnicity", "date_of_birth", "party", "occupation", "work_unit", "biography")
 
@@ -29,17 +31,6 @@ PROFILE_FIELDS = ("name", "gender", "ethnicity", "date_of_birth", "party", "occu
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
-
-
-def deputy_find(id_number: str) -> Deputy | None:
-    """The deputy with this resident ID number (exact match through the keyed hash), or None."""
-    number = identifiers.normalise_id_number(id_number)
-    return Deputy.objects.filter(id_number_hash=crypto.lookup_hash(number)).first() if number else None
-
-
-def deputy_find_by_mobile(mobile: str) -> list[Deputy]:
-    number = identifiers.normalise_mobile(mobile)
-    return list(Deputy.objects.filter(mobile_hash=crypto.lookup_hash(number))) if number else []
 
 
 def _set_identifiers(deputy: Deputy, id_number: str, mobile: str | None) -> None:
@@ -100,10 +91,11 @@ def deputy_register(*, actor, data: dict) -> tuple[Deputy, bool]:
         deputy.full_clean(exclude=["photo", "id_number_token", "id_number_hash", "id_number_masked"])
         deputy.save()
         if created or changed:
-            RegistryEvent.objects.create(
+            record_event(
+                RegistryEvent,
+                actor=actor,
                 kind=RegistryEvent.Kind.REGISTERED if created else RegistryEvent.Kind.UPDATED,
                 deputy=deputy,
-                actor=actor,
                 data={"fields": sorted(set(changed))},
             )
     return deputy, created
@@ -119,8 +111,8 @@ def term_open(*, access: Access, congress, number: int, starts_on: datetime.date
     term = Term.objects.create(
         congress=congress, tier=tier or (congress.tier if congress else "national"), number=number, starts_on=starts_on
     )
-    RegistryEvent.objects.create(
-        kind=RegistryEvent.Kind.TERM_OPENED, term=term, actor=access.user, data={"number": number}
+    record_event(
+        RegistryEvent, actor=access.user, kind=RegistryEvent.Kind.TERM_OPENED, term=term, data={"number": number}
     )
     return term
 
@@ -162,8 +154,13 @@ def seat_add(
         seat.constituency, seat.delegation = constituency, delegation
         seat.save(update_fields=["constituency", "delegation"])
     else:
-        RegistryEvent.objects.create(
-            kind=RegistryEvent.Kind.SEAT_ADDED, deputy=deputy, term=term, actor=access.user, data={"seat": seat.pk}
+        record_event(
+            RegistryEvent,
+            actor=access.user,
+            kind=RegistryEvent.Kind.SEAT_ADDED,
+            deputy=deputy,
+            term=term,
+            data={"seat": seat.pk},
         )
         deputy_sync_memberships(deputy, actor=access.user)
     return seat
@@ -183,11 +180,12 @@ def seat_end(*, access: Access, seat: Seat, status: str, ends_on: datetime.date)
         return seat
     seat.status, seat.ends_on = status, ends_on
     seat.save(update_fields=["status", "ends_on"])
-    RegistryEvent.objects.create(
+    record_event(
+        RegistryEvent,
+        actor=access.user,
         kind=RegistryEvent.Kind.SEAT_ENDED,
         deputy=seat.deputy,
         term=seat.term,
-        actor=access.user,
         data={"seat": seat.pk, "status": status},
     )
     deputy_sync_memberships(seat.deputy, actor=access.user)
@@ -213,8 +211,12 @@ def term_close(
     Seat.objects.filter(pk__in=[s.pk for s in serving]).update(status=SeatStatus.TERM_ENDED, ends_on=ends_on)
     term.status, term.ends_on = TermStatus.CLOSED, ends_on
     term.save(update_fields=["status", "ends_on"])
-    RegistryEvent.objects.create(
-        kind=RegistryEvent.Kind.TERM_CLOSED, term=term, actor=access.user, data={"seats_ended": len(serving)}
+    record_event(
+        RegistryEvent,
+        actor=access.user,
+        kind=RegistryEvent.Kind.TERM_CLOSED,
+        term=term,
+        data={"seats_ended": len(serving)},
     )
     for deputy in {s.deputy for s in serving}:
         deputy_sync_memberships(deputy, actor=access.user)
@@ -257,7 +259,6 @@ def deputy_update_profile(*, access: Access, deputy: Deputy, data: dict, photo=N
     Name, ID number, gender and birth date come from the roster (re-import to correct them).
     """
     from shared_apps.registry.permissions import can_edit_deputy
-    from shared_apps.registry.selectors import deputy_congress_ids
 
     _require(
         can_edit_deputy(access, deputy_congress_ids(deputy)), _("只有代表所在人大的机关工作人员可以修改代表信息。")
@@ -282,8 +283,12 @@ def deputy_update_profile(*, access: Access, deputy: Deputy, data: dict, photo=N
     deputy.full_clean(exclude=["photo", "id_number_token", "id_number_hash", "id_number_masked"])
     deputy.save()
     if changed:
-        RegistryEvent.objects.create(
-            kind=RegistryEvent.Kind.UPDATED, deputy=deputy, actor=access.user, data={"fields": sorted(changed)}
+        record_event(
+            RegistryEvent,
+            actor=access.user,
+            kind=RegistryEvent.Kind.UPDATED,
+            deputy=deputy,
+            data={"fields": sorted(changed)},
         )
     return deputy
 

@@ -22,6 +22,7 @@ from shared_apps.registry.models import Seat, Term
 from shared_apps.registry.permissions import can_manage_registry, can_read_rollup
 from shared_apps.registry.workspace import workspace_for
 from tenants.forms import add_service_errors
+from tenants.workflow.history import history_rows
 
 
 def _can_manage_here(access) -> bool:
@@ -63,7 +64,7 @@ def deputy_detail(request, deputy_id: int):
             "seats": deputy.seats.select_related("congress", "term", "constituency").order_by("term__tier"),
             "invite_form": InvitationForm(),
             "end_form": SeatEndForm(),
-            "events": deputy.events.all()[:20],
+            "history": history_rows(deputy.events.select_related("actor")[:20], label=lambda e: e.get_kind_display()),
         },
     )
 

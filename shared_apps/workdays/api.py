@@ -6,11 +6,11 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
 from shared_apps.workdays import selectors, services
 from shared_apps.workdays.models import CalendarDay, DayKind
 from shared_apps.workdays.permissions import can_manage_calendar
 from tenants.api import call_service
-from tenants.api_base import CongressApiView, PlatformApiView
 
 
 class CalendarDaySerializer(serializers.ModelSerializer):

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tenants.workflow.history import Event
+
 
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("放假")
@@ -51,7 +53,7 @@ class CalendarDay(models.Model):
         return self.kind == DayKind.HOLIDAY
 
 
-class CalendarEvent(models.Model):
+class CalendarEvent(Event):
     """History of the calendar: days set, days removed, years imported."""
 
     class Kind(models.TextChoices):
@@ -62,12 +64,10 @@ class CalendarEvent(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     congress = models.ForeignKey("tenants.Congress", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     date = models.DateField(null=True, blank=True)
+    # A public table: an account deleted later leaves the record, naming no one.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Event.Meta):
         indexes = [models.Index(fields=["congress", "-created_at"])]

@@ -1,6 +1,6 @@
 """Who may change the working-day calendar."""
 
-from shared_apps.memberships.permissions import STAFF_ROLES, Access
+from shared_apps.memberships.permissions import OFFICE_ROLES, Access
 
 
 def can_manage_calendar(access: Access, congress) -> bool:
@@ -8,4 +8,4 @@ def can_manage_calendar(access: Access, congress) -> bool:
     A congress's own rows: its administrators and office staff, working on that congress's host."""
     if congress is None:
         return access.is_platform_admin
-    return access.congress is not None and access.congress.pk == congress.pk and bool(access.roles & STAFF_ROLES)
+    return access.congress is not None and access.congress.pk == congress.pk and bool(access.roles & OFFICE_ROLES)

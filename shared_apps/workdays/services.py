@@ -16,6 +16,7 @@ from shared_apps.workdays.models import CalendarDay, CalendarEvent, DayKind
 from shared_apps.workdays.permissions import can_manage_calendar
 from shared_apps.workdays.selectors import MAX_YEAR, MIN_YEAR
 from tenants.fields import max_length
+from tenants.workflow.history import record_event
 
 NAME_MAX = max_length(CalendarDay, "name")
 MAX_IMPORT_ROWS = 366
@@ -113,11 +114,12 @@ def calendar_day_set(*, access: Access, congress_or_none, date, kind: str, name:
         previous = {"kind": day.kind, "name": day.name}
         day.kind, day.name = cleaned["kind"], cleaned["name"]
         day.save(update_fields=["kind", "name"])
-    CalendarEvent.objects.create(
+    record_event(
+        CalendarEvent,
+        actor=access.user,
         kind=CalendarEvent.Kind.SET,
         congress=congress_or_none,
         date=day.date,
-        actor=access.user,
         data={"kind": day.kind, "name": day.name, "previous": previous},
     )
     return day
@@ -137,11 +139,12 @@ def calendar_day_remove(*, access: Access, congress_or_none, date) -> bool:
     if row is None:
         return False
     row.delete()
-    CalendarEvent.objects.create(
+    record_event(
+        CalendarEvent,
+        actor=access.user,
         kind=CalendarEvent.Kind.REMOVED,
         congress=congress_or_none,
         date=day,
-        actor=access.user,
         data={"kind": row.kind, "name": row.name},
     )
     return True
@@ -166,10 +169,11 @@ def calendar_year_import(
     days = CalendarDay.objects.bulk_create(
         [CalendarDay(congress=congress_or_none, created_by=access.user, **row) for row in cleaned]
     )
-    CalendarEvent.objects.create(
+    record_event(
+        CalendarEvent,
+        actor=access.user,
         kind=CalendarEvent.Kind.IMPORTED,
         congress=congress_or_none,
-        actor=access.user,
         data={"year": year, "count": len(days), "replaced": replaced, "source": actor_label},
     )
     return days

@@ -1,4 +1,5 @@
-"""Calendar pages, mounted at console/calendar/ on the root domain and at calendar/ on congress hosts."""
+"""The working-day calendar's pages (namespace "calendar"), at /console/calendar/ on the root domain and at
+/calendar/ on a congress host."""
 
 from django.urls import path
 

@@ -14,6 +14,7 @@ from shared_apps.workdays import csvfile, selectors, services
 from shared_apps.workdays.forms import CalendarDayForm, CalendarImportForm, CalendarRemoveForm
 from shared_apps.workdays.permissions import can_manage_calendar
 from tenants.forms import add_service_errors
+from tenants.workflow.history import HistoryRow, history_rows
 
 
 def can_manage_calendar_here(access) -> bool:
@@ -36,7 +37,7 @@ def _page(request, *, day_form=None, import_form=None, status: int = 200):
         "province_days": selectors.calendar_day_list(None, year) if congress is not None else None,
         "day_form": day_form or CalendarDayForm(),
         "import_form": import_form or CalendarImportForm(initial={"year": year}),
-        "events": selectors.calendar_event_list(congress),
+        "history": calendar_history(selectors.calendar_event_list(congress)),
         "is_console": congress is None,
     }
     return render(request, "workdays/calendar.html", context, status=status)
@@ -92,3 +93,18 @@ def import_year(request):
             messages.success(request, _("已导入%(year)d年的%(n)d天。") % {"year": year, "n": len(days)})
             return _back(year)
     return _page(request, import_form=form, status=400)
+
+
+def _calendar_label(event) -> str:
+    parts = [str(event.get_kind_display())]
+    if event.date:
+        parts.append(event.date.isoformat())
+    if event.data.get("year"):
+        parts.append(str(event.data["year"]))
+    return " ".join(parts)
+
+
+def calendar_history(events) -> list[HistoryRow]:
+    """The calendar's recent changes for the timeline: the kind with its day or year, and who made it (an
+    import run from the command line names its source instead)."""
+    return history_rows(events, label=_calendar_label, actor=lambda e: e.actor or e.data.get("source") or "—")
