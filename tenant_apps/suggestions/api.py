@@ -2,18 +2,18 @@
 `POST <id>/transition/` with `{"action": ..., ...}`, which calls services.suggestion_transition.
 Items the caller may not see answer 404, as missing ones do."""
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView
 from shared_apps.memberships.models import Role
 from tenant_apps.suggestions import inbox, selectors, services
 from tenant_apps.suggestions.models import AssignmentRole, ContactKind, Kind, RaisedDuring, Status
 from tenant_apps.suggestions.permissions import can_create_draft, can_view_suggestions, deputy_id_of, is_office
 from tenant_apps.suggestions.workflow import TRANSITIONS, allowed_actions
-from tenants.api import call_service
-from tenants.api_base import CongressApiView
+from tenants.api import call_service, validated
+from tenants.shortcuts import or_404
 
 # -- serializers ---------------------------------------------------------------------------------------
 
@@ -167,19 +167,10 @@ class ExtensionDecisionInputSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, required=False)
 
 
-def _valid(serializer_class, request, *, partial: bool = False) -> dict:
-    data = serializer_class(data=request.data, partial=partial)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
 class _SuggestionsApi(CongressApiView):
     def item_or_404(self, pk: int):
         self.require(can_view_suggestions(self.access))
-        item = selectors.suggestion_get_for_user(self.access, pk)
-        if item is None:
-            raise Http404
-        return item
+        return or_404(selectors.suggestion_get_for_user(self.access, pk))
 
     def item_response(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
         """The item as the caller sees it, with the actions the caller may take now."""
@@ -218,7 +209,7 @@ class SuggestionListApi(_SuggestionsApi):
     @extend_schema(request=DraftInputSerializer, responses={201: SuggestionDetailSerializer})
     def post(self, request):
         self.require(can_create_draft(self.access))
-        data = _valid(DraftInputSerializer, request)
+        data = validated(DraftInputSerializer, request)
         lead = data.pop("lead_deputy", None)
         item = call_service(services.suggestion_draft_create, access=self.access, data=data, lead_deputy_id=lead)
         return self.item_response(item.pk, status.HTTP_201_CREATED)
@@ -234,7 +225,7 @@ class SuggestionDetailApi(_SuggestionsApi):
     @extend_schema(request=DraftInputSerializer, responses=SuggestionDetailSerializer)
     def patch(self, request, pk: int):
         item = self.item_or_404(pk)
-        data = _valid(DraftInputSerializer, request, partial=True)
+        data = validated(DraftInputSerializer, request, partial=True)
         data.pop("lead_deputy", None)
         call_service(services.suggestion_draft_update, access=self.access, suggestion=item, data=data)
         return self.item_response(pk)
@@ -246,7 +237,7 @@ class CoSignerAddApi(_SuggestionsApi):
     @extend_schema(request=CoSignerInputSerializer, responses={201: SuggestionDetailSerializer})
     def post(self, request, pk: int):
         item = self.item_or_404(pk)
-        data = _valid(CoSignerInputSerializer, request)
+        data = validated(CoSignerInputSerializer, request)
         call_service(services.cosigner_add, access=self.access, suggestion=item, deputy_id=data["deputy"])
         return self.item_response(pk, status.HTTP_201_CREATED)
 
@@ -267,7 +258,7 @@ class SuggestionTransitionApi(_SuggestionsApi):
     @extend_schema(request=TransitionInputSerializer, responses=SuggestionDetailSerializer)
     def post(self, request, pk: int):
         item = self.item_or_404(pk)
-        data = _valid(TransitionInputSerializer, request)
+        data = validated(TransitionInputSerializer, request)
         if "units" in data:
             data["units"] = [dict(u) for u in data["units"]]
         call_service(services.suggestion_transition, access=self.access, suggestion=item, **data)
@@ -280,7 +271,7 @@ class ContactLogApi(_SuggestionsApi):
     @extend_schema(request=ContactInputSerializer, responses={201: SuggestionDetailSerializer})
     def post(self, request, pk: int):
         item = self.item_or_404(pk)
-        data = _valid(ContactInputSerializer, request)
+        data = validated(ContactInputSerializer, request)
         call_service(services.contact_log, access=self.access, suggestion=item, data=data)
         return self.item_response(pk, status.HTTP_201_CREATED)
 
@@ -291,7 +282,7 @@ class JointOpinionSubmitApi(_SuggestionsApi):
     @extend_schema(request=JointOpinionInputSerializer, responses={201: SuggestionDetailSerializer})
     def post(self, request, pk: int):
         item = self.item_or_404(pk)
-        data = _valid(JointOpinionInputSerializer, request)
+        data = validated(JointOpinionInputSerializer, request)
         call_service(
             services.joint_opinion_submit,
             access=self.access,
@@ -308,7 +299,7 @@ class ExtensionRequestApi(_SuggestionsApi):
     @extend_schema(request=ExtensionRequestInputSerializer, responses={201: SuggestionDetailSerializer})
     def post(self, request, pk: int):
         item = self.item_or_404(pk)
-        data = _valid(ExtensionRequestInputSerializer, request)
+        data = validated(ExtensionRequestInputSerializer, request)
         call_service(services.extension_request, access=self.access, suggestion=item, **data)
         return self.item_response(pk, status.HTTP_201_CREATED)
 
@@ -319,6 +310,6 @@ class ExtensionDecideApi(_SuggestionsApi):
     @extend_schema(request=ExtensionDecisionInputSerializer, responses=SuggestionDetailSerializer)
     def post(self, request, pk: int):
         item = self.item_or_404(pk)
-        data = _valid(ExtensionDecisionInputSerializer, request)
+        data = validated(ExtensionDecisionInputSerializer, request)
         call_service(services.extension_decide, access=self.access, suggestion=item, **data)
         return self.item_response(pk)

@@ -4,7 +4,6 @@
 `GET <id>/attachments/<att>/` downloads one, `DELETE` removes it; `GET <id>/screening/` gives the office the
 admissibility warnings and the similar items. Items and files the caller may not see answer 404."""
 
-from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -19,6 +18,7 @@ from tenant_apps.suggestions.models import AttachmentKind
 from tenant_apps.suggestions.permissions import is_office
 from tenants.api import call_service
 from tenants.files import private_file_response
+from tenants.shortcuts import or_404
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -71,10 +71,7 @@ class _FileRenderer(BaseRenderer):
 
 class _ItemApi(_SuggestionsApi):
     def attachment_or_404(self, pk: int, att_pk: int):
-        attachment = attachments.attachment_get_for_user(self.access, self.item_or_404(pk), att_pk)
-        if attachment is None:
-            raise Http404
-        return attachment
+        return or_404(attachments.attachment_get_for_user(self.access, self.item_or_404(pk), att_pk))
 
 
 class AttachmentListApi(_ItemApi):

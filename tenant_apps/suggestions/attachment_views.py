@@ -3,7 +3,6 @@
 Downloads answer 404 to anyone who may not see the item or the file, as for a missing one: members of other
 congresses and accounts without a role here learn nothing about what exists."""
 
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -13,24 +12,11 @@ from tenant_apps.suggestions import attachments, selectors
 from tenant_apps.suggestions.permissions import can_view_suggestions
 from tenants.files import private_file_response
 from tenants.forms import report_outcome
+from tenants.shortcuts import or_404
 
 
 def _signed_in(access) -> bool:
     return access.is_authenticated
-
-
-def _item_or_404(request, pk: int):
-    item = selectors.suggestion_get_for_user(request.access, pk)
-    if item is None:
-        raise Http404
-    return item
-
-
-def _attachment_or_404(request, item, att_pk: int):
-    attachment = attachments.attachment_get_for_user(request.access, item, att_pk)
-    if attachment is None:
-        raise Http404
-    return attachment
 
 
 def _run(request, pk: int, call, done: str):
@@ -42,7 +28,7 @@ def _run(request, pk: int, call, done: str):
 @require_access(can_view_suggestions)
 def attachment_add(request, pk: int):
     """Upload a file (multipart: kind, file) to the item."""
-    item = _item_or_404(request, pk)
+    item = or_404(selectors.suggestion_get_for_user(request.access, pk))
     return _run(
         request,
         pk,
@@ -60,8 +46,8 @@ def attachment_add(request, pk: int):
 @require_access(can_view_suggestions)
 def attachment_remove(request, pk: int, att_pk: int):
     """Remove one file of the item."""
-    item = _item_or_404(request, pk)
-    attachment = _attachment_or_404(request, item, att_pk)
+    item = or_404(selectors.suggestion_get_for_user(request.access, pk))
+    attachment = or_404(attachments.attachment_get_for_user(request.access, item, att_pk))
     return _run(
         request,
         pk,
@@ -74,8 +60,8 @@ def attachment_remove(request, pk: int, att_pk: int):
 @require_access(_signed_in)
 def attachment_download(request, pk: int, att_pk: int):
     """Stream one file to someone who may see it, as a download under its original name."""
-    item = _item_or_404(request, pk)
-    attachment = _attachment_or_404(request, item, att_pk)
+    item = or_404(selectors.suggestion_get_for_user(request.access, pk))
+    attachment = or_404(attachments.attachment_get_for_user(request.access, item, att_pk))
     return private_file_response(
         attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.name
     )

@@ -26,9 +26,17 @@ from django.utils.translation import gettext as _
 
 from shared_apps.memberships.permissions import Access
 from tenant_apps.suggestions import permissions as perms
-from tenant_apps.suggestions.models import Attachment, AttachmentKind, Confidentiality, Status, Suggestion
-from tenant_apps.suggestions.services import _locked, _record, _require_here
+from tenant_apps.suggestions.models import (
+    Attachment,
+    AttachmentKind,
+    Confidentiality,
+    Status,
+    Suggestion,
+    SuggestionEvent,
+)
 from tenants.fields import max_length
+from tenants.workflow import lock, require_here
+from tenants.workflow.history import record_event
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_FILES_PER_ITEM = 20
@@ -201,8 +209,8 @@ def attachment_add(*, access: Access, suggestion: Suggestion, kind: str, uploade
     draft) or "reply_letter" (lead unit staff, while the item is assigned or re-handled; recorded for the round
     the coming reply opens). Checks the number of files, the size, the extension and the content.
     Raises PermissionDenied, or ValidationError by field (kind, status, file); on error nothing is stored."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": [_("请选择附件类型。")]})
     if not can_view_attachments(access, item):
@@ -225,16 +233,18 @@ def attachment_add(*, access: Access, suggestion: Suggestion, kind: str, uploade
     attachment.file.save(f"{uuid.uuid4().hex}.{_extension(name)}", uploaded_file, save=False)
     try:
         attachment.save()
-        _record(
-            access,
+        record_event(
+            SuggestionEvent,
             item,
-            "attachment_add",
-            item.status,
-            attachment=attachment.pk,
-            kind=kind,
-            name=name,
-            size=attachment.size,
-            reply_round=attachment.reply_round,
+            actor=access.user,
+            action="attachment_add",
+            data={
+                "attachment": attachment.pk,
+                "kind": kind,
+                "name": name,
+                "size": attachment.size,
+                "reply_round": attachment.reply_round,
+            },
         )
     except BaseException:
         attachment.file.delete(save=False)
@@ -246,8 +256,8 @@ def attachment_add(*, access: Access, suggestion: Suggestion, kind: str, uploade
 def attachment_remove(*, access: Access, attachment: Attachment) -> None:
     """Remove a file: whoever may add a file of its kind now (a reply letter only before its reply is given).
     The stored file is deleted once the transaction commits. Raises PermissionDenied or ValidationError."""
-    _require_here(access)
-    item = _locked(attachment.suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(attachment.suggestion)
     locked = Attachment.objects.select_for_update().filter(pk=attachment.pk, suggestion=item).first()
     if locked is None:
         raise ValidationError({"attachment": [_("附件不存在或已删除。")]})
@@ -262,7 +272,7 @@ def attachment_remove(*, access: Access, attachment: Attachment) -> None:
     stored, storage = attachment.file.name, attachment.file.storage
     data: dict[str, Any] = {"attachment": attachment.pk, "kind": attachment.kind, "name": attachment.name}
     attachment.delete()
-    _record(access, item, "attachment_remove", item.status, **data)
+    record_event(SuggestionEvent, item, actor=access.user, action="attachment_remove", data=data)
     transaction.on_commit(lambda: storage.delete(stored))
 
 

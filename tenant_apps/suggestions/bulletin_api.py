@@ -7,10 +7,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView
 from tenant_apps.suggestions import bulletin as bulletins
 from tenant_apps.suggestions.bulletin import Bulletin, BulletinRow
 from tenants.api import call_service
-from tenants.api_base import CongressApiView
 
 
 class BulletinRowSerializer(serializers.Serializer):

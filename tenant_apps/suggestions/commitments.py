@@ -2,8 +2,8 @@
 (RULES.md "follow-up of B/C answers").
 
 A reply whose result category is one of the congress's `categories.commitment` (B and C by default) opens a
-Commitment of the lead unit for that reply round (`on_transition`, run by hooks.after_transition inside the
-reply's transaction). Its text is the `commitment_text` given with the reply, else the reply's public text.
+Commitment of the lead unit for that reply round (`on_step`, a hook of the workflow run inside the reply's
+transaction). Its text is the `commitment_text` given with the reply, else the reply's public text.
 A later reply in another category (after re-handling) does not close an earlier commitment: what was
 promised stays to be done until the office confirms it; each round that promises opens its own.
 
@@ -11,8 +11,6 @@ The lead unit reports progress (`commitment_update`); the office confirms it sol
 may reopen it (`commitment_reopen`). Each writes a CommitmentUpdate and a SuggestionEvent on the item.
 The list of a year (`commitment_list`) holds the commitments made that year and every earlier one still
 open when the year began (flagged `carried_over`).
-
-services imports hooks, which imports this module: services is imported inside the functions that need it.
 """
 
 import datetime
@@ -34,8 +32,11 @@ from tenant_apps.suggestions.models import (
     CommitmentUpdate,
     CommitteeMember,
     Suggestion,
+    SuggestionEvent,
 )
 from tenant_apps.units.models import HandlingUnit, UnitStaff
+from tenants.workflow import lock, require_here
+from tenants.workflow.history import record_event
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 TEXT_MAX = 4000
@@ -48,9 +49,10 @@ def commitment_codes(settings: dict) -> list[str]:
     return [str(code) for code, _label in settings["categories.commitment"]]
 
 
-def on_transition(step, action: str, from_status: str) -> None:
-    """After a reply in a commitment category, open the lead unit's commitment for that reply round."""
-    if action != "reply":
+def on_step(step) -> None:
+    """A hook of the suggestions workflow: after a reply in a commitment category, open the lead unit's
+    commitment for that reply round (in the reply's transaction)."""
+    if step.action != "reply":
         return
     item = step.item
     if item.result_category not in commitment_codes(step.settings):
@@ -254,17 +256,20 @@ def commitment_reopen(*, access: Access, commitment: Commitment, text: str) -> C
 
 def _lock(access: Access, commitment: Commitment) -> tuple[Suggestion, Commitment]:
     """The item and the commitment, locked in that order (the order every write of the item uses)."""
-    from tenant_apps.suggestions import services
-
-    services._require_here(access)
-    item = services._locked(Suggestion(pk=commitment.suggestion_id))
+    require_here(access, perms.HERE_ONLY)
+    item = lock(Suggestion(pk=commitment.suggestion_id))
     return item, Commitment.objects.select_for_update().get(pk=commitment.pk)
 
 
 def _event(access: Access, item: Suggestion, action: str, text: str, commitment: Commitment) -> None:
-    from tenant_apps.suggestions import services
-
-    services._record(access, item, action, item.status, text, commitment=commitment.pk, round=commitment.reply_round)
+    record_event(
+        SuggestionEvent,
+        item,
+        actor=access.user,
+        action=action,
+        note=text,
+        data={"commitment": commitment.pk, "round": commitment.reply_round},
+    )
 
 
 # -- the item page's panel -----------------------------------------------------------------------------

@@ -7,12 +7,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView
 from tenant_apps.suggestions import commitments as commits
 from tenant_apps.suggestions import key_items
 from tenant_apps.suggestions.api import _SuggestionsApi
 from tenant_apps.suggestions.models import CommitmentStatus
-from tenants.api import call_service
-from tenants.api_base import CongressApiView
+from tenants.api import call_service, validated
+from tenants.shortcuts import or_404
 
 # -- serializers ---------------------------------------------------------------------------------------
 
@@ -114,22 +115,13 @@ class CommitmentSerializer(serializers.Serializer):
     updates = CommitmentUpdateSerializer(source="updates.all", many=True)
 
 
-def _valid(serializer_class, request) -> dict:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
 # -- committees ----------------------------------------------------------------------------------------
 
 
 class _CommitteeApi(CongressApiView):
     def committee_or_404(self, pk: int):
         self.require(key_items.can_view_committees(self.access))
-        committee = key_items.committee_get_for_user(self.access, pk)
-        if committee is None:
-            raise Http404
-        return committee
+        return or_404(key_items.committee_get_for_user(self.access, pk))
 
     def committee_response(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
         return Response(CommitteeSerializer(self.committee_or_404(pk)).data, status=status_code)
@@ -146,7 +138,7 @@ class CommitteeListApi(_CommitteeApi):
     @extend_schema(request=CommitteeInputSerializer, responses={201: CommitteeSerializer})
     def post(self, request):
         self.require(key_items.can_manage_committees(self.access))
-        data = _valid(CommitteeInputSerializer, request)
+        data = validated(CommitteeInputSerializer, request)
         committee = call_service(key_items.committee_create, access=self.access, **data)
         return self.committee_response(committee.pk, status.HTTP_201_CREATED)
 
@@ -162,7 +154,7 @@ class CommitteeDetailApi(_CommitteeApi):
     def patch(self, request, pk: int):
         self.require(key_items.can_manage_committees(self.access))
         committee = self.committee_or_404(pk)
-        data = _valid(CommitteeUpdateSerializer, request)
+        data = validated(CommitteeUpdateSerializer, request)
         call_service(key_items.committee_update, access=self.access, committee=committee, **data)
         return self.committee_response(pk)
 
@@ -174,7 +166,7 @@ class CommitteeMemberAddApi(_CommitteeApi):
     def post(self, request, pk: int):
         self.require(key_items.can_manage_committees(self.access))
         committee = self.committee_or_404(pk)
-        data = _valid(CommitteeMemberInputSerializer, request)
+        data = validated(CommitteeMemberInputSerializer, request)
         call_service(key_items.committee_member_add, access=self.access, committee=committee, email=data["email"])
         return self.committee_response(pk, status.HTTP_201_CREATED)
 
@@ -220,7 +212,7 @@ class KeyMarkApi(_KeyItemApi):
     @extend_schema(request=KeyMarkInputSerializer, responses=KeyStateSerializer)
     def post(self, request, pk: int):
         item = self.item_or_404(pk)
-        data = _valid(KeyMarkInputSerializer, request)
+        data = validated(KeyMarkInputSerializer, request)
         item = call_service(
             key_items.suggestion_mark_key,
             access=self.access,
@@ -238,7 +230,7 @@ class KeyUnmarkApi(_KeyItemApi):
     @extend_schema(request=KeyUnmarkInputSerializer, responses=KeyStateSerializer)
     def post(self, request, pk: int):
         item = self.item_or_404(pk)
-        data = _valid(KeyUnmarkInputSerializer, request)
+        data = validated(KeyUnmarkInputSerializer, request)
         item = call_service(key_items.suggestion_unmark_key, access=self.access, suggestion=item, **data)
         return Response(KeyStateSerializer(item).data)
 
@@ -260,7 +252,7 @@ class KeyFollowUpApi(_KeyItemApi):
     @extend_schema(request=KeyFollowUpInputSerializer, responses={201: KeyFollowUpSerializer})
     def post(self, request, pk: int):
         item = self.item_or_404(pk)
-        data = _valid(KeyFollowUpInputSerializer, request)
+        data = validated(KeyFollowUpInputSerializer, request)
         event = call_service(key_items.key_followup_add, access=self.access, suggestion=item, text=data["text"])
         return Response(KeyFollowUpSerializer(event).data, status=status.HTTP_201_CREATED)
 
@@ -302,7 +294,7 @@ class _CommitmentActionApi(CongressApiView):
         commitment = commits.commitment_get_for_user(self.access, pk)
         if commitment is None:
             raise Http404
-        data = _valid(CommitmentTextInputSerializer, request)
+        data = validated(CommitmentTextInputSerializer, request)
         update = call_service(self.service, access=self.access, commitment=commitment, text=data["text"])
         return Response(CommitmentUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
 

@@ -3,7 +3,6 @@ service of key_items or commitments and comes back with the outcome as a message
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from tenant_apps.suggestions import key_items, selectors
 from tenant_apps.suggestions.models import CommitmentStatus, Status
 from tenant_apps.suggestions.permissions import can_view_suggestions, is_office
 from tenants.forms import report_outcome
+from tenants.shortcuts import or_404
 
 
 def _back(request, fallback: str):
@@ -56,18 +56,11 @@ def committees(request):
     return render(request, "suggestions/committees.html", context)
 
 
-def _committee_or_404(request, pk: int):
-    committee = key_items.committee_get_for_user(request.access, pk)
-    if committee is None:
-        raise Http404
-    return committee
-
-
 @require_POST
 @require_access(key_items.can_manage_committees)
 def committee_update(request, pk: int):
     """Rename a committee or (de)activate it."""
-    committee = _committee_or_404(request, pk)
+    committee = or_404(key_items.committee_get_for_user(request.access, pk))
     return _run(
         request,
         lambda: key_items.committee_update(
@@ -85,7 +78,7 @@ def committee_update(request, pk: int):
 @require_access(key_items.can_manage_committees)
 def committee_member_add(request, pk: int):
     """Add an account of this congress to a committee, by email."""
-    committee = _committee_or_404(request, pk)
+    committee = or_404(key_items.committee_get_for_user(request.access, pk))
     return _run(
         request,
         lambda: key_items.committee_member_add(
@@ -100,7 +93,7 @@ def committee_member_add(request, pk: int):
 @require_access(key_items.can_manage_committees)
 def committee_member_remove(request, pk: int, user_id: int):
     """Take an account off a committee."""
-    committee = _committee_or_404(request, pk)
+    committee = or_404(key_items.committee_get_for_user(request.access, pk))
     return _run(
         request,
         lambda: key_items.committee_member_remove(access=request.access, committee=committee, user_id=user_id),
@@ -128,18 +121,11 @@ def key_list(request):
     return render(request, "suggestions/key_list.html", context)
 
 
-def _item_or_404(request, pk: int):
-    item = selectors.suggestion_get_for_user(request.access, pk)
-    if item is None:
-        raise Http404
-    return item
-
-
 @require_POST
 @require_access(can_view_suggestions)
 def key_mark(request, pk: int):
     """Record the chairpersons' meeting's decision that the item is a key suggestion (the office)."""
-    item = _item_or_404(request, pk)
+    item = or_404(selectors.suggestion_get_for_user(request.access, pk))
     post = request.POST
     return _run(
         request,
@@ -159,7 +145,7 @@ def key_mark(request, pk: int):
 @require_access(can_view_suggestions)
 def key_unmark(request, pk: int):
     """Take the key mark off the item (the office)."""
-    item = _item_or_404(request, pk)
+    item = or_404(selectors.suggestion_get_for_user(request.access, pk))
     return _run(
         request,
         lambda: key_items.suggestion_unmark_key(access=request.access, suggestion=item, note=request.POST.get("note")),
@@ -172,7 +158,7 @@ def key_unmark(request, pk: int):
 @require_access(can_view_suggestions)
 def key_followup_add(request, pk: int):
     """Log a supervision note on a key item (its committee's members, the office)."""
-    item = _item_or_404(request, pk)
+    item = or_404(selectors.suggestion_get_for_user(request.access, pk))
     return _run(
         request,
         lambda: key_items.key_followup_add(access=request.access, suggestion=item, text=request.POST.get("text")),
@@ -248,15 +234,8 @@ def commitments_xlsx(request):
     return xlsx_response(filename, headers, [_row(c) for c in context["rows"]], title=_("承诺事项"))
 
 
-def _commitment_or_404(request, pk: int):
-    commitment = commits.commitment_get_for_user(request.access, pk)
-    if commitment is None:
-        raise Http404
-    return commitment
-
-
 def _commitment_action(request, pk: int, service, done: str):
-    commitment = _commitment_or_404(request, pk)
+    commitment = or_404(commits.commitment_get_for_user(request.access, pk))
     return _run(
         request,
         lambda: service(access=request.access, commitment=commitment, text=request.POST.get("text")),

@@ -41,10 +41,16 @@ def awaiting_count(deputy_id: int) -> int:
     return Suggestion.objects.filter(cosign | evaluate).count()
 
 
+def on_step(step) -> None:
+    """A hook of the suggestions workflow: refresh the waiting counts of the item's deputies after every step."""
+    refresh_for_item(step.access.congress, step.item)
+
+
 def refresh_for_item(congress, item) -> None:
     """Recompute the waiting count of every deputy on `item` (lead and co-signers) who has an account, and store
-    it for the workspace. Called by hooks after every write, in the writer's transaction and schema: the same
-    few queries per deputy (the count, then the InboxCount upsert), plus two to find the deputies' accounts."""
+    it for the workspace. Called after every write (on_step for the workflow's steps), in the writer's transaction
+    and schema: the same few queries per deputy (the count, then the InboxCount upsert), plus two to find the
+    deputies' accounts."""
     deputy_ids = {item.lead_deputy_id, *CoSigner.objects.filter(suggestion=item).values_list("deputy_id", flat=True)}
     for deputy in Deputy.objects.filter(pk__in=deputy_ids, user__isnull=False).select_related("user"):
         inbox_count_set(user=deputy.user, congress=congress, kind=KIND, count=awaiting_count(deputy.pk))

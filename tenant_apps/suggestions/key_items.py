@@ -37,8 +37,9 @@ from tenant_apps.suggestions.models import (
     Suggestion,
     SuggestionEvent,
 )
-from tenant_apps.suggestions.services import _locked, _record, _require_here
 from tenants.fields import max_length
+from tenants.workflow import lock, require_here
+from tenants.workflow.history import record_event
 
 MARKABLE = frozenset({Status.ACCEPTED, Status.ASSIGNED, Status.REPLIED, Status.REHANDLING})
 AWAITING = (Status.ASSIGNED, Status.REHANDLING)
@@ -135,7 +136,7 @@ def key_decision(suggestion: Suggestion) -> SuggestionEvent | None:
 
 
 def _require_manager(access: Access) -> None:
-    _require_here(access)
+    require_here(access, perms.HERE_ONLY)
     if not can_manage_committees(access):
         raise PermissionDenied(_("只有人大平台管理员可以管理专门委员会。"))
 
@@ -152,7 +153,7 @@ def _clean_name(name, *, exclude_pk=None) -> str:
 
 
 def _committee_event(access: Access, committee: Committee, action: str, **data) -> None:
-    CommitteeEvent.objects.create(committee=committee, actor=access.user, action=action, data=data)
+    record_event(CommitteeEvent, actor=access.user, committee=committee, action=action, data=data)
 
 
 @transaction.atomic
@@ -262,8 +263,8 @@ def suggestion_mark_key(
     """Record the chairpersons' meeting's decision (代表法 Art. 52) that the item is a key suggestion followed by
     an active committee; marking a key item again moves it to another committee. The office, on an accepted,
     assigned, replied or re-handling item. Raises PermissionDenied or ValidationError by field."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     if not perms.is_office(access):
         raise PermissionDenied(_("只有人大办公室可以登记主任会议确定的重点督办建议。"))
     _require_markable(item)
@@ -280,15 +281,13 @@ def suggestion_mark_key(
     previous = item.key_committee_id if item.is_key else None
     item.is_key, item.key_committee, item.key_marked_at = True, committee, timezone.now()
     item.save(update_fields=["is_key", "key_committee", "key_marked_at", "updated_at"])
-    _record(
-        access,
+    record_event(
+        SuggestionEvent,
         item,
-        "key_mark",
-        item.status,
-        note,
-        committee=committee.pk,
-        decided_on=day.isoformat(),
-        previous=previous,
+        actor=access.user,
+        action="key_mark",
+        note=note,
+        data={"committee": committee.pk, "decided_on": day.isoformat(), "previous": previous},
     )
     return item
 
@@ -297,8 +296,8 @@ def suggestion_mark_key(
 def suggestion_unmark_key(*, access: Access, suggestion: Suggestion, note: str = "") -> Suggestion:
     """Take the key mark off the item (e.g. recorded by mistake); its committee no longer sees it. The office,
     in the statuses marking is allowed in. Raises PermissionDenied or ValidationError by field."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     if not perms.is_office(access):
         raise PermissionDenied(_("只有人大办公室可以取消重点督办。"))
     _require_markable(item)
@@ -308,7 +307,9 @@ def suggestion_unmark_key(*, access: Access, suggestion: Suggestion, note: str =
     committee_id = item.key_committee_id
     item.is_key, item.key_committee, item.key_marked_at = False, None, None
     item.save(update_fields=["is_key", "key_committee", "key_marked_at", "updated_at"])
-    _record(access, item, "key_unmark", item.status, note, committee=committee_id)
+    record_event(
+        SuggestionEvent, item, actor=access.user, action="key_unmark", note=note, data={"committee": committee_id}
+    )
     return item
 
 
@@ -317,13 +318,19 @@ def key_followup_add(*, access: Access, suggestion: Suggestion, text: str) -> Su
     """Log a supervision note (督办意见, e.g. a visit to the unit, a request to speed up) on a key item; the
     status does not change. Members of the committee that follows it, and the office.
     Raises PermissionDenied or ValidationError (key "text")."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     if not can_follow_up(access, item):
         raise PermissionDenied(_("只有负责督办的专门委员会成员或人大办公室可以记录督办情况。"))
     text = _clean_text(text, "text", required=True, message=_("请填写督办情况。"))
-    _record(access, item, "key_followup", item.status, text, committee=item.key_committee_id)
-    return SuggestionEvent.objects.filter(suggestion=item, action="key_followup").latest("id")
+    return record_event(
+        SuggestionEvent,
+        item,
+        actor=access.user,
+        action="key_followup",
+        note=text,
+        data={"committee": item.key_committee_id},
+    )
 
 
 # -- the item page's panel -----------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.functional import LazyObject, Promise
 from django.utils.translation import gettext_lazy as _
 
+from tenants.workflow.history import Event, TransitionEvent
+
 
 class Status(models.TextChoices):
     """Where an item stands. workflow.TRANSITIONS says which action leads from which status to which."""
@@ -169,25 +171,17 @@ class Evaluation(models.Model):
         ]
 
 
-class SuggestionEvent(models.Model):
+class SuggestionEvent(TransitionEvent):
     """History: every change of an item (who, when, which action, from which status to which, why)."""
 
+    subject_field = "suggestion"
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+")
-    action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     # Set by selectors.event_list for the history table (not fields).
     action_label: str | Promise
     from_label: str | Promise
     to_label: str | Promise
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
 
 class ContactKind(models.TextChoices):
@@ -339,18 +333,13 @@ class CommitteeMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["committee", "user"], name="suggestions_committee_member")]
 
 
-class CommitteeEvent(models.Model):
+class CommitteeEvent(Event):
     """History of a committee: created, changed, members added and removed. Membership decides who sees which
     key suggestions, so every change of it is kept."""
 
+    subject_field = "committee"
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+")
     action = models.CharField(max_length=32)  # created, updated, member_added, member_removed
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
 
 class CommitmentStatus(models.TextChoices):

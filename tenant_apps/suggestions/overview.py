@@ -59,7 +59,7 @@ from tenant_apps.suggestions.models import (
 from tenant_apps.suggestions.permissions import is_office
 from tenant_apps.units.models import HandlingUnit
 from tenants.connection import in_schema_of
-from tenants.services import effective_settings
+from tenants.selectors import effective_settings
 
 AWAITING = (Status.ASSIGNED, Status.REHANDLING)
 STATUSES = tuple(s for s in Status if s != Status.DRAFT)  # the table's statuses, in workflow order

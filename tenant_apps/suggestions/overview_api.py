@@ -6,10 +6,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView
 from tenant_apps.suggestions import overview as overviews
 from tenant_apps.suggestions.permissions import is_office
 from tenants.api import call_service
-from tenants.api_base import CongressApiView
 
 
 class UnitPartSerializer(serializers.Serializer):

@@ -4,23 +4,18 @@ The workflow's transition table (workflow.TRANSITIONS) names one of these for ea
 shown and the changes accepted always agree.
 """
 
+from django.utils.translation import gettext_lazy
+
 from shared_apps.memberships.models import Role
-from shared_apps.memberships.permissions import Access
+from shared_apps.memberships.permissions import OFFICE_ROLES, Access, is_office
+from shared_apps.registry.selectors import deputy_id_of
 from tenant_apps.suggestions.models import AssignmentRole, CommitteeMember, Suggestion
 from tenant_apps.units.models import UnitStaff
 from tenants.connection import in_schema_of
 
-OFFICE_ROLES = frozenset({Role.OFFICE_STAFF, Role.CONGRESS_ADMIN})
 MODULE_ROLES = OFFICE_ROLES | {Role.DEPUTY, Role.HANDLING_UNIT_STAFF, Role.DELEGATION_STAFF}
-
-
-def deputy_id_of(user) -> int | None:
-    """The registry deputy the account belongs to, if any (one query, on the public table)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    from shared_apps.registry.models import Deputy
-
-    return Deputy.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+# Every write refuses a caller who is not on this congress's own host (tenants.workflow.require_here).
+HERE_ONLY = gettext_lazy("只能在本级人大的平台上办理议案建议。")
 
 
 def can_view_suggestions(access: Access) -> bool:
@@ -52,11 +47,6 @@ def is_committee_member(access: Access, suggestion: Suggestion) -> bool:
     if not _committees_here(access):
         return False
     return CommitteeMember.objects.filter(committee_id=suggestion.key_committee_id, user_id=access.user.pk).exists()
-
-
-def is_office(access: Access) -> bool:
-    """Review, assignment and closing: office staff and administrators of this congress."""
-    return access.congress is not None and bool(access.roles & OFFICE_ROLES)
 
 
 def can_create_draft(access: Access) -> bool:

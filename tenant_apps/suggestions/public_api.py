@@ -9,12 +9,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView
 from tenant_apps.suggestions import publication
 from tenant_apps.suggestions.api import _SuggestionsApi
 from tenant_apps.suggestions.models import Confidentiality, Kind
 from tenants.api import call_service
-from tenants.api_base import CongressApiView
-from tenants.services import effective_settings
+from tenants.selectors import effective_settings
 
 
 class MergedIntoSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from tenant_apps.suggestions import publication
 from tenant_apps.suggestions.models import Kind
 from tenant_apps.suggestions.permissions import can_view_suggestions
 from tenant_apps.suggestions.views import _run
-from tenants.services import effective_settings
+from tenants.selectors import effective_settings
 
 
 def public_index(request):

@@ -3,7 +3,7 @@ of suggestions is made public), with the parts the office chose to hide removed,
 (RULES.md: on request the identity of the deputy is kept confidential; classified items are never published).
 
 Writes (office, and the lead deputy's confidentiality request on a draft) follow services.py: one transaction, a
-locked item, `_require_here`, a SuggestionEvent. Public reads search and show the visible parts only, so a hidden
+locked item, `require_here`, a SuggestionEvent. Public reads search and show the visible parts only, so a hidden
 name or text can neither be shown nor found.
 """
 
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shared_apps.memberships.permissions import Access
-from tenant_apps.suggestions import hooks
+from tenant_apps.suggestions import inbox
 from tenant_apps.suggestions import permissions as perms
 from tenant_apps.suggestions.models import (
     Assignment,
@@ -31,8 +31,11 @@ from tenant_apps.suggestions.models import (
     Kind,
     Status,
     Suggestion,
+    SuggestionEvent,
 )
-from tenant_apps.suggestions.services import _locked, _record, _require_here
+from tenants.selectors import effective_settings
+from tenants.workflow import lock, require_here
+from tenants.workflow.history import record_event
 
 # The parts the office may hide, in the order pages list them. Number, title, category, kind, year and the
 # result category always show: they are what the public report (办理情况报告) counts.
@@ -112,8 +115,8 @@ def suggestion_publish(*, access: Access, suggestion: Suggestion, hidden: list[s
     change which parts a published item hides. An item with confidentiality "identity" always hides
     "deputies"; a classified one is refused. The office only. Raises PermissionDenied or ValidationError
     ("hidden", "status", "confidentiality"); on error nothing changes."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     if not can_publish(access):
         raise PermissionDenied(_("只有人大办公室可以公开议案建议。"))
     cleaned = _clean_hidden(hidden)
@@ -130,24 +133,24 @@ def suggestion_publish(*, access: Access, suggestion: Suggestion, hidden: list[s
     data: dict[str, Any] = (
         {"hidden": cleaned, "previously_hidden": previously} if was_published else {"hidden": cleaned}
     )
-    _record(access, item, "publish", item.status, **data)
-    hooks.item_changed(access, item)
+    record_event(SuggestionEvent, item, actor=access.user, action="publish", data=data)
+    inbox.refresh_for_item(access.congress, item)
     return item
 
 
 def _unpublish(access: Access, item: Suggestion, note: str, **data) -> None:
     item.published_at = None
     item.save(update_fields=["published_at", "updated_at"])
-    _record(access, item, "unpublish", item.status, note, **data)
-    hooks.item_changed(access, item)
+    record_event(SuggestionEvent, item, actor=access.user, action="unpublish", note=note, data=data)
+    inbox.refresh_for_item(access.congress, item)
 
 
 @transaction.atomic
 def suggestion_unpublish(*, access: Access, suggestion: Suggestion, note: str = "") -> Suggestion:
     """Take a published item off the public site (the parts it hid are kept, for publishing it again).
     The office only. Raises PermissionDenied or ValidationError ("published")."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     if not can_publish(access):
         raise PermissionDenied(_("只有人大办公室可以撤销公开。"))
     if item.published_at is None:
@@ -164,8 +167,8 @@ def suggestion_set_confidentiality(
     any time. A published item set to "identity" hides its deputies at once; set to "classified" it is
     unpublished, and so are the published items merged into it (their reply is its reply). Setting the same
     value changes nothing. Raises PermissionDenied or ValidationError ("confidentiality")."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     if not can_set_confidentiality(access, item):
         raise PermissionDenied(_("提交后只有人大办公室可以修改保密要求。"))
     value = str(confidentiality or "")
@@ -185,14 +188,19 @@ def suggestion_set_confidentiality(
         fields.append("published_at")
         effects["unpublished"] = True
     item.save(update_fields=[*fields, "updated_at"])
-    _record(
-        access, item, "confidentiality", item.status, str(note or "").strip(), to=value, previous=previous, **effects
+    record_event(
+        SuggestionEvent,
+        item,
+        actor=access.user,
+        action="confidentiality",
+        note=str(note or "").strip(),
+        data={"to": value, "previous": previous, **effects},
     )
     if value == Confidentiality.CLASSIFIED:
         merged = Suggestion.objects.select_for_update().filter(merged_into=item, published_at__isnull=False)
         for other in merged.order_by("pk"):
             _unpublish(access, other, _("并入的议案建议已定为涉密。"), because_of=item.pk)
-    hooks.item_changed(access, item)
+    inbox.refresh_for_item(access.congress, item)
     return item
 
 
@@ -375,8 +383,6 @@ class PublicItem:
 
 
 def _labels(congress) -> dict[str, str]:
-    from tenants.services import effective_settings
-
     return {code: label for code, label in effective_settings(congress)["categories.result"]}
 
 

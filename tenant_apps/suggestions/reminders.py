@@ -33,6 +33,7 @@ starting with 1), a deputy's to the mobile number in the registry. Reminders go 
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -57,6 +58,8 @@ from tenant_apps.suggestions.models import (
     SuggestionEvent,
 )
 from tenant_apps.units.models import HandlingUnit, UnitStaff
+from tenants.selectors import effective_settings
+from tenants.workflow.history import record_event
 
 REPLY_STATUSES = frozenset({Status.ASSIGNED, Status.REHANDLING})
 SOON, OVERDUE = "soon", "overdue"
@@ -188,10 +191,8 @@ def _item_deputies(item: Suggestion) -> list[int]:
 class _Sweep:
     """The reminders of one congress on one day: settings, calendar and recipients read once."""
 
-    def __init__(self, congress, today: datetime.date):
-        from tenants.services import effective_settings
-
-        self.congress, self.today = congress, today
+    def __init__(self, congress, today: datetime.date, defer_sms: Callable[..., object] | None = None):
+        self.congress, self.today, self.defer_sms = congress, today, defer_sms
         self.settings = effective_settings(congress)
         self.before = self.settings["reminder.before_working_days"]
         self.every = self.settings["reminder.urge_every_working_days"]
@@ -265,11 +266,15 @@ def due_reminders(congress, today: datetime.date) -> list[Owed]:
     return [owed for item in sweep.items() for owed in sweep.owed_for(item)]
 
 
-def send_due_reminders(congress, today: datetime.date) -> list[Reminder]:
+def send_due_reminders(congress, today: datetime.date, *, defer_sms: Callable[..., object]) -> list[Reminder]:
     """Send what `due_reminders` says is owed and not sent yet; returns the reminders sent now. Run by the
     worker (tasks.send_reminders) inside the congress's schema; safe to run again and concurrently (each
-    reminder is claimed once). On a non-working day of the congress's calendar nothing is sent."""
-    sweep = _Sweep(congress, today)
+    reminder is claimed once). On a non-working day of the congress's calendar nothing is sent.
+
+    `defer_sms(schema_name=, reminder_id=, target=, target_id=, text=)` queues one text message in the
+    reminder's transaction: the worker passes its job's `defer` (tasks.send_reminder_sms), so this module never
+    imports the tasks that import it."""
+    sweep = _Sweep(congress, today, defer_sms)
     if not sweep.calendar.is_working_day(today):
         return []
     sent = []
@@ -296,13 +301,20 @@ def _send(sweep: _Sweep, owed: Owed) -> Reminder | None:
     accounts = get_user_model().objects.in_bulk(fresh.users)
     for user_id in fresh.users:
         notify(user=accounts[user_id], congress=sweep.congress, kind=fresh.kind, title=title, body=body, url=url)
-    _defer_sms(sweep.congress, reminder, fresh, sms_text)
-    SuggestionEvent.objects.create(
-        suggestion=item,
+    assert sweep.defer_sms is not None  # send_due_reminders always gives it
+    for target, target_id in fresh.sms:
+        sweep.defer_sms(
+            schema_name=sweep.congress.schema_name,
+            reminder_id=reminder.pk,
+            target=target,
+            target_id=target_id,
+            text=sms_text,
+        )
+    record_event(
+        SuggestionEvent,
+        item,
         actor=None,
         action="urge" if fresh.is_urging else "remind",
-        from_status=item.status,
-        to_status=item.status,
         note=title,
         data={"kind": fresh.kind, "due": fresh.due.isoformat(), "recipients": len(fresh.users), "sms": len(fresh.sms)},
     )
@@ -336,15 +348,6 @@ def _texts(congress, item: Suggestion, owed: Owed) -> tuple[str, str, str, str]:
     url = congress.url(reverse("suggestions:detail", urlconf="config.urls_tenant", kwargs={"pk": item.pk}))
     sms = f"{congress.name}：{str(text) % {**params, 'title': ''}} {url}"
     return str(heading) % params, str(text) % {**params, "title": title}, sms, url
-
-
-def _defer_sms(congress, reminder: Reminder, owed: Owed, text: str) -> None:
-    from tenant_apps.suggestions.tasks import send_reminder_sms
-
-    for target, target_id in owed.sms:
-        send_reminder_sms.defer(
-            schema_name=congress.schema_name, reminder_id=reminder.pk, target=target, target_id=target_id, text=text
-        )
 
 
 def mobile_for(target: str, target_id: int) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tenant_apps.suggestions.models import Status, Suggestion
 from tenant_apps.suggestions.permissions import is_office
-from tenants.services import effective_settings
+from tenants.selectors import effective_settings
 
 # An item whose body has fewer meaningful characters than this is flagged as having almost no content.
 MIN_BODY_CHARS = 15

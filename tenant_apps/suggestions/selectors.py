@@ -19,6 +19,7 @@ from tenant_apps.suggestions.models import (
     Suggestion,
     SuggestionEvent,
 )
+from tenant_apps.suggestions.workflow import SUGGESTIONS
 from tenant_apps.units.models import UnitStaff
 
 
@@ -63,41 +64,12 @@ def suggestion_get_for_user(access: Access, pk) -> Suggestion | None:
     return suggestion_list(access).filter(pk=pk).first()
 
 
-# What the history calls each kind of event (workflow actions take their label from workflow.TRANSITIONS).
-EVENT_LABELS = {
-    "create": _("起草"),
-    "update": _("修改草稿"),
-    "cosigner_add": _("邀请附议"),
-    "cosigner_confirm": _("确认附议"),
-    "contact_log": _("记录沟通"),
-    "joint_opinion": _("会办意见"),
-    "extension_request": _("申请延期"),
-    "extension_decide": _("审批延期"),
-    "attachment_add": _("上传附件"),
-    "attachment_remove": _("删除附件"),
-    "key_mark": _("列为重点督办"),
-    "key_unmark": _("取消重点督办"),
-    "key_followup": _("督办跟进"),
-    "commitment_update": _("承诺落实进展"),
-    "commitment_solved": _("承诺已落实"),
-    "commitment_reopened": _("承诺重新跟踪"),
-    "publish": _("公开"),
-    "unpublish": _("取消公开"),
-    "confidentiality": _("设置保密要求"),
-    "remind": _("到期提醒"),
-    "urge": _("催办"),
-}
-
-
 def event_list(suggestion: Suggestion) -> list[SuggestionEvent]:
-    """The item's history, oldest first, each event with `action_label` and the statuses' labels."""
-    from tenant_apps.suggestions.workflow import TRANSITIONS
-
+    """The item's history, oldest first, each event with `action_label` and the statuses' labels (the API)."""
     statuses = dict(Status.choices)
     events = list(SuggestionEvent.objects.filter(suggestion=suggestion).select_related("actor"))
     for event in events:
-        transition = TRANSITIONS.get(event.action)
-        event.action_label = transition.label if transition else EVENT_LABELS.get(event.action, event.action)
+        event.action_label = SUGGESTIONS.label(event.action)
         event.from_label = statuses.get(event.from_status, event.from_status)
         event.to_label = statuses.get(event.to_status, event.to_status)
     return events

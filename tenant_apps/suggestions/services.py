@@ -1,7 +1,8 @@
 """Writes to motions and suggestions. Every write checks permission and leaves a SuggestionEvent.
 
 Each service raises PermissionDenied, or ValidationError keyed by field; on error nothing changes (each runs in
-one transaction and works on a locked copy of the item). Status changes go only through suggestion_transition.
+one transaction and works on a locked copy of the item). Status changes go only through suggestion_transition,
+which runs the workflow's table on the platform's workflow core (tenants.workflow).
 """
 
 import datetime
@@ -15,7 +16,7 @@ from shared_apps.memberships.models import Role
 from shared_apps.memberships.permissions import Access
 from shared_apps.registry.models import Seat, SeatStatus
 from shared_apps.workdays.calendar import deadline_after_months
-from tenant_apps.suggestions import hooks
+from tenant_apps.suggestions import inbox
 from tenant_apps.suggestions import permissions as perms
 from tenant_apps.suggestions.models import (
     AssignmentRole,
@@ -30,9 +31,11 @@ from tenant_apps.suggestions.models import (
     Suggestion,
     SuggestionEvent,
 )
-from tenant_apps.suggestions.workflow import TRANSITIONS, Step
-from tenants.connection import in_schema_of
+from tenant_apps.suggestions.workflow import SUGGESTIONS
 from tenants.fields import max_length
+from tenants.selectors import effective_settings
+from tenants.workflow import apply_transition, lock, require_here
+from tenants.workflow.history import record_event
 
 DRAFT_FIELDS = ("kind", "title", "body", "category", "raised_during")
 TITLE_MAX = max_length(Suggestion, "title")
@@ -40,28 +43,6 @@ CATEGORY_MAX = max_length(Suggestion, "category")
 
 
 # -- helpers -------------------------------------------------------------------------------------------
-
-
-def _require_here(access: Access) -> None:
-    # SECURITY: an Access of one congress must never write into another congress's schema.
-    if not in_schema_of(access.congress):
-        raise PermissionDenied(_("只能在本级人大的平台上办理议案建议。"))
-
-
-def _locked(suggestion: Suggestion) -> Suggestion:
-    return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
-
-
-def _record(access: Access, item: Suggestion, action: str, from_status: str, note: str = "", **data) -> None:
-    SuggestionEvent.objects.create(
-        suggestion=item,
-        actor=access.user,
-        action=action,
-        from_status=from_status,
-        to_status=item.status,
-        note=note,
-        data=data,
-    )
 
 
 def _serving_here(access: Access, deputy_id) -> bool:
@@ -96,7 +77,7 @@ def _clean_draft(data: dict, *, partial: bool) -> dict:
 def suggestion_draft_create(*, access: Access, data: dict, lead_deputy_id=None) -> Suggestion:
     """Start a draft. A deputy drafts as its lead deputy; delegation staff name the lead deputy
     (`lead_deputy_id`), who must hold a serving seat here. Raises PermissionDenied or ValidationError."""
-    _require_here(access)
+    require_here(access, perms.HERE_ONLY)
     if not perms.can_create_draft(access):
         raise PermissionDenied(_("只有本级人大代表或代表团工作人员可以起草议案建议。"))
     own = perms.deputy_id_of(access.user) if Role.DEPUTY in access.roles else None
@@ -108,16 +89,16 @@ def suggestion_draft_create(*, access: Access, data: dict, lead_deputy_id=None) 
         raise ValidationError({"lead_deputy": [_("领衔代表须是本级人大的在任代表。")]})
     cleaned = _clean_draft(data, partial=False)
     item = Suggestion.objects.create(lead_deputy_id=int(lead_deputy_id), created_by=access.user, **cleaned)
-    _record(access, item, "create", "")
-    hooks.item_changed(access, item)
+    record_event(SuggestionEvent, item, actor=access.user, action="create", from_status="")
+    inbox.refresh_for_item(access.congress, item)
     return item
 
 
 @transaction.atomic
 def suggestion_draft_update(*, access: Access, suggestion: Suggestion, data: dict) -> Suggestion:
     """Change a draft's text, kind, category or occasion. The lead deputy or the delegation staff who drafted it."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     if not perms.can_edit_draft(access, item):
         raise PermissionDenied(_("只有领衔代表可以修改草稿。"))
     if item.status != Status.DRAFT:
@@ -128,7 +109,7 @@ def suggestion_draft_update(*, access: Access, suggestion: Suggestion, data: dic
         setattr(item, key, cleaned[key])
     if changed:
         item.save(update_fields=[*changed, "updated_at"])
-        _record(access, item, "update", item.status, fields=changed)
+        record_event(SuggestionEvent, item, actor=access.user, action="update", data={"fields": changed})
     return item
 
 
@@ -136,8 +117,8 @@ def suggestion_draft_update(*, access: Access, suggestion: Suggestion, data: dic
 def cosigner_add(*, access: Access, suggestion: Suggestion, deputy_id) -> CoSigner:
     """Name a co-signer on a draft: a deputy with a serving seat here, other than the lead deputy.
     The lead deputy or the delegation staff who drafted it. The co-signer then confirms (cosigner_confirm)."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     if not perms.can_edit_draft(access, item):
         raise PermissionDenied(_("只有领衔代表可以邀请附议代表。"))
     if item.status != Status.DRAFT:
@@ -153,16 +134,16 @@ def cosigner_add(*, access: Access, suggestion: Suggestion, deputy_id) -> CoSign
     if item.cosigners.filter(deputy_id=deputy_id).exists():
         raise ValidationError({"deputy": [_("这位代表已经是附议代表。")]})
     cosigner = CoSigner.objects.create(suggestion=item, deputy_id=deputy_id)
-    _record(access, item, "cosigner_add", item.status, deputy=deputy_id)
-    hooks.item_changed(access, item)
+    record_event(SuggestionEvent, item, actor=access.user, action="cosigner_add", data={"deputy": deputy_id})
+    inbox.refresh_for_item(access.congress, item)
     return cosigner
 
 
 @transaction.atomic
 def cosigner_confirm(*, access: Access, suggestion: Suggestion) -> CoSigner:
     """The co-signer themself confirms signing (while the item is a draft or awaits review)."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     deputy_id = perms.deputy_id_of(access.user) if Role.DEPUTY in access.roles else None
     cosigner = item.cosigners.filter(deputy_id=deputy_id).first() if deputy_id else None
     if cosigner is None:
@@ -173,55 +154,24 @@ def cosigner_confirm(*, access: Access, suggestion: Suggestion) -> CoSigner:
         raise ValidationError({"deputy": [_("您已确认附议。")]})
     cosigner.confirmed_at = timezone.now()
     cosigner.save(update_fields=["confirmed_at"])
-    _record(access, item, "cosigner_confirm", item.status, deputy=deputy_id)
-    hooks.item_changed(access, item)
+    record_event(SuggestionEvent, item, actor=access.user, action="cosigner_confirm", data={"deputy": deputy_id})
+    inbox.refresh_for_item(access.congress, item)
     return cosigner
 
 
 # -- the workflow ----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def suggestion_transition(*, access: Access, suggestion: Suggestion, action: str, **data) -> Suggestion:
     """Apply one action of workflow.TRANSITIONS to the item, as `access`; returns the updated item.
 
-    Checks, in order: the action exists, the item's status is one it starts from, the caller passes its
-    predicate, the item qualifies, the note is given where required; then the action's effect validates its
-    input (`data`) and changes the locked item, which is saved with update_fields and logged. Raises
-    ValidationError (by field, "status" for a wrong status) or PermissionDenied; on error nothing changes.
+    The workflow core checks, in order: the action exists, the item's status is one it starts from, the caller
+    passes its predicate, the item qualifies, the note is given where required; then the action's effect
+    validates its input (`data`) and changes the locked item, which is saved with update_fields, followed by the
+    workflow's hooks (commitments, the deputies' waiting counts) and logged. Raises ValidationError (by field,
+    "status" for a wrong status) or PermissionDenied; on error nothing changes.
     """
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise ValidationError({"action": [_("未知的操作。")]})
-    _require_here(access)
-    item = _locked(suggestion)
-    from_status = item.status
-    if from_status not in transition.sources:
-        raise ValidationError(
-            {
-                "status": [
-                    _("“%(status)s”的议案建议不能%(action)s。")
-                    % {"status": item.get_status_display(), "action": transition.label}
-                ]
-            }
-        )
-    if not transition.predicate(access, item):
-        raise PermissionDenied(_("您无权%(action)s这件议案建议。") % {"action": transition.label})
-    if transition.applies is not None and not transition.applies(item):
-        raise ValidationError({"action": [_("这件议案建议不能%(action)s。") % {"action": transition.label}]})
-    note = str(data.pop("note", "") or "").strip()
-    if transition.note_required and not note:
-        raise ValidationError({"note": [_("请写明理由。")]})
-    step = Step(access=access, item=item, data=data)
-    target = transition.effect(step)
-    assert target in transition.targets, (action, target)
-    if target != from_status:
-        step.set(status=target)
-    if step.fields:
-        item.save(update_fields=[*dict.fromkeys(step.fields), "updated_at"])
-    _record(access, item, action, from_status, note, **step.event_data)
-    hooks.after_transition(step, action, from_status)
-    return item
+    return apply_transition(SUGGESTIONS, access=access, obj=suggestion, action=action, data=data)
 
 
 # -- handling: contacts, joint opinions, the extension ------------------------------------------------------
@@ -270,9 +220,7 @@ def _iso(day: datetime.date | None) -> str | None:
 
 
 def _settings(access: Access) -> dict:
-    from tenants.services import effective_settings
-
-    assert access.congress is not None  # its callers ran _require_here (in_schema_of is False for None)
+    assert access.congress is not None  # its callers ran require_here (in_schema_of is False for None)
     return effective_settings(access.congress)
 
 
@@ -281,8 +229,8 @@ def contact_log(*, access: Access, suggestion: Suggestion, data: dict) -> Contac
     """Log a unit's contact with the deputies (kind meeting = 面商, with its date and form) while the item is
     handled. Staff of a unit the item is assigned to; `data`: kind, happened_on, form, summary, unit (optional
     when the caller staffs one assigned unit only). Raises PermissionDenied or ValidationError by field."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     if not perms.is_assigned_unit_staff(access, item):
         raise PermissionDenied(_("只有承办单位的工作人员可以记录与代表的沟通。"))
     _require_handling(item)
@@ -316,7 +264,13 @@ def contact_log(*, access: Access, suggestion: Suggestion, data: dict) -> Contac
         summary=summary,
         created_by=access.user,
     )
-    _record(access, item, "contact_log", item.status, unit=unit_id, kind=kind, happened_on=happened_on.isoformat())
+    record_event(
+        SuggestionEvent,
+        item,
+        actor=access.user,
+        action="contact_log",
+        data={"unit": unit_id, "kind": kind, "happened_on": happened_on.isoformat()},
+    )
     return contact
 
 
@@ -332,8 +286,8 @@ def joint_opinion_submit(*, access: Access, suggestion: Suggestion, text: str, u
     """A joint unit (会办单位) sends its opinion to the lead unit, once per unit, while the item is handled.
     Staff of a joint unit on the item. A late opinion is accepted and flagged (`is_late`), not refused.
     Raises PermissionDenied or ValidationError by field."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     if not perms.is_joint_unit_staff(access, item):
         raise PermissionDenied(_("只有会办单位的工作人员可以提交会办意见。"))
     _require_handling(item)
@@ -354,7 +308,13 @@ def joint_opinion_submit(*, access: Access, suggestion: Suggestion, text: str, u
         submitted_at=now,
         created_by=access.user,
     )
-    _record(access, item, "joint_opinion", item.status, unit=unit_id, due=due.isoformat(), is_late=opinion.is_late)
+    record_event(
+        SuggestionEvent,
+        item,
+        actor=access.user,
+        action="joint_opinion",
+        data={"unit": unit_id, "due": due.isoformat(), "is_late": opinion.is_late},
+    )
     return opinion
 
 
@@ -370,8 +330,8 @@ def extension_request(*, access: Access, suggestion: Suggestion, months, reason:
     """The lead unit asks the office to extend the reply deadline by `months`, with a reason. One request per
     item, ever (a refused one is not repeated). Staff of the lead unit, while the item is handled.
     Raises PermissionDenied or ValidationError by field."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     if not perms.is_lead_unit_staff(access, item):
         raise PermissionDenied(_("只有主办单位的工作人员可以申请延期。"))
     _require_handling(item)
@@ -392,7 +352,9 @@ def extension_request(*, access: Access, suggestion: Suggestion, months, reason:
     extension = Extension.objects.create(
         suggestion=item, requested_by=access.user, reason=reason, months=months, requested_at=timezone.now()
     )
-    _record(access, item, "extension_request", item.status, reason, months=months)
+    record_event(
+        SuggestionEvent, item, actor=access.user, action="extension_request", note=reason, data={"months": months}
+    )
     return extension
 
 
@@ -401,8 +363,8 @@ def extension_decide(*, access: Access, suggestion: Suggestion, approved, note: 
     """The office approves or refuses the item's pending extension. Approval moves reply_due by the months
     asked, from the current reply_due, to a working day; refusal keeps it. Office staff and administrators.
     Raises PermissionDenied or ValidationError by field."""
-    _require_here(access)
-    item = _locked(suggestion)
+    require_here(access, perms.HERE_ONLY)
+    item = lock(suggestion)
     if not perms.is_office(access):
         raise PermissionDenied(_("只有人大办公室可以审批延期。"))
     _require_handling(item)
@@ -418,15 +380,17 @@ def extension_decide(*, access: Access, suggestion: Suggestion, approved, note: 
     extension.reply_due_after = item.reply_due
     extension.approved, extension.decided_by, extension.decided_at = approved, access.user, timezone.now()
     extension.save(update_fields=["approved", "decided_by", "decided_at", "reply_due_before", "reply_due_after"])
-    _record(
-        access,
+    record_event(
+        SuggestionEvent,
         item,
-        "extension_decide",
-        item.status,
-        str(note or "").strip(),
-        approved=approved,
-        months=extension.months,
-        reply_due_before=_iso(extension.reply_due_before),
-        reply_due_after=_iso(extension.reply_due_after),
+        actor=access.user,
+        action="extension_decide",
+        note=str(note or "").strip(),
+        data={
+            "approved": approved,
+            "months": extension.months,
+            "reply_due_before": _iso(extension.reply_due_before),
+            "reply_due_after": _iso(extension.reply_due_after),
+        },
     )
     return extension

@@ -106,7 +106,7 @@ def panel(request, item: Suggestion) -> dict | None:
     if not found:
         return None
     merge = TRANSITIONS["merge"]
-    may_merge = item.status in merge.sources and merge.predicate(access, item)
+    may_merge = item.status in merge.sources and merge.permission(access, item)
     rows = [
         {
             "similar": s,

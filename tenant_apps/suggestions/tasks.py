@@ -10,15 +10,15 @@ from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
+from tenant_apps.suggestions.reminders import deliver_sms, send_due_reminders
 from tenants.jobs import defer_once, defer_per_congress, in_congress, public_job
+from tenants.models import Congress
 
 QUEUE = "notifications"
 MODULE_KEY = "suggestions"
 
 
 def _congress(schema_name: str):
-    from tenants.models import Congress
-
     return Congress.objects.filter(schema_name=schema_name).first()
 
 
@@ -46,12 +46,10 @@ def defer_reminders(schema_name: str, today: datetime.date) -> bool:
 @in_congress
 def send_reminders(schema_name: str, today: str) -> int:
     """Send the reminders and urgings `schema_name`'s congress owes on `today` (ISO date); returns how many."""
-    from tenant_apps.suggestions.reminders import send_due_reminders
-
     congress = _congress(schema_name)
     if congress is None or not congress.is_active or MODULE_KEY not in congress.enabled_modules:
         return 0  # suspended, archived or switched off since the sweep
-    return len(send_due_reminders(congress, datetime.date.fromisoformat(today)))
+    return len(send_due_reminders(congress, datetime.date.fromisoformat(today), defer_sms=send_reminder_sms.defer))
 
 
 # One job per text message, deferred with the reminder it belongs to; retried with a back-off when the
@@ -60,6 +58,4 @@ def send_reminders(schema_name: str, today: str) -> int:
 @in_congress
 def send_reminder_sms(schema_name: str, reminder_id: int, target: str, target_id: int, text: str) -> bool:
     """Send one reminder's SMS to a unit's or a deputy's mobile number, looked up now."""
-    from tenant_apps.suggestions.reminders import deliver_sms
-
     return deliver_sms(reminder_id=reminder_id, target=target, target_id=target_id, text=text)

@@ -5,7 +5,6 @@ view, which calls services.suggestion_transition; the forms call the other servi
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,20 +26,14 @@ from tenant_apps.suggestions.permissions import (
     is_lead_unit_staff,
     is_office,
 )
-from tenant_apps.suggestions.workflow import TRANSITIONS, allowed_actions
+from tenant_apps.suggestions.workflow import SUGGESTIONS, TRANSITIONS, allowed_actions
 from tenant_apps.units.models import HandlingUnit
 from tenants.forms import add_service_errors, report_outcome
-from tenants.services import effective_settings
+from tenants.selectors import effective_settings
+from tenants.shortcuts import or_404
 
 # How many serving deputies a search lists at most (a city congress has some 500).
 DEPUTY_MATCHES = 50
-
-
-def _item_or_404(request, pk: int):
-    item = selectors.suggestion_get_for_user(request.access, pk)
-    if item is None:
-        raise Http404
-    return item
 
 
 def _own_deputy_id(access) -> int | None:
@@ -156,7 +149,7 @@ def draft_create(request):
 @require_access(can_view_suggestions)
 def draft_update(request, pk: int):
     """Change a draft (its lead deputy, or the delegation staff member who drafted it)."""
-    item = _item_or_404(request, pk)
+    item = or_404(selectors.suggestion_get_for_user(request.access, pk))
     if not can_edit_draft(request.access, item):
         raise PermissionDenied
     if item.status != Status.DRAFT:
@@ -185,7 +178,7 @@ class CoSignerForm(forms.Form):
 @require_access(can_view_suggestions)
 def cosigner_add(request, pk: int):
     """Name a co-signer on a draft; on an error the item's page shows it on the co-signer form."""
-    item = _item_or_404(request, pk)
+    item = or_404(selectors.suggestion_get_for_user(request.access, pk))
     form = CoSignerForm(request.POST)
     if form.is_valid():
         try:
@@ -210,7 +203,7 @@ def cosigner_confirm(request, pk: int):
 @require_access(can_view_suggestions)
 def detail(request, pk: int):
     """One item, its co-signers and units, the caller's action buttons, and (for the office) its history."""
-    return _render_detail(request, _item_or_404(request, pk))
+    return _render_detail(request, or_404(selectors.suggestion_get_for_user(request.access, pk)))
 
 
 def _cosigner_search(request, item, cosigners) -> dict | None:
@@ -245,7 +238,7 @@ def _render_detail(request, item, *, cosigner_form=None):
             "unit_roles": AssignmentRole.choices,
             "result_categories": settings["categories.result"],
             "evaluation_levels": settings["categories.evaluation"],
-            "events": selectors.event_list(item) if is_office(request.access) else None,
+            "history": SUGGESTIONS.history(item.events.select_related("actor")) if is_office(request.access) else None,
             "handling": selectors.handling_get_for_user(request.access, item),
             "warnings": selectors.handling_warnings(item),
             "handling_forms": _handling_forms(request.access, item),
@@ -271,7 +264,7 @@ def _handling_forms(access, item) -> set[str]:
 
 def _run(request, pk: int, service, done: str, **kwargs):
     """Call one handling service for the posted form and come back to the item with the outcome."""
-    item = _item_or_404(request, pk)
+    item = or_404(selectors.suggestion_get_for_user(request.access, pk))
     report_outcome(request, lambda: service(access=request.access, suggestion=item, **kwargs), done)
     return redirect("suggestions:detail", pk=pk)
 
@@ -345,7 +338,7 @@ def _transition_data(post) -> dict:
 @require_access(can_view_suggestions)
 def transition(request, pk: int):
     """Apply the posted `action` and come back to the item, with the outcome as a message."""
-    item = _item_or_404(request, pk)
+    item = or_404(selectors.suggestion_get_for_user(request.access, pk))
     action = request.POST.get("action", "")
     transition = TRANSITIONS.get(action)  # an unknown one is refused by the service
     report_outcome(

@@ -1,14 +1,12 @@
-"""The life cycle of a motion or suggestion: ONE table of transitions, read by the service that applies them
-(services.suggestion_transition) and by the pages and the API that show which actions the caller has.
+"""The life cycle of a motion or suggestion: ONE table of transitions (SUGGESTIONS), run by the platform's
+workflow core (tenants.workflow.apply_transition, called by services.suggestion_transition) and read by the
+pages and the API that show which actions the caller has.
 
 Each Transition says from which statuses the action starts, where it may lead, who may take it, and what it
 does to the item (`effect`). An effect validates its input before it changes anything, sets fields on the
-locked item, lists them in `step.fields` and returns the target status; the service saves and logs.
+locked item through `step.set` and returns the target status; the core saves, runs the hooks and logs.
 """
 
-import datetime
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -16,13 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shared_apps.memberships.permissions import Access
 from shared_apps.workdays.calendar import add_working_days, deadline_after_months
+from tenant_apps.suggestions import commitments, inbox
 from tenant_apps.suggestions import permissions as perms
+from tenant_apps.suggestions.attachments import reply_letter_present
 from tenant_apps.suggestions.models import (
     Assignment,
     AssignmentRole,
@@ -32,10 +31,14 @@ from tenant_apps.suggestions.models import (
     Kind,
     Status,
     Suggestion,
+    SuggestionEvent,
 )
 from tenant_apps.units.models import HandlingUnit, UnitStaff
+from tenants.selectors import effective_settings
+from tenants.workflow import Refusals, Step, Transition, Workflow
+from tenants.workflow import allowed_actions as allowed_on
 
-__all__ = ["TRANSITIONS", "Status", "Transition", "allowed_actions", "motion_quorum"]
+__all__ = ["SUGGESTIONS", "TRANSITIONS", "Status", "allowed_actions", "motion_quorum"]
 
 # 地方组织法 Art. 22: a motion needs 10 or more deputies at county tier and above, 5 or more at township tier.
 # The quorum is national law, not a local default, so it is a constant rather than a per-congress setting.
@@ -50,56 +53,26 @@ def motion_quorum(congress) -> int:
     return MOTION_QUORUM_TOWNSHIP if congress.tier == "township" else MOTION_QUORUM
 
 
-@dataclass
-class Step:
-    """One transition being applied: the caller, the locked item, the action's input, what the effect did."""
+class SuggestionStep(Step):
+    """A step of the suggestions workflow: the item, and the congress's settings in force (deadlines,
+    categories), read once."""
 
-    access: Access
-    item: Suggestion
-    data: dict
-    fields: list[str] = field(default_factory=list)
-    event_data: dict = field(default_factory=dict)
+    @property
+    def item(self) -> Suggestion:
+        return self.obj
 
     @cached_property
     def settings(self) -> dict:
-        from tenants.services import effective_settings
-
-        # Steps are made by services.suggestion_transition after _require_here (in_schema_of is False for None).
+        # apply_transition makes steps only after require_here (in_schema_of is False for None).
         assert self.access.congress is not None
         return effective_settings(self.access.congress)
-
-    @cached_property
-    def now(self) -> datetime.datetime:
-        return timezone.now()
-
-    @property
-    def today(self) -> datetime.date:
-        return timezone.localdate(self.now)
-
-    def set(self, **values) -> None:
-        for name, value in values.items():
-            setattr(self.item, name, value)
-            self.fields.append(name)
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str | Promise  # lazily translated: shown on buttons and in messages
-    sources: frozenset[str]
-    # Where the action may lead; the effect picks one (only "evaluate" has a choice).
-    targets: tuple[str, ...]
-    predicate: Callable[[Access, Suggestion], bool]
-    effect: Callable[[Step], str]
-    note_required: bool = False
-    # A condition on the item beyond its status (e.g. only a motion can be converted); None: always.
-    applies: Callable[[Suggestion], bool] | None = None
 
 
 def _codes(choices) -> list[str]:
     return [code for code, _label in choices]
 
 
-def _required_text(step: Step, key: str, message: str) -> str:
+def _required_text(step: SuggestionStep, key: str, message: str) -> str:
     value = str(step.data.get(key) or "").strip()
     if not value:
         raise ValidationError({key: [message]})
@@ -109,7 +82,7 @@ def _required_text(step: Step, key: str, message: str) -> str:
 # -- effects -------------------------------------------------------------------------------------------
 
 
-def _submit(step: Step) -> str:
+def _submit(step: SuggestionStep) -> str:
     item = step.item
     if item.kind == Kind.MOTION:
         needed = motion_quorum(step.access.congress)
@@ -138,7 +111,7 @@ def _next_number(congress) -> int:
     return (Suggestion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
 
 
-def _withdraw(step: Step) -> str:
+def _withdraw(step: SuggestionStep) -> str:
     confirmed = step.item.cosigners.filter(confirmed_at__isnull=False).count()
     # RULES.md: a deputy may withdraw in writing; a joint item needs every co-signer's agreement.
     if confirmed and step.data.get("all_cosigners_agree") is not True:
@@ -149,22 +122,22 @@ def _withdraw(step: Step) -> str:
     return Status.WITHDRAWN
 
 
-def _accept(step: Step) -> str:
+def _accept(step: SuggestionStep) -> str:
     step.set(accepted_at=step.now)
     return Status.ACCEPTED
 
 
-def _return(step: Step) -> str:
+def _return(step: SuggestionStep) -> str:
     return Status.RETURNED
 
 
-def _convert(step: Step) -> str:
+def _convert(step: SuggestionStep) -> str:
     step.set(kind=Kind.SUGGESTION)
     step.event_data["from_kind"] = Kind.MOTION
     return Status.SUBMITTED
 
 
-def _merge(step: Step) -> str:
+def _merge(step: SuggestionStep) -> str:
     into: Any = step.data.get("into")  # the caller's input as given; int() refuses a missing or bad one
     try:
         into_id = int(into)
@@ -178,7 +151,7 @@ def _merge(step: Step) -> str:
     return Status.MERGED
 
 
-def _assign(step: Step) -> str:
+def _assign(step: SuggestionStep) -> str:
     wanted = _clean_units(step.data.get("units"))
     step.item.assignments.all().delete()
     Assignment.objects.bulk_create(
@@ -214,7 +187,7 @@ def _clean_units(value) -> list[tuple[int, str]]:
     return wanted
 
 
-def _return_misassigned(step: Step) -> str:
+def _return_misassigned(step: SuggestionStep) -> str:
     item = step.item
     days = step.settings["deadline.return_misassigned_working_days"]
     # RULES.md: a unit returns a mis-assigned item within 7 working days of assignment (per-congress setting).
@@ -234,7 +207,7 @@ def _return_misassigned(step: Step) -> str:
     return Status.ACCEPTED
 
 
-def _reply(step: Step) -> str:
+def _reply(step: SuggestionStep) -> str:
     category = str(step.data.get("result_category") or "").strip()
     if category not in _codes(step.settings["categories.result"]):
         raise ValidationError({"result_category": [_("请选择本级人大规定的办理结果分类。")]})
@@ -247,8 +220,6 @@ def _reply(step: Step) -> str:
     )
     # RULES.md: units meet the lead deputy (面商) before replying. Not enforced (some meetings go unlogged),
     # but recorded so the office and the bulletin's meeting rate can see replies given without one.
-    from tenant_apps.suggestions.attachments import reply_letter_present  # attachments imports the services
-
     # The reply letter (答复函) is uploaded as an attachment before replying; like the meeting, its absence is
     # recorded and shown rather than refused.
     step.event_data.update(
@@ -260,7 +231,7 @@ def _reply(step: Step) -> str:
     return Status.REPLIED
 
 
-def _evaluate(step: Step) -> str:
+def _evaluate(step: SuggestionStep) -> str:
     item = step.item
     levels = _codes(step.settings["categories.evaluation"])
     attitude, result = step.data.get("attitude"), step.data.get("result")
@@ -288,7 +259,7 @@ def _evaluate(step: Step) -> str:
     return Status.CLOSED
 
 
-def _close(step: Step) -> str:
+def _close(step: SuggestionStep) -> str:
     step.set(closed_at=step.now)
     return Status.CLOSED
 
@@ -322,7 +293,7 @@ TRANSITIONS: dict[str, Transition] = {
         (S.SUBMITTED,),
         lambda a, s: perms.is_office(a),
         _convert,
-        applies=lambda s: s.kind == Kind.MOTION,
+        applies=lambda a, s: s.kind == Kind.MOTION,
     ),
     "merge": Transition(
         gettext_lazy("并案"), frozenset({S.SUBMITTED, S.ACCEPTED}), (S.MERGED,), lambda a, s: perms.is_office(a), _merge
@@ -354,12 +325,51 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+# What the history calls each kind of event (the actions take theirs from TRANSITIONS).
+EVENT_LABELS = {
+    "create": gettext_lazy("起草"),
+    "update": gettext_lazy("修改草稿"),
+    "cosigner_add": gettext_lazy("邀请附议"),
+    "cosigner_confirm": gettext_lazy("确认附议"),
+    "contact_log": gettext_lazy("记录沟通"),
+    "joint_opinion": gettext_lazy("会办意见"),
+    "extension_request": gettext_lazy("申请延期"),
+    "extension_decide": gettext_lazy("审批延期"),
+    "attachment_add": gettext_lazy("上传附件"),
+    "attachment_remove": gettext_lazy("删除附件"),
+    "key_mark": gettext_lazy("列为重点督办"),
+    "key_unmark": gettext_lazy("取消重点督办"),
+    "key_followup": gettext_lazy("督办跟进"),
+    "commitment_update": gettext_lazy("承诺落实进展"),
+    "commitment_solved": gettext_lazy("承诺已落实"),
+    "commitment_reopened": gettext_lazy("承诺重新跟踪"),
+    "publish": gettext_lazy("公开"),
+    "unpublish": gettext_lazy("取消公开"),
+    "confidentiality": gettext_lazy("设置保密要求"),
+    "remind": gettext_lazy("到期提醒"),
+    "urge": gettext_lazy("催办"),
+}
+
+
+SUGGESTIONS = Workflow(
+    name="suggestions",
+    model=Suggestion,
+    event_model=SuggestionEvent,
+    transitions=TRANSITIONS,
+    refusals=Refusals(
+        elsewhere=perms.HERE_ONLY,
+        wrong_status=gettext_lazy("“%(status)s”的议案建议不能%(action)s。"),
+        forbidden=gettext_lazy("您无权%(action)s这件议案建议。"),
+        not_applicable=gettext_lazy("这件议案建议不能%(action)s。"),
+    ),
+    step_class=SuggestionStep,
+    # What follows every step in its transaction: a B/C answer opens its commitment; the deputies' waiting
+    # counts (the workspace's read model) are recomputed.
+    hooks=(commitments.on_step, inbox.on_step),
+    event_labels=EVENT_LABELS,
+)
+
+
 def allowed_actions(access: Access, suggestion: Suggestion) -> list[str]:
     """The actions the caller may take on the item now, in table order (the buttons a page shows)."""
-    return [
-        action
-        for action, t in TRANSITIONS.items()
-        if suggestion.status in t.sources
-        and (t.applies is None or t.applies(suggestion))
-        and t.predicate(access, suggestion)
-    ]
+    return allowed_on(SUGGESTIONS, access, suggestion)
