@@ -2,7 +2,7 @@
 out once a day per person — "您有N条群众留言待处理" — instead of once per message.
 
 tasks.send_digests runs once a day per congress (in its schema). For each person with N > 0 messages waiting
-(handling.awaiting), it claims the day's DigestSent row; the unique (user, day) constraint lets exactly one
+(selectors.awaiting), it claims the day's DigestSent row; the unique (user, day) constraint lets exactly one
 run claim it, so a rerun, a retry or two workers send nothing twice. The message itself is one job per person
 (tasks.send_digest_message), deferred in the claiming transaction: it exists if and only if the claim was
 committed. A deputy gets an SMS at their registry mobile; anyone else (station or unit staff, the office)
@@ -11,6 +11,7 @@ congresses hears from each.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.sms import send_sms
 from shared_apps.registry.models import Deputy
-from tenant_apps.liaison import handling
+from tenant_apps.liaison import selectors
 from tenant_apps.liaison.models import DigestSent, MessageStatus, PublicMessage, StationDeputy, StationStaff
 from tenant_apps.units.models import UnitStaff
 
@@ -40,7 +41,7 @@ def candidates(congress) -> set[int]:
     ids |= set(StationStaff.objects.values_list("user_id", flat=True))
     units = waiting.exclude(forwarded_unit_id=None).values("forwarded_unit_id")
     ids |= set(UnitStaff.objects.filter(unit_id__in=units).values_list("user_id", flat=True))
-    return ids | handling.office_user_ids(congress)
+    return ids | selectors.office_user_ids(congress)
 
 
 def digest_text(congress, count: int) -> str:
@@ -51,22 +52,22 @@ def digest_text(congress, count: int) -> str:
     }
 
 
-def digests_send(congress, day: datetime.date) -> int:
-    """Claim and queue today's digest of every person with messages waiting; returns how many were queued."""
-    from tenant_apps.liaison.tasks import send_digest_message
-
+def digests_send(congress, day: datetime.date, *, defer_message: Callable[..., object]) -> int:
+    """Claim and queue today's digest of every person with messages waiting; returns how many were queued.
+    `defer_message(schema_name=, digest_id=)` queues the sending in the claim's transaction: the worker passes
+    its job's `defer` (tasks.send_digest_message), so this module never imports the tasks that import it."""
     users = get_user_model().objects.filter(pk__in=candidates(congress), is_active=True).order_by("pk")
     deputies = dict(Deputy.objects.filter(user__in=users).values_list("user_id", "mobile_token"))
     queued = 0
     for user in users:
-        count = handling.awaiting(user, congress).count()
+        count = selectors.awaiting(user, congress).count()
         if count <= 0:
             continue
         channel = SMS if deputies.get(user.pk) else EMAIL
         try:
             with transaction.atomic():  # the claim and its job commit together, or not at all
                 digest = DigestSent.objects.create(user=user, day=day, count=count, channel=channel)
-                send_digest_message.defer(schema_name=congress.schema_name, digest_id=digest.pk)
+                defer_message(schema_name=congress.schema_name, digest_id=digest.pk)
         except IntegrityError:
             continue  # already claimed today
         queued += 1

@@ -1,4 +1,5 @@
-"""Escalation (上报) of a public message to the congress one tier up, through the exchange.
+"""Escalation (上报) of a public message to the congress one tier up, through the exchange: the sending side
+and the transfers' answers. The receiving side, which runs in the other congress's schema, is deliveries.py.
 
 The sending side (escalate) writes the transfer in the escalating service's transaction, with everything the
 upper congress needs to take the matter over: the text, the sender's name, the ENCRYPTED mobile number and the
@@ -16,25 +17,22 @@ escalated again; the upper congress then takes its earlier copy (same code) up a
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from shared_apps.exchange.kinds import DOWN, UP, TransferKind, register_kind
 from shared_apps.exchange.models import Transfer, TransferStatus
 from shared_apps.exchange.outbox import transfer_answer, transfer_send
-from tenant_apps.liaison import tracking
-from tenant_apps.liaison.models import MessageEvent, MessagePhoto, MessageStatus, PublicMessage, Station, StationKind
-from tenants.connection import current_schema, in_schema_of
-from tenants.language import platform_text
+from tenant_apps.liaison.models import PublicMessage
 
 KIND = "message_escalation"
 RETURN_KIND = "message_return"
-ONLINE_STATION = "online"
+# The history's steps of a message that a delivery writes (workflow.DELIVERY).
+RECEIVED = "received_escalation"
 RETURNED_IN = "returned_from_above"
 
 
 def escalate(access, message: PublicMessage, note: str):
     """Put the message in the outbox to the congress above `access.congress`; returns the Transfer. Runs inside
-    the caller's transaction (handling.message_transition). Raises ValidationError when the route is refused."""
+    the caller's transaction (the escalate action of workflow.TRANSITIONS). Raises ValidationError when the
+    route is refused."""
     congress = access.congress
     payload = {
         "tracking_code": message.tracking_code,
@@ -113,121 +111,14 @@ def return_escalation(access, message: PublicMessage, note: str) -> Transfer:
     )
 
 
-def deliver_escalation(transfer) -> str:
-    """The exchange's handler, in the upper congress's schema: create the message there (once per transfer),
-    log and track its arrival, and tell the people who handle it. Returns "message:<pk>"."""
-    from tenant_apps.liaison.handling import on_message_received
-
-    congress = transfer.target
-    assert in_schema_of(congress), (current_schema(), congress.schema_name)
-    existing = PublicMessage.objects.filter(origin_transfer_id=transfer.pk).first()
-    if existing is not None:
-        return f"message:{existing.pk}"  # a replayed delivery adds nothing
+def arrival_data(transfer) -> dict:
+    """What the history keeps of an escalation's arrival: the transfer, where it came from, the earlier reply."""
     payload = transfer.payload
-    earlier = PublicMessage.objects.select_for_update().filter(tracking_code=payload["tracking_code"]).first()
-    message = _receive_again(earlier, transfer) if earlier is not None else _receive(congress, transfer)
-    MessageEvent.objects.create(
-        message=message,
-        action="received_escalation",
-        to_status=message.status,
-        note=payload.get("note", ""),
-        data={
-            "transfer": str(transfer.pk),
-            "from": transfer.source_id,
-            "from_name": payload.get("from_name", ""),
-            "from_station": payload.get("from_station", ""),
-            "deputy_name": payload.get("deputy_name", ""),
-            "earlier_reply": payload.get("reply_text", ""),
-        },
-    )
-    tracking.track(
-        congress,
-        message,
-        "escalated_in",
-        platform_text(gettext_lazy("%(name)s已接收上报，正在办理。"), name=congress.name),
-    )
-    on_message_received(congress, message, escalated=True)
-    return f"message:{message.pk}"
-
-
-def _receive_again(message: PublicMessage, transfer) -> PublicMessage:
-    """The matter was returned from here earlier and comes up again: take the same message up again (a code is
-    one message per congress), fresh, as the lower congress now sends it."""
-    if message.status != MessageStatus.RETURNED:
-        raise ValueError(f"message {message.tracking_code} is already here and was not returned")
-    message.status = MessageStatus.NEW
-    message.origin_transfer_id = transfer.pk
-    message.origin_congress_id = transfer.source_id
-    message.forwarded_unit = None
-    message.closed_at = None
-    message.save(
-        update_fields=["status", "origin_transfer_id", "origin_congress", "forwarded_unit", "closed_at", "updated_at"]
-    )
-    return message
-
-
-def _receive(congress, transfer) -> PublicMessage:
-    payload = transfer.payload
-    message = PublicMessage.objects.create(
-        tracking_code=payload["tracking_code"],
-        station=Station.objects.filter(code=ONLINE_STATION, kind=StationKind.ONLINE).first(),
-        category=payload.get("category", ""),
-        text=payload.get("text", ""),
-        sender_name=payload.get("sender_name", ""),
-        sender_mobile_encrypted=payload.get("sender_mobile_encrypted", ""),
-        mobile_hash=payload.get("mobile_hash", ""),
-        mobile_last4=payload.get("mobile_last4", ""),
-        is_anonymous=bool(payload.get("is_anonymous", True)),
-        client_hash=payload.get("client_hash", ""),
-        text_hash=payload.get("text_hash", ""),
-        status=MessageStatus.NEW,
-        origin_transfer_id=transfer.pk,
-        origin_congress_id=transfer.source_id,
-    )
-    MessagePhoto.objects.bulk_create(
-        [
-            MessagePhoto(message=message, file=p["file"], content_type=p.get("content_type", ""), size=p.get("size", 0))
-            for p in payload.get("photos", [])
-        ]
-    )
-    return message
-
-
-def deliver_return(transfer) -> str:
-    """The exchange's handler for a return, in the LOWER congress's schema: reopen the escalated copy (new, or
-    replied if it was answered here before), log the upper congress's reasons, track the step, and tell the
-    people who handle it and the office. Returns "message:<pk>"; a replayed delivery changes nothing."""
-    from tenant_apps.liaison.handling import on_message_returned
-
-    congress = transfer.target
-    assert in_schema_of(congress), (current_schema(), congress.schema_name)
-    payload = transfer.payload
-    message = PublicMessage.objects.select_for_update().filter(escalated_transfer_id=payload["escalation"]).first()
-    if message is None:
-        raise LookupError(f"no message here was escalated by transfer {payload['escalation']}")
-    if MessageEvent.objects.filter(message=message, action=RETURNED_IN, data__transfer=str(transfer.pk)).exists():
-        return f"message:{message.pk}"
-    if message.status != MessageStatus.ESCALATED:
-        raise ValueError(f"message {message.tracking_code} is {message.status}, not escalated")
-    from_status = message.status
-    message.status = MessageStatus.REPLIED if message.replied_at else MessageStatus.NEW
-    message.save(update_fields=["status", "updated_at"])
-    note = payload.get("note", "")
-    MessageEvent.objects.create(
-        message=message,
-        action=RETURNED_IN,
-        from_status=from_status,
-        to_status=message.status,
-        note=note,
-        data={"transfer": str(transfer.pk), "from": transfer.source_id, "from_name": payload.get("from_name", "")},
-    )
-    public_note = platform_text(gettext_lazy("%(name)s已收回这条留言，重新办理。"), name=congress.name)
-    tracking.track(congress, message, "returned_in", public_note)
-    on_message_returned(congress, message, payload.get("from_name", ""))
-    return f"message:{message.pk}"
-
-
-def register_kinds() -> None:
-    """Register the escalation and its return with the exchange (called from registration.register_module)."""
-    register_kind(TransferKind(KIND, "群众留言上报", "Escalated public message", UP, deliver_escalation))
-    register_kind(TransferKind(RETURN_KIND, "上报留言退回", "Escalated message returned", DOWN, deliver_return))
+    return {
+        "transfer": str(transfer.pk),
+        "from": transfer.source_id,
+        "from_name": payload.get("from_name", ""),
+        "from_station": payload.get("from_station", ""),
+        "deputy_name": payload.get("deputy_name", ""),
+        "earlier_reply": payload.get("reply_text", ""),
+    }

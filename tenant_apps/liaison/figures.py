@@ -13,7 +13,6 @@ congress keeps current through refresh_public_figures — never from another con
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q, Sum
@@ -22,13 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.exchange.models import LiaisonFigure
-from shared_apps.memberships.permissions import Access
+from shared_apps.registry.models import Deputy
 from tenant_apps.liaison.models import MessageStatus, PublicMessage, Station
-from tenant_apps.liaison.stations import can_manage_stations
 from tenants.connection import current_schema, in_schema_of
-
-if TYPE_CHECKING:
-    from shared_apps.registry.models import Deputy
+from tenants.models import Congress
+from tenants.validators import TIER_SEGMENT
 
 SECONDS_PER_DAY = 86400.0
 NOT_COUNTED = (MessageStatus.HELD, MessageStatus.DISCARDED)
@@ -169,11 +166,6 @@ def period_from(params) -> Period:
 # -- this congress's figures (its own schema) --------------------------------------------------------------
 
 
-def can_view_figures(access: Access) -> bool:
-    """The figures pages and endpoints, and the roll-up of the congresses below: the office of this congress."""
-    return can_manage_stations(access)
-
-
 def congress_figures(period: Period) -> Figures:
     return Figures.from_row(period.messages().aggregate(**_aggregates()))
 
@@ -186,10 +178,8 @@ def station_figures(period: Period) -> list[tuple[Station, Figures]]:
     return [(s, Figures.from_row(rows.get(s.pk))) for s in stations]
 
 
-def deputy_figures(period: Period) -> list[tuple["Deputy", Figures]]:
+def deputy_figures(period: Period) -> list[tuple[Deputy, Figures]]:
     """Each deputy who received messages addressed to them in the period, with their figures, by name."""
-    from shared_apps.registry.models import Deputy
-
     rows = {
         r["deputy_id"]: r
         for r in period.messages().filter(deputy__isnull=False).values("deputy_id").annotate(**_aggregates()).order_by()
@@ -246,9 +236,6 @@ def _read_model_fields(figures: Figures) -> dict:
 def congresses_below(congress) -> list:
     """Every congress below `congress` (its subtree shares its division-code prefix), as the registry's
     roll-up finds them, in division-code order."""
-    from tenants.models import Congress
-    from tenants.validators import TIER_SEGMENT
-
     prefix = congress.division_code[: TIER_SEGMENT[congress.tier][1]]
     return list(
         Congress.objects.filter(division_code__startswith=prefix).exclude(pk=congress.pk).order_by("division_code")

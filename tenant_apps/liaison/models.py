@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.suggestions.models import private_storage
 from tenant_apps.units.models import phone_validator
+from tenants.workflow.history import Event, TransitionEvent
 
 
 class StationKind(models.TextChoices):
@@ -73,7 +74,7 @@ class StationStaff(models.Model):
         constraints = [models.UniqueConstraint(fields=["station", "user"], name="liaison_station_staff_once")]
 
 
-class StationEvent(models.Model):
+class StationEvent(Event):
     """History of a station: created, changed, deactivated or reactivated, deputies on duty or staff set."""
 
     class Kind(models.TextChoices):
@@ -84,14 +85,9 @@ class StationEvent(models.Model):
         DEPUTIES_SET = "deputies_set", _("设置进站代表")
         STAFF_SET = "staff_set", _("设置工作人员")
 
+    subject_field = "station"
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+")
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
 
 class MessageStatus(models.TextChoices):
@@ -206,27 +202,19 @@ class MessagePhoto(models.Model):
         ordering = ["id"]
 
 
-class MessageEvent(models.Model):
+class MessageEvent(TransitionEvent):
     """History: every step of a message (who, when, from which status to which, a note). `public_note` is what
     the sender sees under the tracking code for this step (empty: the step is shown by its status only)."""
 
+    subject_field = "message"
     message = models.ForeignKey(PublicMessage, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+")
-    action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, choices=MessageStatus.choices)
-    note = models.TextField(blank=True)
     public_note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    # Not fields: set by handling.event_list for the page and the API (a status's label, or its code if unknown).
+    # Not fields: set by workflow.event_list for the page and the API (a status's label, or its code if unknown).
     action_label: str
     from_label: str | Promise
     to_label: str | Promise
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
 
 class DigestSent(models.Model):

@@ -7,7 +7,7 @@ OFFICE = frozenset({Role.OFFICE_STAFF.value, Role.CONGRESS_ADMIN.value})
 
 
 def register_module() -> None:
-    from tenant_apps.liaison.handling import rebuild_read_models
+    from tenant_apps.liaison.readmodels import rebuild_read_models
 
     register(
         Module(
@@ -32,6 +32,6 @@ def register_module() -> None:
             rebuild_read_models=rebuild_read_models,
         )
     )
-    from tenant_apps.liaison.exchange import register_kinds
+    from tenant_apps.liaison.deliveries import register_kinds
 
     register_kinds()

@@ -14,15 +14,18 @@ from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
+from shared_apps.accounts.sms import send_sms
+from shared_apps.registry import crypto
+from tenant_apps.liaison.digest import digest_deliver, digests_send
+from tenant_apps.liaison.models import PublicMessage
 from tenants.jobs import defer_once, defer_per_congress, in_congress, public_job
+from tenants.models import Congress
 
 QUEUE = "notifications"
 MODULE_KEY = "liaison"
 
 
 def _congress(schema_name: str):
-    from tenants.models import Congress
-
     return Congress.objects.filter(schema_name=schema_name).first()
 
 
@@ -40,10 +43,6 @@ def defer_reply_sms(congress, message) -> None:
 def send_reply_sms(schema_name: str, message_id: int) -> bool:
     """Tell the sender, by SMS, that their message has an answer to read under its tracking code. The text
     never carries the answer itself (an SMS may be read by anyone holding the phone)."""
-    from shared_apps.accounts.sms import send_sms
-    from shared_apps.registry import crypto
-    from tenant_apps.liaison.models import PublicMessage
-
     message = PublicMessage.objects.filter(pk=message_id).first()
     congress = _congress(schema_name)
     if message is None or congress is None or not message.sender_mobile_encrypted:
@@ -81,18 +80,14 @@ def defer_digest(schema_name: str, today: datetime.date) -> bool:
 @in_congress
 def send_digests(schema_name: str, today: str) -> int:
     """Send each handler of `schema_name`'s congress their digest for `today` (ISO date); returns how many."""
-    from tenant_apps.liaison.digest import digests_send
-
     congress = _congress(schema_name)
     if congress is None or not congress.is_active or MODULE_KEY not in congress.enabled_modules:
         return 0  # suspended, archived or switched off since the sweep
-    return digests_send(congress, datetime.date.fromisoformat(today))
+    return digests_send(congress, datetime.date.fromisoformat(today), defer_message=send_digest_message.defer)
 
 
 @app.task(name="liaison.send_digest_message", queue=QUEUE, retry=RetryStrategy(max_attempts=5, linear_wait=300))
 @in_congress
 def send_digest_message(schema_name: str, digest_id: int) -> bool:
     """Send one claimed digest by SMS (a deputy's registry mobile) or e-mail (everyone else)."""
-    from tenant_apps.liaison.digest import digest_deliver
-
     return digest_deliver(_congress(schema_name), digest_id)

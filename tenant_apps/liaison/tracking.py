@@ -1,11 +1,17 @@
-"""Keeps the public tracker (exchange.TrackedMatter / TrackedStep, public schema) current for a message.
+"""Keeps the public tracker (exchange.TrackedMatter / TrackedStep, public schema) current for a message, and
+answers the sender's lookups of it.
 
 Called by every service that changes a message, in the same transaction, so the sender's view under the
 tracking code is never ahead of or behind the congress's own record. An escalated matter keeps its code:
 the receiving congress takes the matter over (TrackedMatter.congress) and adds its own steps.
 """
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
 from shared_apps.exchange.models import TrackedMatter, TrackedStep
+from tenant_apps.liaison import abuse
+from tenant_apps.liaison.models import MessageStatus
 from tenants.connection import current_schema, in_schema_of
 
 
@@ -42,3 +48,42 @@ def matter_for(code: str, mobile_last4: str):
     if matter is None:
         return None
     return matter, list(matter.steps.select_related("congress"))
+
+
+def status_label(value: str) -> str | Promise:
+    return MessageStatus(value).label if value in MessageStatus.values else value
+
+
+def not_found_text() -> str:
+    return _("没有找到这条留言。请核对查询码和手机号码后四位。")
+
+
+def too_many_text() -> str:
+    return _("查询过于频繁，请10分钟后再试。")
+
+
+def lookup(address: str, code: str, last4: str) -> tuple[dict | None, str]:
+    """(the matter as the sender sees it, or None; the refusal when lookups from `address` are over the limit).
+    Reads the public tracker only, whichever congress the matter is in now."""
+    if not abuse.lookup_allowed(address):
+        return None, too_many_text()
+    found = matter_for(code, last4)
+    if found is None:
+        return None, ""
+    matter, steps = found
+    return {
+        "code": matter.code,
+        "status": matter.status,
+        "status_label": status_label(matter.status),
+        "congress": matter.congress.name,
+        "steps": [
+            {
+                "congress": step.congress.name,
+                "status": step.status,
+                "status_label": status_label(step.status),
+                "public_note": step.public_note,
+                "created_at": step.created_at,
+            }
+            for step in steps
+        ],
+    }, ""

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tenant_apps.liaison.models import MessageStatus, PublicMessage
-from tenants.services import effective_settings
+from tenants.selectors import effective_settings
 
 PAGE_SIZE = 20
 PUBLIC_COLUMNS = (

@@ -1,177 +1,86 @@
-"""The handling of a public message: who handles it, and ONE table of transitions (action → allowed source
-statuses, targets, permission predicate, effect), read by the service that applies them
-(handling.message_transition) and by the pages and the API that show which actions the caller has.
+"""The handling of a public message: ONE table of transitions (MESSAGES), run by the platform's workflow core
+(tenants.workflow.apply_transition, called by services.message_transition) and read by the pages and the API
+that show which actions the caller has.
 
-Who handles a message here: the deputy it names, the deputies on duty at its station and the station's staff,
-and the office (office staff, congress administrators) for everything. Once forwarded, the staff of the
-handling unit may answer it too. Held and discarded messages (submission.py) have no action in this table.
-
-An effect validates its input before it changes anything, sets fields on the locked message (listing them in
-`step.fields`), may schedule side effects in the same transaction, and returns the target status; the service
-saves, writes the MessageEvent and the tracker's step.
+Who may take which action is decided by the pure predicates of permissions.py over the caller's Handler, read
+once per call. An effect validates its input before it changes anything, sets fields on the locked message
+through `step.set`, may schedule side effects in the same transaction, and returns the target status. After
+every step the core runs the named hooks below, one by one: the upper congress takes up an escalated message,
+whoever escalated it is told, the sender's tracker moves, the workspace counts and the figures are refreshed.
+Held and discarded messages (services/submission.py) have no action in this table.
 """
 
-import datetime
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shared_apps.exchange.models import TransferStatus
-from shared_apps.memberships.models import Role
 from shared_apps.memberships.permissions import Access
-from shared_apps.registry.models import Deputy, Seat, SeatStatus
-from tenant_apps.liaison.exchange import origin_status, return_escalation
-from tenant_apps.liaison.models import MessageStatus, PublicMessage, StationDeputy, StationStaff
-from tenant_apps.units.models import HandlingUnit, UnitStaff
+from tenant_apps.liaison import notices, tracking
+from tenant_apps.liaison.exchange import (
+    RECEIVED,
+    RETURNED_IN,
+    accept_escalation,
+    arrival_data,
+    escalate,
+    origin_status,
+    origin_transfer,
+    return_escalation,
+)
+from tenant_apps.liaison.figures import refresh_public_figures
+from tenant_apps.liaison.models import MessageEvent, MessageStatus, PublicMessage
+from tenant_apps.liaison.permissions import (
+    Handler,
+    can_handle,
+    can_make_suggestion,
+    can_reply,
+    can_review_held,
+    handler_for,
+    is_office_of,
+    is_unit_staff,
+    suggestions_on,
+)
+from tenant_apps.liaison.readmodels import refresh_counts
+from tenant_apps.liaison.selectors import handler_user_ids, unit_staff_ids
+from tenant_apps.liaison.tasks import defer_reply_sms
+from tenant_apps.suggestions.models import Suggestion
+from tenant_apps.suggestions.services import suggestion_draft_create
+from tenant_apps.units.models import HandlingUnit
 from tenants.fields import max_length
 from tenants.language import platform_text
+from tenants.workflow import Notify, Refusals, Step, Transition, Workflow
+from tenants.workflow import allowed_actions as allowed_on
 
-__all__ = ["TRANSITIONS", "Transition", "allowed_actions", "can_handle", "can_view", "event_label", "is_office"]
+__all__ = ["MESSAGES", "TRANSITIONS", "allowed_actions", "event_label", "event_list"]
 
-OFFICE_ROLES = frozenset({Role.OFFICE_STAFF, Role.CONGRESS_ADMIN})
 REPLY_MAX = 5000
-SUGGESTIONS_MODULE = "suggestions"
+ACCEPTED_NOTICE = gettext_lazy("%(name)s已受理您上报的群众留言（%(code)s）")
 
 
-# -- who -----------------------------------------------------------------------------------------------
+class MessageStep(Step):
+    """A step of the message workflow. `public_note` is what the sender reads for this step under the
+    tracking code (empty: the step shows by its status only)."""
 
-
-def deputy_id_of(user) -> int | None:
-    """The registry deputy the account belongs to, if any (one query on the public table)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return Deputy.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
-
-
-def is_office(access: Access) -> bool:
-    """The office of this congress (office staff, administrators): every message and every action."""
-    return access.congress is not None and bool(access.roles & OFFICE_ROLES)
-
-
-def is_message_deputy(access: Access, message: PublicMessage) -> bool:
-    """A deputy here who is named by the message or on duty at its station."""
-    if Role.DEPUTY not in access.roles:
-        return False
-    deputy_id = deputy_id_of(access.user)
-    if deputy_id is None:
-        return False
-    if deputy_id == message.deputy_id:
-        return True
-    return message.station_id is not None and (
-        StationDeputy.objects.filter(station_id=message.station_id, deputy_id=deputy_id).exists()
-    )
-
-
-def is_station_staff(access: Access, message: PublicMessage) -> bool:
-    """A member of this congress (any role) whom the office made staff of the message's station."""
-    if not access.is_member or message.station_id is None:
-        return False
-    return StationStaff.objects.filter(station_id=message.station_id, user_id=access.user.pk).exists()
-
-
-def is_unit_staff(access: Access, message: PublicMessage) -> bool:
-    """Staff of the handling unit the message was forwarded to."""
-    if message.forwarded_unit_id is None or Role.HANDLING_UNIT_STAFF not in access.roles:
-        return False
-    return UnitStaff.objects.filter(unit_id=message.forwarded_unit_id, user_id=access.user.pk).exists()
-
-
-def can_handle(access: Access, message: PublicMessage) -> bool:
-    """Reply, forward, escalate, close: the office, the message's deputies, its station's staff."""
-    return is_office(access) or is_message_deputy(access, message) or is_station_staff(access, message)
-
-
-def can_view(access: Access, message: PublicMessage) -> bool:
-    """See the message (and its photos): whoever handles it, and the staff of the unit it was forwarded to."""
-    if message.status in (MessageStatus.HELD, MessageStatus.DISCARDED) and not is_office(access):
-        return False
-    return can_handle(access, message) or is_unit_staff(access, message)
-
-
-def can_reply(access: Access, message: PublicMessage) -> bool:
-    return can_handle(access, message) or is_unit_staff(access, message)
-
-
-def can_view_mobile(access: Access, message: PublicMessage) -> bool:
-    """The sender's full mobile number: the office, or the deputy the message names (the station's deputies when
-    it names none). Each look is logged (handling.message_mobile_reveal)."""
-    if is_office(access):
-        return True
-    if Role.DEPUTY not in access.roles:
-        return False
-    if message.deputy_id is not None:
-        return deputy_id_of(access.user) == message.deputy_id
-    return is_message_deputy(access, message)
-
-
-def can_make_suggestion(access: Access, message: PublicMessage) -> bool:
-    """Turn the message into a suggestion: one of its deputies, holding a serving seat here (as lead deputy)."""
-    if not is_message_deputy(access, message):
-        return False
-    deputy_id = deputy_id_of(access.user)
-    # No deputy: no seat (a seat always has one), as the query would answer.
-    return (
-        deputy_id is not None
-        and Seat.objects.filter(deputy_id=deputy_id, congress=access.congress, status=SeatStatus.SERVING).exists()
-    )
-
-
-def _office(access: Access, message: PublicMessage) -> bool:
-    return is_office(access)
-
-
-# -- the step ------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Step:
-    """One transition being applied: the caller, the locked message, the action's input, what the effect did.
-    `public_note` is what the sender reads for this step under the tracking code."""
-
-    access: Access
-    message: PublicMessage
-    data: dict
-    note: str = ""
-    fields: list[str] = field(default_factory=list)
-    event_data: dict = field(default_factory=dict)
     public_note: str = ""
 
-    @cached_property
-    def now(self) -> datetime.datetime:
-        return timezone.now()
-
-    def set(self, **values) -> None:
-        for name, value in values.items():
-            setattr(self.message, name, value)
-            self.fields.append(name)
+    @property
+    def message(self) -> PublicMessage:
+        return self.obj
 
 
 @dataclass(frozen=True)
-class Transition:
-    label: str | Promise  # gettext_lazy: the button, and the verb in messages
-    sources: frozenset[str]
-    # Where the action may lead; the effect picks one (only "reopen" has a choice; "approve_public" stays put).
-    targets: tuple[str, ...]
-    predicate: Callable[[Access, PublicMessage], bool]
-    effect: Callable[[Step], str]
-    note_required: bool = False
-    # A condition beyond the status (the module is on, there is a tier above); None: always.
-    applies: Callable[[Access, PublicMessage], bool] | None = None
-    refusal: str | Promise = ""  # gettext_lazy: why `applies` refused
+class MessageTransition(Transition):
     # On a message escalated from below: whether this step takes it up (answers its transfer "accepted"), and
     # what to tell whoever escalated it (gettext_lazy with %(name)s, %(code)s; None: "accepted" if taken up now).
     takes_up: bool = True
     escalator_notice: str | Promise | None = None
 
 
-def _text(step: Step, key: str, *, required: str = "", limit: int = REPLY_MAX) -> str:
+def _text(step: MessageStep, key: str, *, required: str = "", limit: int = REPLY_MAX) -> str:
     value = str(step.data.get(key) or "").strip()
     if required and not value:
         raise ValidationError({key: [required]})
@@ -183,23 +92,21 @@ def _text(step: Step, key: str, *, required: str = "", limit: int = REPLY_MAX) -
 # -- effects -------------------------------------------------------------------------------------------
 
 
-def _reply(step: Step) -> str:
-    from tenant_apps.liaison.tasks import defer_reply_sms
-
+def _reply(step: MessageStep) -> str:
     reply = _text(step, "reply_text", required=_("请填写给留言人的答复。"))
     proposed = _text(step, "public_reply_text")
     step.set(reply_text=reply, replied_at=step.now, replied_by=step.access.user)
     if proposed:
         # A new proposal waits for the office's approval again.
         step.set(public_reply_text=proposed, public_approved_at=None, public_approved_by=None)
-    by_unit = step.message.status == MessageStatus.FORWARDED and is_unit_staff(step.access, step.message)
+    by_unit = step.message.status == MessageStatus.FORWARDED and is_unit_staff(step.who, step.message)
     step.event_data.update(by_unit=step.message.forwarded_unit_id if by_unit else None, public_proposed=bool(proposed))
     step.public_note = reply  # the private answer: the sender reads it under the code and the mobile's last digits
     defer_reply_sms(step.access.congress, step.message)
     return MessageStatus.REPLIED
 
 
-def _approve_public(step: Step) -> str:
+def _approve_public(step: MessageStep) -> str:
     message = step.message
     if not message.reply_text:
         raise ValidationError({"public_reply_text": [_("这条留言还没有答复，不能公开。")]})
@@ -212,9 +119,7 @@ def _approve_public(step: Step) -> str:
     return message.status
 
 
-def _forward(step: Step) -> str:
-    from tenant_apps.liaison.handling import notify_unit_staff
-
+def _forward(step: MessageStep) -> str:
     raw: Any = step.data.get("unit")  # the caller's value, of any type (None if missing): int() may refuse it
     try:
         unit_id = int(raw)
@@ -226,29 +131,23 @@ def _forward(step: Step) -> str:
     step.set(forwarded_unit=unit)
     step.event_data["unit"] = unit.pk
     step.public_note = platform_text(gettext_lazy("已转交%(unit)s办理。"), unit=unit.name)
-    notify_unit_staff(step.access.congress, step.message, unit)
     return MessageStatus.FORWARDED
 
 
-def _to_suggestion(step: Step) -> str:
-    from tenant_apps.suggestions.models import Suggestion
-    from tenant_apps.suggestions.services import suggestion_draft_create
-
+def _to_suggestion(step: MessageStep) -> str:
     message = step.message
     title_max = max_length(Suggestion, "title")
     first_line = message.text.strip().splitlines()[0] if message.text.strip() else message.tracking_code
     title = _text(step, "title") or _("群众留言：%(text)s") % {"text": first_line}
     body = _("（由群众留言%(code)s转为建议）") % {"code": message.tracking_code} + "\n\n" + message.text
-    item = suggestion_draft_create(access=step.access, data={"title": title[:title_max], "body": body})
+    item = suggestion_draft_create(access=step.who.access, data={"title": title[:title_max], "body": body})
     step.set(suggestion=item)
     step.event_data["suggestion"] = item.pk
     step.public_note = platform_text(gettext_lazy("代表已将留言转为建议。"))
     return MessageStatus.SUGGESTION
 
 
-def _escalate(step: Step) -> str:
-    from tenant_apps.liaison.exchange import escalate
-
+def _escalate(step: MessageStep) -> str:
     transfer = escalate(step.access, step.message, step.note)
     step.set(escalated_transfer_id=transfer.pk)
     step.event_data.update(transfer=str(transfer.pk), to=transfer.target_id)
@@ -256,17 +155,17 @@ def _escalate(step: Step) -> str:
     return MessageStatus.ESCALATED
 
 
-def _accept(step: Step) -> str:
-    # The transfer is answered "accepted" by message_transition, as for every step taken on an escalated message.
+def _accept(step: MessageStep) -> str:
+    # The transfer is answered "accepted" by the take_up hook, as for every step taken on an escalated message.
     congress = step.access.congress
-    assert congress is not None  # message_transition runs an effect only in the caller's congress (_require_here)
+    assert congress is not None  # the core runs an effect only in the caller's own congress (require_here)
     step.public_note = platform_text(gettext_lazy("%(name)s已受理。"), name=congress.name)
     return step.message.status
 
 
-def _return(step: Step) -> str:
+def _return(step: MessageStep) -> str:
     congress = step.access.congress
-    assert congress is not None  # message_transition runs an effect only in the caller's congress (_require_here)
+    assert congress is not None  # the core runs an effect only in the caller's own congress (require_here)
     transfer = return_escalation(step.access, step.message, step.note)
     step.set(forwarded_unit=None)
     step.event_data.update(transfer=str(transfer.pk), to=transfer.target_id)
@@ -279,42 +178,84 @@ def _return(step: Step) -> str:
     return MessageStatus.RETURNED
 
 
-def _close(step: Step) -> str:
+def _close(step: MessageStep) -> str:
     step.set(closed_at=step.now)
     step.public_note = step.note  # the closing explanation is the sender's to read
     return MessageStatus.CLOSED
 
 
-def _reopen(step: Step) -> str:
+def _reopen(step: MessageStep) -> str:
     step.set(closed_at=None)
     step.public_note = platform_text(gettext_lazy("已重新办理。"))
     return MessageStatus.REPLIED if step.message.replied_at else MessageStatus.NEW
 
 
-def _has_parent(access: Access, message: PublicMessage) -> bool:
-    congress = access.congress
+def _has_parent(handler: Handler, message: PublicMessage) -> bool:
+    congress = handler.congress
     return congress is not None and congress.tier != "province" and congress.parent_id is not None
 
 
-def _awaits_acceptance(access: Access, message: PublicMessage) -> bool:
+def _awaits_acceptance(handler: Handler, message: PublicMessage) -> bool:
     return origin_status(message) == TransferStatus.DELIVERED
 
 
-def _returnable(access: Access, message: PublicMessage) -> bool:
+def _returnable(handler: Handler, message: PublicMessage) -> bool:
     return origin_status(message) in (TransferStatus.DELIVERED, TransferStatus.ACCEPTED)
 
 
-def _suggestions_on(access: Access, message: PublicMessage) -> bool:
-    return access.congress is not None and SUGGESTIONS_MODULE in access.congress.enabled_modules
+# -- who is told ----------------------------------------------------------------------------------------
+
+
+def forwarded_unit_staff(step: MessageStep) -> set[int]:
+    """The staff of the unit the message was just forwarded to: it is theirs to answer now."""
+    return unit_staff_ids(step.message.forwarded_unit_id)
+
+
+# -- what follows every step (the workflow's hooks, run in this order in the step's transaction) ---------------
+
+
+def take_up(step: MessageStep) -> None:
+    """A step the upper congress takes on a message escalated from below answers its transfer "accepted"
+    (unless the action says it does not take it up: a return)."""
+    transition = step.transition
+    assert isinstance(transition, MessageTransition)
+    if transition.takes_up and accept_escalation(step.message):
+        step.event_data["accepted"] = str(step.message.origin_transfer_id)
+
+
+def tell_escalator(step: MessageStep) -> None:
+    """Tell whoever escalated the message from below that this congress accepted it now, or what the action
+    says they are told (its close)."""
+    transition = step.transition
+    assert isinstance(transition, MessageTransition)
+    notice = transition.escalator_notice or (ACCEPTED_NOTICE if "accepted" in step.event_data else None)
+    if notice is not None and step.message.origin_transfer_id is not None:
+        notices.tell_escalator(step.access.congress, step.message, origin_transfer(step.message), notice)
+
+
+def track(step: MessageStep) -> None:
+    """Add the step to the sender's tracker (public schema), with what the sender reads of it."""
+    tracking.track(step.access.congress, step.message, step.action, step.public_note)
+
+
+def refresh_waiting_counts(step: MessageStep) -> None:
+    """Refresh the waiting counts of the message's handlers and of the office. Handlers are only ever added (a
+    forward adds the unit's staff), so the set after the change covers everyone whose count moved."""
+    refresh_counts(step.access.congress, handler_user_ids(step.message))
+
+
+def refresh_figures(step: MessageStep) -> None:
+    """Refresh the congress's public figures for the year the message arrived in."""
+    refresh_public_figures(step.access.congress, step.message)
 
 
 # -- the table -----------------------------------------------------------------------------------------
 
 S = MessageStatus
 OPEN = frozenset({S.NEW, S.REPLIED})
-TRANSITIONS: dict[str, Transition] = {
+TRANSITIONS: dict[str, MessageTransition] = {
     # An escalated message: the upper congress takes it up (any other step does so too) or returns it.
-    "accept": Transition(
+    "accept": MessageTransition(
         gettext_lazy("受理"),
         frozenset({S.NEW}),
         (S.NEW,),
@@ -323,22 +264,29 @@ TRANSITIONS: dict[str, Transition] = {
         applies=_awaits_acceptance,
         refusal=gettext_lazy("只有下级人大上报、尚未受理的留言需要受理"),
     ),
-    "reply": Transition(gettext_lazy("答复"), frozenset({S.NEW, S.FORWARDED}), (S.REPLIED,), can_reply, _reply),
+    "reply": MessageTransition(gettext_lazy("答复"), frozenset({S.NEW, S.FORWARDED}), (S.REPLIED,), can_reply, _reply),
     # Not from "escalated": the matter is the upper congress's now, and its tracker must not move back here.
-    "approve_public": Transition(
-        gettext_lazy("公开答复"), frozenset({S.REPLIED, S.CLOSED}), (S.REPLIED, S.CLOSED), _office, _approve_public
+    "approve_public": MessageTransition(
+        gettext_lazy("公开答复"), frozenset({S.REPLIED, S.CLOSED}), (S.REPLIED, S.CLOSED), is_office_of, _approve_public
     ),
-    "forward": Transition(gettext_lazy("转交办"), OPEN, (S.FORWARDED,), can_handle, _forward),
-    "to_suggestion": Transition(
+    "forward": MessageTransition(
+        gettext_lazy("转交办"),
+        OPEN,
+        (S.FORWARDED,),
+        can_handle,
+        _forward,
+        notify=Notify(forwarded_unit_staff, "liaison_forwarded", gettext_lazy("转交办的群众留言（%(code)s）")),
+    ),
+    "to_suggestion": MessageTransition(
         gettext_lazy("转为建议"),
         OPEN,
         (S.SUGGESTION,),
         can_make_suggestion,
         _to_suggestion,
-        applies=_suggestions_on,
+        applies=suggestions_on,
         refusal=gettext_lazy("本级人大没有启用议案建议模块"),
     ),
-    "escalate": Transition(
+    "escalate": MessageTransition(
         gettext_lazy("上报"),
         OPEN,
         (S.ESCALATED,),
@@ -348,18 +296,18 @@ TRANSITIONS: dict[str, Transition] = {
         applies=_has_parent,
         refusal=gettext_lazy("省级人大没有上一级人大"),
     ),
-    "return": Transition(
+    "return": MessageTransition(
         gettext_lazy("退回下级"),
         frozenset({S.NEW, S.FORWARDED}),
         (S.RETURNED,),
-        _office,
+        is_office_of,
         _return,
         note_required=True,
         applies=_returnable,
         takes_up=False,
         refusal=gettext_lazy("只有下级人大上报的留言可以退回"),
     ),
-    "close": Transition(
+    "close": MessageTransition(
         gettext_lazy("办结"),
         frozenset({S.NEW, S.REPLIED, S.FORWARDED, S.SUGGESTION}),
         (S.CLOSED,),
@@ -368,8 +316,8 @@ TRANSITIONS: dict[str, Transition] = {
         note_required=True,
         escalator_notice=gettext_lazy("%(name)s已办结您上报的群众留言（%(code)s）"),
     ),
-    "reopen": Transition(
-        gettext_lazy("重新办理"), frozenset({S.CLOSED}), (S.NEW, S.REPLIED), _office, _reopen, note_required=True
+    "reopen": MessageTransition(
+        gettext_lazy("重新办理"), frozenset({S.CLOSED}), (S.NEW, S.REPLIED), is_office_of, _reopen, note_required=True
     ),
 }
 
@@ -386,18 +334,154 @@ EVENT_LABELS = {
 }
 
 
+MESSAGES = Workflow(
+    name="liaison.messages",
+    model=PublicMessage,
+    event_model=MessageEvent,
+    transitions=TRANSITIONS,
+    refusals=Refusals(
+        elsewhere=gettext_lazy("只能在本级人大的平台上办理群众留言。"),
+        wrong_status=gettext_lazy("“%(status)s”的留言不能%(action)s。"),
+        forbidden=gettext_lazy("您无权%(action)s这条留言。"),
+        not_applicable=gettext_lazy("这条留言不能%(action)s。"),
+        not_applicable_because=gettext_lazy("这条留言不能%(action)s：%(reason)s。"),
+    ),
+    step_class=MessageStep,
+    relation=lambda access, message: handler_for(access),
+    hooks=(take_up, tell_escalator, track, refresh_waiting_counts, refresh_figures),
+    deliver=notices.deliver,
+    event_fields=lambda step: {"public_note": step.public_note},
+    event_labels=EVENT_LABELS,
+)
+
+
+# -- the review of held messages (a second, small table) ---------------------------------------------------
+# A message held back by the abuse controls (services/submission.py) is released or discarded by the office or
+# its station's staff before anyone else sees it.
+
+REASON_MAX = max_length(PublicMessage, "held_reason")
+
+
+def _release(step: MessageStep) -> str:
+    step.event_data["held_reason"] = step.message.held_reason
+    step.public_note = platform_text(gettext_lazy("审核通过，留言已转交办理。"))
+    return MessageStatus.NEW
+
+
+def _discard(step: MessageStep) -> str:
+    reason = str(step.data.get("reason") or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写不予受理的原因，留言人会看到。")]})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": [_("原因不能超过%(n)d个字。") % {"n": REASON_MAX}]})
+    step.note = reason  # the history keeps the reason as the step's note; the sender reads it under the code
+    step.event_data["held_reason"] = step.message.held_reason
+    step.public_note = platform_text(gettext_lazy("不予受理：%(reason)s"), reason=reason)
+    return MessageStatus.DISCARDED
+
+
+def announce_release(step: MessageStep) -> None:
+    """A released message reaches its handlers now: tell them in-app, refresh the counts and the figures."""
+    if step.message.status == MessageStatus.NEW:
+        notices.on_message_received(step.access.congress, step.message)
+
+
+REVIEW_TRANSITIONS: dict[str, MessageTransition] = {
+    "release": MessageTransition(
+        gettext_lazy("审核通过"), frozenset({S.HELD}), (S.NEW,), can_review_held, _release, takes_up=False
+    ),
+    "discard": MessageTransition(
+        gettext_lazy("不予受理"), frozenset({S.HELD}), (S.DISCARDED,), can_review_held, _discard, takes_up=False
+    ),
+}
+
+REVIEW = Workflow(
+    name="liaison.review",
+    model=PublicMessage,
+    event_model=MessageEvent,
+    transitions=REVIEW_TRANSITIONS,
+    refusals=Refusals(
+        elsewhere=gettext_lazy("只能在本级人大的平台上审核留言。"),
+        wrong_status=gettext_lazy("这条留言不在待审核状态（现在：%(status)s）。"),
+        forbidden=gettext_lazy("只有人大办公室和该联络站的工作人员可以审核暂缓处理的留言。"),
+        not_applicable=gettext_lazy("这条留言不能%(action)s。"),
+    ),
+    step_class=MessageStep,
+    relation=lambda access, message: handler_for(access),
+    hooks=(track, announce_release),
+    event_fields=lambda step: {"public_note": step.public_note},
+)
+
+
+# -- what the exchange delivers (a third table, of the system's steps) -------------------------------------
+# The exchange's delivery handlers (exchange.py) act for no one: the transfer from the other congress is their
+# authority. They change a message's status only through these transitions.
+
+
+def is_delivery(handler: Handler, message: PublicMessage) -> bool:
+    """The exchange's worker delivering a transfer (no account acts)."""
+    return handler.user is None
+
+
+def _returned_from_above(step: MessageStep) -> str:
+    transfer = step.data["transfer"]
+    step.event_data.update(
+        {"transfer": str(transfer.pk), "from": transfer.source_id, "from_name": transfer.payload.get("from_name", "")}
+    )
+    return MessageStatus.REPLIED if step.message.replied_at else MessageStatus.NEW
+
+
+def _received_again(step: MessageStep) -> str:
+    transfer = step.data["transfer"]
+    # Taken up afresh, as the lower congress now sends it: no earlier forwarding or closing here still holds.
+    step.set(origin_transfer_id=transfer.pk, origin_congress_id=transfer.source_id, forwarded_unit=None, closed_at=None)
+    step.event_data.update(arrival_data(transfer))
+    return MessageStatus.NEW
+
+
+DELIVERY_TRANSITIONS: dict[str, MessageTransition] = {
+    RETURNED_IN: MessageTransition(
+        EVENT_LABELS[RETURNED_IN], frozenset({S.ESCALATED}), (S.NEW, S.REPLIED), is_delivery, _returned_from_above
+    ),
+    # A matter returned from here earlier comes up again under its code: the same message is taken up afresh.
+    RECEIVED: MessageTransition(
+        EVENT_LABELS[RECEIVED], frozenset({S.RETURNED}), (S.NEW,), is_delivery, _received_again
+    ),
+}
+
+DELIVERY = Workflow(
+    name="liaison.delivery",
+    model=PublicMessage,
+    event_model=MessageEvent,
+    transitions=DELIVERY_TRANSITIONS,
+    refusals=Refusals(
+        elsewhere="delivery outside the receiving congress's schema",
+        wrong_status="a message that is %(status)s cannot take %(action)s",
+        forbidden="%(action)s is the exchange's delivery, not an account's",
+        not_applicable="%(action)s does not apply",
+    ),
+    step_class=MessageStep,
+    relation=lambda access, message: handler_for(access),
+)
+
+
 def event_label(action: str) -> str:
     """The label of a history step (an action of the table or one of EVENT_LABELS); the code if unknown."""
-    transition = TRANSITIONS.get(action)
-    return str(transition.label if transition else EVENT_LABELS.get(action, action))
+    return MESSAGES.label(action)
 
 
-def allowed_actions(access: Access, message: PublicMessage) -> list[str]:
+def event_list(message: PublicMessage) -> list[MessageEvent]:
+    """The message's history, oldest first, each step with its labels (`action_label`, `from_label`,
+    `to_label`), for the page and the API."""
+    events = list(message.events.select_related("actor").order_by("created_at", "id"))
+    labels = dict(MessageStatus.choices)
+    for event in events:
+        event.action_label = event_label(event.action)
+        event.from_label = labels.get(event.from_status, event.from_status)
+        event.to_label = labels.get(event.to_status, event.to_status)
+    return events
+
+
+def allowed_actions(access: "Access | Handler", message: PublicMessage) -> list[str]:
     """The actions the caller may take on the message now, in table order (the buttons a page shows)."""
-    return [
-        action
-        for action, t in TRANSITIONS.items()
-        if message.status in t.sources
-        and (t.applies is None or t.applies(access, message))
-        and t.predicate(access, message)
-    ]
+    return allowed_on(MESSAGES, access, message)

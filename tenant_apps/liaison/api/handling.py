@@ -1,5 +1,5 @@
 """REST API of the handlers' workspace and of the sender's rating. Every status change goes through ONE
-endpoint, `POST messages/<id>/transition/` with `{"action": ..., ...}` (handling.message_transition).
+endpoint, `POST messages/<id>/transition/` with `{"action": ..., ...}` (services.messages.message_transition).
 Messages the caller may not see answer 404, as missing ones do."""
 
 from django.http import Http404
@@ -8,13 +8,15 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 
-from tenant_apps.liaison import abuse, handling
-from tenant_apps.liaison.handling_views import category_labels, escalation_info, origin_info
+from shared_apps.memberships.api_base import CongressApiView
+from tenant_apps.liaison import abuse, selectors
 from tenant_apps.liaison.models import MessageStatus, Rating
-from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions, can_view_mobile
+from tenant_apps.liaison.permissions import Handler, can_use_inbox, can_view_mobile, handler_for
+from tenant_apps.liaison.services import messages as services
+from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions, event_list
 from tenants.api import call_service
-from tenants.api_base import CongressApiView
 from tenants.files import private_file_response
+from tenants.shortcuts import or_404
 
 
 class InboxMessageSerializer(serializers.Serializer):
@@ -113,18 +115,18 @@ class MessageRateInputSerializer(serializers.Serializer):
 
 
 class _HandlingApi(CongressApiView):
+    handler: Handler  # the caller as a handler here, read once per request
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.require(handling.can_use_inbox(self.access))
+        self.handler = handler_for(self.access)
+        self.require(can_use_inbox(self.handler))
 
     def message_or_404(self, pk: int):
-        message = handling.message_get_for_user(self.access, pk)
-        if message is None:
-            raise Http404
-        return message
+        return or_404(selectors.message_get_for_user(self.handler, pk))
 
     def labelled(self, messages):
-        labels = category_labels(self.congress)
+        labels = selectors.category_labels(self.congress)
         for message in messages:
             message.category_label = labels.get(message.category, message.category)
         return messages
@@ -132,12 +134,12 @@ class _HandlingApi(CongressApiView):
     def detail(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
         """The message as the caller sees it, with the actions the caller may take now."""
         message = self.labelled([self.message_or_404(pk)])[0]
-        message.can_view_mobile = can_view_mobile(self.access, message)
-        message.allowed_actions = allowed_actions(self.access, message)
+        message.can_view_mobile = can_view_mobile(self.handler, message)
+        message.allowed_actions = allowed_actions(self.handler, message)
         message.photo_rows = list(message.photos.all())
-        message.event_rows = list(handling.event_list(message))
-        message.escalation = escalation_info(message)
-        message.origin = origin_info(message)
+        message.event_rows = event_list(message)
+        message.escalation = selectors.escalation_info(message)
+        message.origin = selectors.origin_info(message)
         return Response(InboxMessageDetailSerializer(message).data, status=code)
 
 
@@ -150,7 +152,7 @@ class MessageInboxApi(_HandlingApi):
     )
     def get(self, request):
         status_filter = request.query_params.get("status", "")
-        messages = list(handling.message_list(self.access, status=status_filter)[:500])
+        messages = list(selectors.message_list(self.handler, status=status_filter)[:500])
         return Response(InboxMessageSerializer(self.labelled(messages), many=True).data)
 
 
@@ -170,8 +172,8 @@ class MessageTransitionApi(_HandlingApi):
         message = self.message_or_404(pk)
         data = MessageTransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        call_service(handling.message_transition, access=self.access, message=message, **data.validated_data)
-        if handling.message_get_for_user(self.access, pk) is None:
+        call_service(services.message_transition, access=self.handler, message=message, **data.validated_data)
+        if selectors.message_get_for_user(self.handler, pk) is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return self.detail(pk)
 
@@ -182,7 +184,7 @@ class MessageMobileApi(_HandlingApi):
     @extend_schema(request=None, responses=inline_serializer("SenderMobile", {"mobile": serializers.CharField()}))
     def post(self, request, pk: int):
         message = self.message_or_404(pk)
-        mobile = call_service(handling.message_mobile_reveal, access=self.access, message=message)
+        mobile = call_service(services.message_mobile_reveal, access=self.handler, message=message)
         response = Response({"mobile": mobile})
         response["Cache-Control"] = "private, no-store"
         return response
@@ -193,9 +195,7 @@ class MessagePhotoApi(_HandlingApi):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, pk: int, photo_pk: int):
-        photo = self.message_or_404(pk).photos.filter(pk=photo_pk).first()
-        if photo is None:
-            raise Http404
+        photo = or_404(self.message_or_404(pk).photos.filter(pk=photo_pk).first())
         try:
             handle = photo.file.open("rb")
         except FileNotFoundError:
@@ -217,5 +217,5 @@ class MessageRateApi(CongressApiView):
         data.is_valid(raise_exception=True)
         if not abuse.lookup_allowed(abuse.client_address(request._request)):
             raise Throttled(detail="操作过于频繁，请10分钟后再试。")
-        message = call_service(handling.message_rate, congress=self.congress, **data.validated_data)
+        message = call_service(services.message_rate, congress=self.congress, **data.validated_data)
         return Response({"tracking_code": message.tracking_code, "rating": message.rating})

@@ -1,5 +1,5 @@
 """API: sending a message (anonymous, multipart for photos, with the challenge when a limit asks for it) and the
-staff's review of held messages. The tracking endpoint is in tracker_views.py (it is served on every host)."""
+staff's review of held messages. The tracking endpoint is in tracker.py (it is served on every host)."""
 
 import math
 
@@ -8,16 +8,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.fields import empty
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView
 from shared_apps.registry.models import Deputy
-from tenant_apps.liaison import abuse, submission
+from tenant_apps.liaison import abuse, selectors
 from tenant_apps.liaison.models import Station
+from tenant_apps.liaison.permissions import can_view_held_list
+from tenant_apps.liaison.services import submission
 from tenants.api import call_service
-from tenants.api_base import CongressApiView
+from tenants.shortcuts import or_404
 
 
 class _Flag(serializers.BooleanField):
@@ -82,7 +84,7 @@ def _target(data: dict) -> tuple[Station | None, Deputy | None, dict]:
     """The station (by code) or deputy (by id) named in the input, or the field's error."""
     station = deputy = None
     if data.get("station"):
-        station = Station.objects.filter(code=data["station"]).first()
+        station = selectors.station_by_code(data["station"])
         if station is None:
             return None, None, {"station": [_("联络站不存在。")]}
     if data.get("deputy") is not None:
@@ -141,13 +143,10 @@ class MessageSubmitApi(CongressApiView):
 class _HeldApi(CongressApiView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.require(submission.can_view_held_list(self.access))
+        self.require(can_view_held_list(self.access))
 
     def held_or_404(self, pk):
-        message = submission.held_message_get_for_user(self.access, pk)
-        if message is None:
-            raise NotFound()
-        return message
+        return or_404(selectors.held_message_get_for_user(self.access, pk))
 
 
 class HeldMessageListApi(_HeldApi):
@@ -155,7 +154,7 @@ class HeldMessageListApi(_HeldApi):
 
     @extend_schema(responses=HeldMessageSerializer(many=True))
     def get(self, request):
-        return Response(HeldMessageSerializer(submission.held_message_list(self.access), many=True).data)
+        return Response(HeldMessageSerializer(selectors.held_message_list(self.access), many=True).data)
 
 
 class HeldMessageReleaseApi(_HeldApi):

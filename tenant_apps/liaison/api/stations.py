@@ -8,12 +8,16 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView
 from shared_apps.registry import directory
 from shared_apps.registry.models import Deputy
-from tenant_apps.liaison import figures, posters, stations, window
-from tenant_apps.liaison.station_views import message_url
+from tenant_apps.groups.models import Studio
+from tenant_apps.liaison import figures, posters, selectors, window
+from tenant_apps.liaison.permissions import can_manage_stations, can_view_figures
+from tenant_apps.liaison.services import stations
+from tenant_apps.liaison.views.stations import message_url
 from tenants.api import call_service
-from tenants.api_base import CongressApiView
+from tenants.shortcuts import or_404
 
 
 class StationSerializer(serializers.Serializer):
@@ -148,10 +152,7 @@ def _period(params) -> figures.Period:
 
 class _StationApi(CongressApiView):
     def station_or_404(self, pk) -> object:
-        station = stations.station_get(pk)
-        if station is None:
-            raise NotFound()
-        return station
+        return or_404(selectors.station_get(pk))
 
     def public_data(self, station) -> dict:
         url = posters.station_url(self.congress, station)
@@ -163,15 +164,15 @@ class _StationApi(CongressApiView):
             poster_pdf=url + "poster.pdf",
             message_url=self.request.build_absolute_uri(message_url(station.code)),
             deputies=StationDutyDeputySerializer(
-                [d for d in stations.duty_deputies(station, self.congress) if d.serving_here], many=True
+                [d for d in selectors.duty_deputies(station, self.congress) if d.serving_here], many=True
             ).data,
         )
         return data
 
     def office_data(self, station, code=status.HTTP_200_OK) -> Response:
         data = self.public_data(station)
-        data["deputies"] = StationDutyDeputySerializer(stations.duty_deputies(station, self.congress), many=True).data
-        data["staff"] = StationStaffSerializer(stations.staff_accounts(station), many=True).data
+        data["deputies"] = StationDutyDeputySerializer(selectors.duty_deputies(station, self.congress), many=True).data
+        data["staff"] = StationStaffSerializer(selectors.staff_accounts(station), many=True).data
         return Response(data, status=code)
 
 
@@ -181,12 +182,12 @@ class StationListApi(_StationApi):
 
     @extend_schema(responses=StationSerializer(many=True))
     def get(self, request):
-        include_inactive = stations.can_manage_stations(self.access)
-        return Response(StationSerializer(stations.station_list(include_inactive=include_inactive), many=True).data)
+        include_inactive = can_manage_stations(self.access)
+        return Response(StationSerializer(selectors.station_list(include_inactive=include_inactive), many=True).data)
 
     @extend_schema(request=StationInputSerializer, responses={201: StationOfficeSerializer})
     def post(self, request):
-        self.require(stations.can_manage_stations(self.access))
+        self.require(can_manage_stations(self.access))
         data = StationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         station = call_service(stations.station_create, access=self.access, data=data.validated_data)
@@ -198,7 +199,7 @@ class StationDetailApi(_StationApi):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.require(stations.can_manage_stations(self.access))
+        self.require(can_manage_stations(self.access))
 
     @extend_schema(responses=StationOfficeSerializer)
     def get(self, request, pk: int):
@@ -218,7 +219,7 @@ class StationActiveApi(_StationApi):
 
     @extend_schema(request=StationActiveInputSerializer, responses=StationOfficeSerializer)
     def post(self, request, pk: int):
-        self.require(stations.can_manage_stations(self.access))
+        self.require(can_manage_stations(self.access))
         station = self.station_or_404(pk)
         data = StationActiveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -233,7 +234,7 @@ class StationDeputiesApi(_StationApi):
 
     @extend_schema(request=StationDeputiesInputSerializer, responses=StationOfficeSerializer)
     def put(self, request, pk: int):
-        self.require(stations.can_manage_stations(self.access))
+        self.require(can_manage_stations(self.access))
         station = self.station_or_404(pk)
         data = StationDeputiesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -251,7 +252,7 @@ class StationStaffApi(_StationApi):
 
     @extend_schema(request=StationStaffInputSerializer, responses=StationOfficeSerializer)
     def put(self, request, pk: int):
-        self.require(stations.can_manage_stations(self.access))
+        self.require(can_manage_stations(self.access))
         station = self.station_or_404(pk)
         data = StationStaffInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -266,10 +267,7 @@ class StationPublicApi(_StationApi):
 
     @extend_schema(responses=StationPublicSerializer)
     def get(self, request, code: str):
-        station = stations.station_public_get(code)
-        if station is None:
-            raise NotFound()
-        return Response(self.public_data(station))
+        return Response(self.public_data(or_404(selectors.station_public_get(code))))
 
 
 # -- the window and the figures ------------------------------------------------------------------------
@@ -292,18 +290,11 @@ class WindowApi(CongressApiView):
         params = request.query_params
         messages = window.window_messages()
         if params.get("station"):
-            station = stations.station_public_get(params["station"])
-            if station is None:
-                raise NotFound()
-            messages = window.for_station(station)
+            messages = window.for_station(or_404(selectors.station_public_get(params["station"])))
         elif params.get("deputy"):
             messages = window.for_deputy(_int_or_404(params["deputy"]))
         elif params.get("studio"):
-            from tenant_apps.groups.models import Studio
-
-            studio = Studio.objects.filter(pk=_int_or_404(params["studio"])).first()
-            if studio is None:
-                raise NotFound()
+            studio = or_404(Studio.objects.filter(pk=_int_or_404(params["studio"])).first())
             messages = window.for_deputies(window.studio_deputy_ids(studio))
         return Response(_window_page(messages, request, self.congress))
 
@@ -369,7 +360,7 @@ class FiguresApi(CongressApiView):
         ),
     )
     def get(self, request):
-        self.require(figures.can_view_figures(self.access))
+        self.require(can_view_figures(self.access))
         period = _period(request.query_params)
         return Response(
             {
@@ -400,7 +391,7 @@ class FiguresRollupApi(CongressApiView):
         ),
     )
     def get(self, request):
-        self.require(figures.can_view_figures(self.access))
+        self.require(can_view_figures(self.access))
         year = _period({"year": request.query_params.get("year") or timezone.localdate().year}).start.year
         rows, total = figures.rollup_for(self.congress, year)
         return Response(

@@ -7,7 +7,8 @@ a challenge, past a hard cap the message is refused with the reason and the time
 message from the same address or mobile within 24 hours is saved as held (待审核) for staff to release or discard.
 
 Who reviews held messages: the office (office staff, administrators) and the staff of the message's station.
-Deputies never see held messages (workflow.can_view): a flood must not reach their phones.
+Deputies never see held messages (permissions.can_view): a flood must not reach their phones. Release and
+discard are the review workflow's two actions (workflow.REVIEW).
 """
 
 import secrets
@@ -15,30 +16,30 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shared_apps.memberships.permissions import Access
 from shared_apps.registry import crypto, identifiers
 from shared_apps.registry.models import Deputy, Seat, SeatStatus
-from tenant_apps.liaison import abuse, tracking
-from tenant_apps.liaison.handling import on_message_received
+from tenant_apps.liaison import abuse, notices, tracking
 from tenant_apps.liaison.models import (
     MessageEvent,
     MessagePhoto,
     MessageStatus,
     PublicMessage,
     Station,
-    StationStaff,
 )
-from tenant_apps.liaison.workflow import is_office, is_station_staff
+from tenant_apps.liaison.permissions import handler_for
+from tenant_apps.liaison.selectors import categories
+from tenant_apps.liaison.workflow import REVIEW
 from tenants.connection import current_schema, in_schema_of
 from tenants.fields import max_length
 from tenants.language import platform_text
-from tenants.services import effective_settings
+from tenants.workflow import apply_transition
+from tenants.workflow.history import record_event
 
 TEXT_MAX = 2000
 NAME_MAX = max_length(PublicMessage, "sender_name")
@@ -64,11 +65,6 @@ PHOTO_TYPES = {
 
 
 # -- the sender's input ---------------------------------------------------------------------------------
-
-
-def categories(congress) -> list[tuple[str, str]]:
-    """The congress's message categories (setting `categories.public_message`), as (code, label)."""
-    return [(code, label) for code, label in effective_settings(congress)["categories.public_message"]]
 
 
 def _flag(value, default: bool) -> bool:
@@ -186,11 +182,6 @@ def _save_photos(message: PublicMessage, checked) -> list[str]:
     return stored
 
 
-def _announce(congress, message: PublicMessage) -> None:
-    """Tell the people who handle a message that it arrived (in-app; SMS and e-mail go in the daily digest)."""
-    on_message_received(congress, message)
-
-
 # -- services -----------------------------------------------------------------------------------------------
 
 
@@ -236,10 +227,12 @@ def message_submit(
     stored: list[str] = []
     try:
         stored = _save_photos(message, checked)
-        MessageEvent.objects.create(
-            message=message,
+        record_event(
+            MessageEvent,
+            message,
+            actor=None,
             action="submit",
-            to_status=message.status,
+            from_status="",
             note=message.held_reason,
             data={"photos": len(stored), "challenged": challenged, "held": held},
         )
@@ -249,7 +242,7 @@ def message_submit(
             note = platform_text(gettext_lazy("留言已收到，将由%(target)s办理。"), target=_target_name(station, deputy))
         tracking.track(congress, message, "received", public_note=note)
         if not held:
-            _announce(congress, message)
+            notices.on_message_received(congress, message)
     except BaseException:
         for name in stored:
             MessagePhoto.file.field.storage.delete(name)
@@ -257,92 +250,13 @@ def message_submit(
     return message
 
 
-def can_review_held(access: Access, message: PublicMessage) -> bool:
-    """Release or discard a held message: the office, or the staff of the message's station."""
-    return is_office(access) or is_station_staff(access, message)
-
-
-def can_view_held_list(access: Access) -> bool:
-    """The list of held messages: the office, and members made staff of a station here."""
-    if is_office(access):
-        return True
-    return access.is_member and StationStaff.objects.filter(user_id=access.user.pk).exists()
-
-
-def held_message_list(access: Access) -> QuerySet[PublicMessage]:
-    """Held messages the caller may review (all for the office; their stations' for station staff), oldest first."""
-    held = PublicMessage.objects.filter(status=MessageStatus.HELD).select_related("station", "deputy")
-    if is_office(access):
-        return held.order_by("created_at", "id")
-    if not access.is_member:
-        return held.none()
-    stations = StationStaff.objects.filter(user_id=access.user.pk).values("station_id")
-    return held.filter(station_id__in=stations).order_by("created_at", "id")
-
-
-def held_message_get_for_user(access: Access, pk) -> PublicMessage | None:
-    """A held message the caller may review; None when missing, not held, or not theirs to review."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return held_message_list(access).filter(pk=pk).first()
-
-
-def _require_reviewer(access: Access, message: PublicMessage | None) -> None:
-    # SECURITY: an Access of one congress must never write into another congress's schema.
-    if not in_schema_of(access.congress):
-        raise PermissionDenied(_("只能在本级人大的平台上审核留言。"))
-    if message is None or not can_review_held(access, message):
-        raise PermissionDenied(_("只有人大办公室和该联络站的工作人员可以审核暂缓处理的留言。"))
-
-
-def _review(access: Access, message: PublicMessage, action: str, to_status: str, reason: str, public_note: str):
-    _require_reviewer(access, message)
-    locked = PublicMessage.objects.select_for_update().filter(pk=message.pk).first()
-    _require_reviewer(access, locked)
-    assert locked is not None  # _require_reviewer refuses a missing message (PermissionDenied)
-    if locked.status != MessageStatus.HELD:
-        raise ValidationError(
-            {"status": [_("这条留言不在待审核状态（现在：%(s)s）。") % {"s": locked.get_status_display()}]}
-        )
-    from_status = locked.status
-    locked.status = to_status
-    locked.save(update_fields=["status", "updated_at"])
-    MessageEvent.objects.create(
-        message=locked,
-        actor=access.user,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        note=reason,
-        public_note=public_note,
-        data={"held_reason": locked.held_reason},
-    )
-    tracking.track(access.congress, locked, action, public_note=public_note)
-    if to_status == MessageStatus.NEW:
-        _announce(access.congress, locked)
-    return locked
-
-
-@transaction.atomic
 def message_release(*, access: Access, message: PublicMessage) -> PublicMessage:
     """Release a held message (→ new): it reaches the deputies and staff who handle it, who are told in-app. The
     office or the staff of its station. Raises PermissionDenied, or ValidationError when it is no longer held."""
-    return _review(
-        access, message, "release", MessageStatus.NEW, "", platform_text(gettext_lazy("审核通过，留言已转交办理。"))
-    )
+    return apply_transition(REVIEW, access=handler_for(access), obj=message, action="release")
 
 
-@transaction.atomic
 def message_discard(*, access: Access, message: PublicMessage, reason: str) -> PublicMessage:
     """Discard a held message (→ discarded, 不予受理) with the reason, which the sender reads under the tracking
     code. The office or the staff of its station. Raises PermissionDenied, or ValidationError (reason, status)."""
-    _require_reviewer(access, message)
-    reason = str(reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("请填写不予受理的原因，留言人会看到。")]})
-    if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": [_("原因不能超过%(n)d个字。") % {"n": REASON_MAX}]})
-    note = platform_text(gettext_lazy("不予受理：%(reason)s"), reason=reason)
-    return _review(access, message, "discard", MessageStatus.DISCARDED, reason, note)
+    return apply_transition(REVIEW, access=handler_for(access), obj=message, action="discard", data={"reason": reason})

@@ -1,78 +1,23 @@
 """Pages: the public's message form (to a station or to a deputy), the thanks page with the tracking code, and
 the staff's review of held messages."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shared_apps.memberships.decorators import require_access
-from shared_apps.registry.models import Deputy, SeatStatus
-from tenant_apps.liaison import abuse, submission
-from tenant_apps.liaison.models import MessageStatus, Station
+from tenant_apps.liaison import abuse, selectors
+from tenant_apps.liaison.forms import MessageForm
+from tenant_apps.liaison.models import MessageStatus
+from tenant_apps.liaison.permissions import can_view_held_list
+from tenant_apps.liaison.services import submission
+from tenant_apps.liaison.workflow import REASON_MAX
 from tenants.forms import add_service_errors
+from tenants.shortcuts import or_404
 
 SENT_SESSION_KEY = "liaison_sent"
-
-
-class _MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class _PhotosField(forms.FileField):
-    """Several photos in one input; the service checks them (count, size, type by content)."""
-
-    def clean(self, data, initial=None):
-        return list(data or [])
-
-
-class MessageForm(forms.Form):
-    # Every check is the service's (one set of messages for the page and the API); the form only carries input.
-    category = forms.CharField(label=gettext_lazy("留言类别"), required=False, widget=forms.Select)
-    text = forms.CharField(
-        label=gettext_lazy("留言内容"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "maxlength": submission.TEXT_MAX}),
-    )
-    photos = _PhotosField(
-        label=gettext_lazy("照片（可选，最多4张，每张不超过5MB）"),
-        required=False,
-        widget=_MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-    )
-    sender_name = forms.CharField(label=gettext_lazy("姓名（不公开）"), required=False)
-    mobile = forms.CharField(
-        label=gettext_lazy("手机号码（用于答复和查询，不公开）"),
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
-    )
-    is_anonymous = forms.BooleanField(label=gettext_lazy("在互动之窗公开时隐去我的姓名"), required=False, initial=True)
-    challenge_token = forms.CharField(required=False, widget=forms.HiddenInput)
-    challenge_answer = forms.CharField(
-        label=gettext_lazy("验证问题"), required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
-    )
-
-    def __init__(self, *args, congress, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].widget.choices = [("", "—"), *submission.categories(congress)]
-        self.challenge_question = ""
-
-
-def _station_or_404(code: str) -> Station:
-    station = Station.objects.filter(code=code).first()
-    if station is None:
-        raise Http404
-    return station
-
-
-def _deputy_serving_here_or_404(congress, deputy_id: int) -> Deputy:
-    deputy = Deputy.objects.filter(pk=deputy_id, seats__congress=congress, seats__status=SeatStatus.SERVING).first()
-    if deputy is None:
-        raise Http404
-    return deputy
 
 
 def _with_challenge(request, form: MessageForm, exc: abuse.ChallengeRequired) -> MessageForm:
@@ -117,12 +62,12 @@ def _message_form(request, *, station=None, deputy=None):
 
 def message_new(request, code: str):
     """Anyone: write to a station (the page its QR poster opens)."""
-    return _message_form(request, station=_station_or_404(code))
+    return _message_form(request, station=or_404(selectors.station_by_code(code)))
 
 
 def message_new_to_deputy(request, deputy_id: int):
     """Anyone: write to a deputy serving in this congress."""
-    return _message_form(request, deputy=_deputy_serving_here_or_404(request.congress, deputy_id))
+    return _message_form(request, deputy=or_404(selectors.deputy_serving_here(request.congress, deputy_id)))
 
 
 def message_sent(request):
@@ -140,20 +85,13 @@ def message_sent(request):
 # -- held messages (staff) ------------------------------------------------------------------------------------
 
 
-@require_access(submission.can_view_held_list)
+@require_access(can_view_held_list)
 def held_list(request):
     return render(
         request,
         "liaison/message_held.html",
-        {"held": submission.held_message_list(request.access), "reason_max": submission.REASON_MAX},
+        {"held": selectors.held_message_list(request.access), "reason_max": REASON_MAX},
     )
-
-
-def _held_or_404(request, pk: int):
-    message = submission.held_message_get_for_user(request.access, pk)
-    if message is None:
-        raise Http404
-    return message
 
 
 def _review(request, service, success: str, **kwargs):
@@ -167,16 +105,16 @@ def _review(request, service, success: str, **kwargs):
 
 
 @require_POST
-@require_access(submission.can_view_held_list)
+@require_access(can_view_held_list)
 def message_release(request, pk: int):
-    message = _held_or_404(request, pk)
+    message = or_404(selectors.held_message_get_for_user(request.access, pk))
     return _review(request, submission.message_release, _("留言%(code)s已放行，转入待处理。"), message=message)
 
 
 @require_POST
-@require_access(submission.can_view_held_list)
+@require_access(can_view_held_list)
 def message_discard(request, pk: int):
-    message = _held_or_404(request, pk)
+    message = or_404(selectors.held_message_get_for_user(request.access, pk))
     return _review(
         request,
         submission.message_discard,

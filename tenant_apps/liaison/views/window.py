@@ -9,8 +9,11 @@ from django.utils import timezone
 from shared_apps.memberships.decorators import require_access
 from shared_apps.registry import directory
 from shared_apps.registry.models import Deputy
+from tenant_apps.groups.models import Studio
 from tenant_apps.liaison import figures, window
-from tenant_apps.liaison.station_views import deputy_message_url, track_url
+from tenant_apps.liaison.permissions import can_view_figures
+from tenant_apps.liaison.views.stations import deputy_message_url, track_url
+from tenants.shortcuts import or_404
 
 
 def congress_window(request):
@@ -43,11 +46,7 @@ def deputy_page(request, deputy_id: int):
 
 def studio_window(request, pk: int):
     """A deputy studio's window: approved messages addressed to the deputies on duty there."""
-    from tenant_apps.groups.models import Studio
-
-    studio = Studio.objects.filter(pk=pk).first()
-    if studio is None:
-        raise Http404
+    studio = or_404(Studio.objects.filter(pk=pk).first())
     ids = window.studio_deputy_ids(studio)
     deputies = Deputy.objects.filter(pk__in=ids).only("id", "name").order_by("name", "id")
     page = window.page_of(window.for_deputies(ids), request.GET.get("page"), request.congress)
@@ -61,7 +60,7 @@ def _period(request) -> tuple[figures.Period | None, dict]:
         return None, exc.message_dict
 
 
-@require_access(figures.can_view_figures)
+@require_access(can_view_figures)
 def figures_page(request):
     """The office's figures for a year or a date range: the congress, each station, each deputy."""
     period, errors = _period(request)
@@ -77,7 +76,7 @@ def figures_page(request):
     return render(request, "liaison/figures.html", context)
 
 
-@require_access(figures.can_view_figures)
+@require_access(can_view_figures)
 def figures_rollup(request):
     """The year's figures of every congress below this one, from the public read model."""
     period, errors = _period(request)

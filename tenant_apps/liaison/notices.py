@@ -1,0 +1,92 @@
+"""In-app notices of the liaison module: whom a message's arrival or a step concerns, and the words they read.
+
+Notices are written in the platform's language (tenants.language.platform_text) whatever the writer's screen
+is in, in the caller's transaction and schema; a notice links to the message on its congress's host, since
+notices are read on any host. SMS and e-mail to handlers go out once a day (digest.py), not per message.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+
+from shared_apps.notifications.services import notify
+from tenant_apps.liaison.figures import refresh_public_figures
+from tenant_apps.liaison.models import PublicMessage
+from tenant_apps.liaison.readmodels import refresh_counts
+from tenant_apps.liaison.selectors import active_users, handler_user_ids, office_user_ids
+from tenants.connection import current_schema, in_schema_of
+from tenants.language import platform_text
+
+EXCERPT = 60
+
+
+def detail_url(congress, message_id: int) -> str:
+    """The handling page of a message on its congress's host."""
+    path = reverse("liaison:message_handle", urlconf="config.urls_tenant", kwargs={"pk": message_id})
+    return congress.url(path)
+
+
+def excerpt(text: str) -> str:
+    """The message's first words, on one line, for a notice's body."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
+
+
+def tell(congress, message: PublicMessage, user_ids, *, kind: str, title: str) -> None:
+    """Notify each active account of `user_ids` in-app about `message`, linking to its handling page here."""
+    url = detail_url(congress, message.pk)
+    for user in active_users(user_ids):
+        notify(user=user, congress=congress, kind=kind, title=title, body=excerpt(message.text), url=url)
+
+
+def deliver(step, notice, user_ids: set[int]) -> None:
+    """The liaison workflow's delivery of a transition's Notify: its title (with the message's %(code)s) in-app."""
+    message = step.obj
+    title = platform_text(notice.title, code=message.tracking_code)
+    tell(step.access.congress, message, user_ids, kind=notice.kind, title=title)
+
+
+def on_message_received(congress, message: PublicMessage, *, escalated: bool = False) -> None:
+    """A message has arrived here (sent by the public, released by staff, or delivered from below): tell the
+    people who handle it in-app, and the office as well for an escalation; refresh the workspace counts and the
+    figures. Call in the transaction that creates (or releases) the message, in its congress's schema."""
+    assert in_schema_of(congress), (current_schema(), congress.schema_name)
+    handlers = handler_user_ids(message)
+    if escalated:
+        title = platform_text(gettext_lazy("下级人大上报了一条群众留言（%(code)s）"), code=message.tracking_code)
+        tell(congress, message, handlers | office_user_ids(congress), kind="liaison_escalation", title=title)
+    else:
+        title = platform_text(gettext_lazy("您有一条新的群众留言（%(code)s）"), code=message.tracking_code)
+        tell(congress, message, handlers, kind="liaison_message", title=title)
+    refresh_counts(congress, handlers)
+    refresh_public_figures(congress, message)
+
+
+def on_message_returned(congress, message: PublicMessage, from_name: str) -> None:
+    """An escalated message came back from the congress above (in the delivery transaction, in this schema):
+    tell its handlers and the office in-app, refresh the counts and the figures."""
+    assert in_schema_of(congress), (current_schema(), congress.schema_name)
+    handlers = handler_user_ids(message)
+    title = platform_text(
+        gettext_lazy("%(name)s退回了上报的群众留言（%(code)s）"), name=from_name, code=message.tracking_code
+    )
+    tell(congress, message, handlers | office_user_ids(congress), kind="liaison_returned", title=title)
+    refresh_counts(congress, handlers)
+    refresh_public_figures(congress, message)
+
+
+def tell_escalator(congress, message: PublicMessage, transfer, template) -> None:
+    """Tell the account that escalated `message` here (the transfer's sender, a public fact) what this congress
+    did with it, linking to their own copy on their congress's host. Nothing if the account is unknown. In the
+    caller's transaction."""
+    if transfer is None or transfer.source is None or transfer.created_by is None:
+        return
+    # The escalation's reference is "message:<id>" (or "message:<id>/<n>" when escalated again).
+    lower_id = int(transfer.source_ref.removeprefix("message:").split("/")[0])
+    notify(
+        user=transfer.created_by,
+        congress=transfer.source,
+        kind="liaison_escalation_answered",
+        title=platform_text(template, name=congress.name, code=message.tracking_code),
+        body=excerpt(message.text),
+        url=detail_url(transfer.source, lower_id),
+    )
