@@ -254,11 +254,12 @@ def provision(bench: Bench, receivers: int, *, url: str, clone: bool) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
+    from console.services import provision_now
+    from console.specs import CongressSpec
     from shared_apps.memberships.models import Role
     from shared_apps.memberships.permissions import Access
     from shared_apps.memberships.services import membership_grant
     from tenants import schemas
-    from tenants.services import CongressSpec, provision_now
 
     rows = layout(receivers)
     spares = not clone and make_spares(url, len(rows))

@@ -109,8 +109,9 @@ def migrate() -> None:
 
 def ensure_chain():
     """The bench province, city and county (made by provision_now if missing). Returns the county."""
+    from console.services import provision_now
+    from console.specs import CongressSpec
     from tenants.models import Congress
-    from tenants.services import CongressSpec, provision_now
 
     parent = None
     for tier, code, subdomain, name in CHAIN:
@@ -132,7 +133,7 @@ def township_code(path: str, index: int) -> str:
 
 
 def township_spec(path: str, index: int, county):
-    from tenants.services import CongressSpec
+    from console.specs import CongressSpec
 
     number = PATHS.index(path) * BLOCK + index + 1
     return CongressSpec(
@@ -180,8 +181,9 @@ def ensure_spare(bench: Bench) -> None:
 
 def create_by_migration(spec) -> float:
     """django-tenants' default: rows, then CREATE SCHEMA + every tenant migration. Returns milliseconds."""
+    from console.specs import schema_name_for
     from tenants.models import Congress, Domain
-    from tenants.services import platform_defaults, schema_name_for
+    from tenants.selectors import platform_defaults
 
     modules = list(platform_defaults().default_modules)
     started = time.perf_counter()
@@ -203,7 +205,7 @@ def create_by_migration(spec) -> float:
 
 def create_by_provisioning(spec, *, expect_spare: bool) -> float:
     """`provision_now`, checked to have succeeded the expected way. Returns milliseconds."""
-    from tenants.services import provision_now
+    from console.services import provision_now
 
     started = time.perf_counter()
     request = provision_now(access=None, spec=spec, source="cli", actor_label="bench")
@@ -278,9 +280,9 @@ def remove_congress(code: str) -> None:
     """Drop a bench congress's schema and its rows (requests, events, domains), if any exist."""
     from django.db import transaction
 
+    from console.specs import schema_name_for
     from tenants import schemas
     from tenants.models import Congress, CongressEvent, Domain, ProvisioningRequest
-    from tenants.services import schema_name_for
 
     with transaction.atomic():
         ProvisioningRequest.objects.filter(division_code=code).delete()

@@ -48,9 +48,9 @@ def setup_django() -> None:
 def remove_congress(code: str) -> None:
     from django.db import transaction
 
+    from console.specs import schema_name_for
     from tenants import schemas
     from tenants.models import Congress, CongressEvent, Domain, ProvisioningRequest
-    from tenants.services import schema_name_for
 
     with transaction.atomic():
         ProvisioningRequest.objects.filter(division_code=code).delete()
@@ -77,7 +77,8 @@ def cleanup() -> None:
 
 
 def provision():
-    from tenants.services import CongressSpec, provision_now
+    from console.services import provision_now
+    from console.specs import CongressSpec
 
     parent = None
     for tier, code, subdomain, name in CHAIN:

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tenants.workflow.history import Event, TransitionEvent
+
 if TYPE_CHECKING:
     from typing import Self
 
@@ -177,7 +179,19 @@ class ProvisioningRequest(models.Model):
         return self.status in PENDING_STATUSES
 
 
-class CongressEvent(models.Model):
+class ProvisioningEvent(TransitionEvent):
+    """History of a provisioning request: requested, started, succeeded or failed (console.provisioning)."""
+
+    subject_field = "request"
+    request = models.ForeignKey(ProvisioningRequest, on_delete=models.CASCADE, related_name="events")
+    # A public table: an account deleted later leaves the record, naming no one.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_status = models.CharField(max_length=16, choices=ProvisioningStatus.choices)
+
+
+class CongressEvent(Event):
     """History of a congress: creation, status changes, module and settings changes."""
 
     class Kind(models.TextChoices):
@@ -186,14 +200,11 @@ class CongressEvent(models.Model):
         MODULES_CHANGED = "modules_changed", _("模块变更")
         PREFERENCES_CHANGED = "preferences_changed", _("设置变更")
 
+    subject_field = "congress"
     congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="events")
+    # A public table: an account deleted later leaves the record, naming no one.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
 
 class SpareSchema(models.Model):

@@ -1,4 +1,6 @@
-from tenants.models import Congress, CongressStatus, ProvisioningRequest
+from tenants.models import Congress, CongressStatus, PlatformDefaults, ProvisioningRequest
+from tenants.modules import module_keys
+from tenants.preferences import effective_preferences
 
 
 def congress_list_public():
@@ -24,3 +26,16 @@ def congress_tree() -> list[dict]:
         parent = nodes.get(node["congress"].parent_id)
         (parent["children"] if parent else roots).append(node)
     return roots
+
+
+def platform_defaults() -> PlatformDefaults:
+    """The single row of provincial defaults, created on first use with every module enabled."""
+    defaults, _created = PlatformDefaults.objects.get_or_create(
+        pk=1, defaults={"default_modules": sorted(module_keys())}
+    )
+    return defaults
+
+
+def effective_settings(congress: Congress) -> dict:
+    """The settings in force for `congress`: statutory defaults ← province defaults ← its own."""
+    return effective_preferences(platform_defaults().preferences, congress.preferences)

@@ -1,7 +1,6 @@
-"""Background jobs of the tenants app, run by the procrastinate worker.
-
-Jobs that work inside one congress take its schema name explicitly (see tenants.jobs.in_congress);
-provisioning works in the public schema and takes the request's id.
+"""Background jobs of the tenants app, run by the procrastinate worker: keeping the pool of spare schemas full.
+(Provisioning's jobs are the console's, console/tasks.py.) Jobs that work inside one congress take its schema
+name explicitly (see tenants.jobs.in_congress); these work in the public schema.
 """
 
 from django.db import transaction
@@ -10,16 +9,6 @@ from procrastinate.exceptions import AlreadyEnqueued
 
 from tenants import schemas
 from tenants.jobs import public_job
-
-
-@app.task(name="tenants.provision_congress", queue="provisioning", retry=3)
-@public_job
-def provision_congress(request_id: int) -> None:
-    """Create the congress a provisioning request asks for (idempotent), then top the spare pool up."""
-    from tenants.services import provisioning_execute
-
-    provisioning_execute(request_id)
-    defer_refill()
 
 
 @app.task(name="tenants.refill_spare_schemas", queue="maintenance", queueing_lock="refill_spare_schemas")
@@ -44,17 +33,3 @@ def defer_refill() -> None:
 @public_job
 def refill_spare_schemas_periodic(timestamp: int) -> None:
     schemas.refill_spares()
-
-
-@app.periodic(cron="* * * * *", periodic_id="resume_provisioning")
-@app.task(name="tenants.resume_provisioning", queue="provisioning", queueing_lock="resume_provisioning")
-@public_job
-def resume_provisioning(timestamp: int) -> None:
-    """Finish provisioning requests whose job was lost (a worker killed, retries exhausted).
-
-    Safe to overlap with a live job: provisioning_execute locks the request and skips finished ones.
-    """
-    from tenants.services import provisioning_execute, stalled_provisioning_ids
-
-    for request_id in stalled_provisioning_ids():
-        provisioning_execute(request_id)

@@ -58,6 +58,7 @@ SHARED_APPS = [
     "shared_apps.exchange",
     "shared_apps.workdays",
     "shared_apps.notifications",
+    "console",
     "demo",
 ]
 TENANT_APPS = [

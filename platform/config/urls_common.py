@@ -16,7 +16,7 @@ common_urlpatterns = [
     path("me/congresses/", my_congresses, name="my_congresses"),
     path("me/workspace/", workspace, name="workspace_here"),
     path("me/notices/", include(("shared_apps.notifications.urls", "my_notices"))),
-    path("api/v1/me/notices/", include(("shared_apps.notifications.urls_api", "my_notices_api"))),
+    path("api/v1/me/notices/", include(("shared_apps.notifications.api_urls", "my_notices_api"))),
 ]
 
 

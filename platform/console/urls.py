@@ -1,13 +1,21 @@
+"""Pages of the platform's administration of congresses: the console (under /console/ on the root domain, namespace
+"console"), and on a congress host its front page and settings (`congress_urlpatterns`, no namespace)."""
+
 from django.urls import path
 
-from tenants import console
+from console import views
 
 app_name = "console"
 urlpatterns = [
-    path("", console.console_home, name="home"),
-    path("provision/", console.provision, name="provision"),
-    path("provisioning/", console.provisioning_records, name="provisioning_records"),
-    path("provisioning/<int:pk>/", console.provisioning_detail, name="provisioning_detail"),
-    path("congresses/<str:division_code>/status/", console.congress_status, name="congress_status"),
-    path("defaults/", console.defaults, name="defaults"),
+    path("", views.console_home, name="home"),
+    path("provision/", views.provision, name="provision"),
+    path("provisioning/", views.provisioning_records, name="provisioning_records"),
+    path("provisioning/<int:pk>/", views.provisioning_detail, name="provisioning_detail"),
+    path("congresses/<str:division_code>/status/", views.congress_status, name="congress_status"),
+    path("defaults/", views.defaults, name="defaults"),
+]
+
+congress_urlpatterns = [
+    path("", views.congress_home, name="congress_home"),
+    path("settings/", views.congress_settings, name="congress_settings"),
 ]

@@ -1,4 +1,6 @@
-"""The provincial administrator's console on the root domain: congresses, provisioning, defaults."""
+"""Pages of the platform's administration of congresses: on the root domain, the public front page (every
+congress of the province) and the provincial administrator's console (congresses, provisioning, defaults); on
+a congress host, its front page and its administrators' settings."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -6,24 +8,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from console import services
+from console.forms import ConfigurationForm, ProvisionForm, StatusForm
+from console.provisioning import PROVISIONING
 from shared_apps.memberships.decorators import require_access
-from shared_apps.memberships.permissions import can_use_console
-from tenants import selectors, services
-from tenants.forms import ConfigurationForm, ProvisionForm, StatusForm, add_service_errors
+from shared_apps.memberships.permissions import can_configure_congress, can_use_console
+from shared_apps.registry.exports import xlsx_response
+from tenants import selectors
+from tenants.forms import add_service_errors
 from tenants.models import Congress, ProvisioningSource
+from tenants.modules import all_modules
 from tenants.preferences import effective_preferences
 
 
 def platform_home(request):
     """The central platform's public front page: every congress of the province, as a tree."""
-    return render(request, "tenants/platform_home.html", {"tree": selectors.congress_tree()})
+    return render(request, "console/platform_home.html", {"tree": selectors.congress_tree()})
 
 
 @require_access(can_use_console)
 def console_home(request):
     if request.GET.get("format") == "xlsx":
-        from shared_apps.registry.exports import xlsx_response
-
         return xlsx_response(
             "congresses.xlsx",
             [_("名称"), _("层级"), _("区划代码"), _("上级"), _("子域名"), _("状态")],
@@ -43,7 +48,7 @@ def console_home(request):
         )
     return render(
         request,
-        "tenants/console/home.html",
+        "console/home.html",
         {
             "congresses": selectors.congress_list_all(),
             "records": selectors.provisioning_list()[:20],
@@ -63,18 +68,19 @@ def provision(request):
             add_service_errors(form, exc)
         else:
             return redirect("console:provisioning_detail", pk=record.pk)
-    return render(request, "tenants/console/provision.html", {"form": form})
+    return render(request, "console/provision.html", {"form": form})
 
 
 @require_access(can_use_console)
 def provisioning_detail(request, pk: int):
     record = get_object_or_404(selectors.provisioning_list(), pk=pk)
-    return render(request, "tenants/console/provisioning_detail.html", {"record": record})
+    history = PROVISIONING.history(record.events.select_related("actor"))
+    return render(request, "console/provisioning_detail.html", {"record": record, "history": history})
 
 
 @require_access(can_use_console)
 def provisioning_records(request):
-    return render(request, "tenants/console/records.html", {"records": selectors.provisioning_list()[:500]})
+    return render(request, "console/records.html", {"records": selectors.provisioning_list()[:500]})
 
 
 @require_POST
@@ -95,7 +101,7 @@ def congress_status(request, division_code: str):
 
 @require_access(can_use_console)
 def defaults(request):
-    current = services.platform_defaults()
+    current = selectors.platform_defaults()
     base = effective_preferences({}, {})
     form = ConfigurationForm(
         request.POST or None, base=base, current=current.preferences, modules=current.default_modules
@@ -112,4 +118,50 @@ def defaults(request):
         else:
             messages.success(request, _("默认设置已保存，新建的人大将使用这些设置。"))
             return redirect("console:defaults")
-    return render(request, "tenants/console/defaults.html", {"form": form})
+    return render(request, "console/defaults.html", {"form": form})
+
+
+# -- a congress host ------------------------------------------------------------------------------------
+
+
+def congress_home(request):
+    congress = request.congress
+    roles = request.access.roles
+    # A tile for each enabled module the visitor may open (the same rule as the menu).
+    modules = [
+        m
+        for m in all_modules()
+        if m.key in congress.enabled_modules and any(e.roles is None or roles & e.roles for e in m.menu)
+    ]
+    return render(
+        request,
+        "console/congress_home.html",
+        {
+            "modules": modules,
+            "children": congress.children.filter(status="active").order_by("division_code"),
+            "terms": selectors.effective_settings(congress)["terminology"],
+        },
+    )
+
+
+@require_access(can_configure_congress)
+def congress_settings(request):
+    congress = request.congress
+    base = effective_preferences(selectors.platform_defaults().preferences, {})
+    form = ConfigurationForm(
+        request.POST or None, base=base, current=congress.preferences, modules=congress.enabled_modules
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.congress_configure(
+                access=request.access,
+                congress=congress,
+                modules=form.cleaned_data["modules"],
+                preferences=form.cleaned_data["preferences"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("设置已保存。"))
+            return redirect("congress_settings")
+    return render(request, "console/congress_settings.html", {"form": form})

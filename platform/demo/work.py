@@ -6,9 +6,9 @@ from django_tenants.utils import schema_context
 from shared_apps.memberships.permissions import Access
 from shared_apps.memberships.selectors import roles_for
 from shared_apps.registry.models import Deputy
-from tenant_apps.liaison import handling as liaison
-from tenant_apps.liaison import stations
-from tenant_apps.liaison.submission import message_submit
+from tenant_apps.liaison.services import messages as liaison
+from tenant_apps.liaison.services import stations
+from tenant_apps.liaison.services.submission import message_submit
 from tenant_apps.notices.services import notice_send
 from tenant_apps.suggestions import services as suggestions
 from tenant_apps.units import services as units

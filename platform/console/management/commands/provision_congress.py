@@ -5,8 +5,9 @@ import getpass
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from console.services import provision_now, provisioning_request
+from console.specs import CongressSpec
 from tenants.models import Congress, ProvisioningSource
-from tenants.services import CongressSpec, provision_now, provisioning_request
 
 
 class Command(BaseCommand):

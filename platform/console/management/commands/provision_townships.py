@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from tenants.management.commands.provision_congress import find_congress, format_errors
+from console.management.commands.provision_congress import find_congress, format_errors
+from console.services import provision_now
+from console.specs import CongressSpec, congress_spec_errors, normalise_spec
 from tenants.models import Congress, ProvisioningSource
-from tenants.services import CongressSpec, congress_spec_errors, normalise_spec, provision_now
 
 COLUMNS = ("code", "name", "subdomain")
 

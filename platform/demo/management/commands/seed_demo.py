@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_tenants.utils import schema_context
 
+from console.services import provision_now
+from console.specs import CongressSpec
 from demo import data as demo
 from demo.data import CONGRESSES, DEMO_PASSWORD, PROFILES, USERS
 from shared_apps.memberships.permissions import Access
@@ -16,7 +18,6 @@ from shared_apps.registry import services as registry
 from shared_apps.registry.models import Seat, Term
 from tenant_apps.about.services import profile_update
 from tenants.models import Congress, ProvisioningSource
-from tenants.services import CongressSpec, provision_now
 
 
 class Command(BaseCommand):

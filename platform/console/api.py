@@ -1,0 +1,225 @@
+"""REST API of the platform's administration of congresses, on the root domain (tokens, congresses,
+provisioning, defaults) and on each congress host (tokens, the congress, its settings)."""
+
+from django.contrib.auth import authenticate
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.response import Response
+
+from console import services
+from console.serializers import (
+    ConfigurationSerializer,
+    CongressSerializer,
+    ProvisioningInputSerializer,
+    ProvisioningRequestSerializer,
+    StatusInputSerializer,
+    TokenInputSerializer,
+)
+from console.specs import CongressSpec
+from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
+from shared_apps.memberships.permissions import can_configure_congress, can_use_console
+from shared_apps.memberships.selectors import congresses_for_user
+from tenants import selectors
+from tenants.api import call_service
+from tenants.models import Congress, ProvisioningSource
+from tenants.modules import all_modules
+
+
+class _TokenObtain:
+    """Exchange an email and password for an API token (mobile clients). Valid on every host."""
+
+    @extend_schema(
+        request=TokenInputSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()})
+    )
+    def post(self, request):
+        data = TokenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request, email=data.validated_data["email"], password=data.validated_data["password"]
+        )
+        if user is None or not user.is_active:
+            raise AuthenticationFailed("邮箱或密码不正确。")
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class _MyCongresses:
+    """The switcher: the caller's congresses and roles in them."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "MyCongress",
+            {"congress": CongressSerializer(), "roles": serializers.ListField(child=serializers.CharField())},
+            many=True,
+        )
+    )
+    def get(self, request):
+        self.require(self.access.is_authenticated)
+        entries = congresses_for_user(request.user)
+        return Response(
+            [
+                {"congress": CongressSerializer(e["congress"]).data, "roles": [str(r) for r in e["roles"]]}
+                for e in entries
+            ]
+        )
+
+
+class PlatformTokenObtainApi(_TokenObtain, PlatformApiView):
+    pass
+
+
+class CongressTokenObtainApi(_TokenObtain, CongressApiView):
+    pass
+
+
+class PlatformMyCongressesApi(_MyCongresses, PlatformApiView):
+    pass
+
+
+class CongressMyCongressesApi(_MyCongresses, CongressApiView):
+    pass
+
+
+class CongressListApi(PlatformApiView):
+    """Every active congress of the province (public), in division-code order."""
+
+    @extend_schema(responses=CongressSerializer(many=True))
+    def get(self, request):
+        congresses = selectors.congress_list_public()
+        return Response(CongressSerializer(congresses, many=True).data)
+
+
+class CongressStatusApi(PlatformApiView):
+    """Suspend, archive or reactivate a congress (provincial platform administrators)."""
+
+    @extend_schema(request=StatusInputSerializer, responses=CongressSerializer)
+    def post(self, request, division_code: str):
+        self.require(can_use_console(self.access))
+        congress = get_object_or_404(Congress, division_code=division_code)
+        data = StatusInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        congress = call_service(
+            services.congress_set_status, access=self.access, congress=congress, **data.validated_data
+        )
+        return Response(CongressSerializer(congress).data)
+
+
+class ProvisioningListCreateApi(PlatformApiView):
+    """List provisioning records, or ask for a new congress (answered at once with 202; the worker builds it)."""
+
+    @extend_schema(responses=ProvisioningRequestSerializer(many=True))
+    def get(self, request):
+        self.require(can_use_console(self.access))
+        return Response(ProvisioningRequestSerializer(selectors.provisioning_list()[:200], many=True).data)
+
+    @extend_schema(request=ProvisioningInputSerializer, responses={202: ProvisioningRequestSerializer})
+    def post(self, request):
+        self.require(can_use_console(self.access))
+        data = ProvisioningInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        spec = CongressSpec(parent=values.pop("parent_code"), **values)
+        provisioning = call_service(
+            services.provisioning_request, access=self.access, spec=spec, source=ProvisioningSource.API
+        )
+        return Response(ProvisioningRequestSerializer(provisioning).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ProvisioningDetailApi(PlatformApiView):
+    """One provisioning record: poll it until `status` is succeeded or failed."""
+
+    @extend_schema(responses=ProvisioningRequestSerializer)
+    def get(self, request, pk: int):
+        self.require(can_use_console(self.access))
+        provisioning = get_object_or_404(selectors.provisioning_list(), pk=pk)
+        return Response(ProvisioningRequestSerializer(provisioning).data)
+
+
+class PlatformDefaultsApi(PlatformApiView):
+    """The modules and settings new congresses start with (provincial platform administrators)."""
+
+    @extend_schema(responses=ConfigurationSerializer)
+    def get(self, request):
+        self.require(can_use_console(self.access))
+        defaults = selectors.platform_defaults()
+        return Response({"modules": defaults.default_modules, "preferences": defaults.preferences})
+
+    @extend_schema(request=ConfigurationSerializer, responses=ConfigurationSerializer)
+    def put(self, request):
+        self.require(can_use_console(self.access))
+        data = ConfigurationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        defaults = call_service(
+            services.platform_defaults_update,
+            access=self.access,
+            modules=data.validated_data["modules"],
+            preferences=data.validated_data["preferences"],
+        )
+        return Response({"modules": defaults.default_modules, "preferences": defaults.preferences})
+
+
+class CongressDetailApi(CongressApiView):
+    """This congress: its public facts, modules and terminology."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "CongressDetail",
+            {
+                "congress": CongressSerializer(),
+                "modules": serializers.ListField(child=serializers.DictField()),
+                "terminology": serializers.DictField(),
+            },
+        )
+    )
+    def get(self, request):
+        settings = selectors.effective_settings(self.congress)
+        modules = [{"key": m.key, "label": m.label} for m in all_modules() if m.key in self.congress.enabled_modules]
+        return Response(
+            {
+                "congress": CongressSerializer(self.congress).data,
+                "modules": modules,
+                "terminology": settings["terminology"],
+            }
+        )
+
+
+class CongressSettingsApi(CongressApiView):
+    """This congress's modules and own settings (its administrators). GET also shows the values in force."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "CongressSettings",
+            {
+                "modules": serializers.ListField(child=serializers.CharField()),
+                "preferences": serializers.DictField(),
+                "effective": serializers.DictField(),
+            },
+        )
+    )
+    def get(self, request):
+        self.require(can_configure_congress(self.access))
+        return Response(self._payload(self.congress))
+
+    @extend_schema(request=ConfigurationSerializer)
+    def put(self, request):
+        self.require(can_configure_congress(self.access))
+        data = ConfigurationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        congress = call_service(
+            services.congress_configure,
+            access=self.access,
+            congress=self.congress,
+            modules=data.validated_data["modules"],
+            preferences=data.validated_data["preferences"],
+        )
+        return Response(self._payload(congress))
+
+    def _payload(self, congress):
+        return {
+            "modules": sorted(congress.enabled_modules),
+            "preferences": congress.preferences,
+            "effective": selectors.effective_settings(congress),
+        }

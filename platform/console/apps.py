@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ConsoleConfig(AppConfig):
+    """The platform's administration of congresses: provisioning (a workflow of its own), status, modules and
+    settings; the console on the root domain, a congress's front page and settings on its host."""
+
+    name = "console"
+    verbose_name = "Congress administration"

@@ -1,0 +1,29 @@
+"""Background jobs of provisioning, run by the procrastinate worker in the public schema; each takes the
+request's id. (The task names stay those of the tenants app that first defined them, so jobs queued before an
+upgrade still run.)"""
+
+from procrastinate.contrib.django import app
+
+from console.provisioning import provisioning_execute, stalled_provisioning_ids
+from tenants.jobs import public_job
+from tenants.tasks import defer_refill
+
+
+@app.task(name="tenants.provision_congress", queue="provisioning", retry=3)
+@public_job
+def provision_congress(request_id: int) -> None:
+    """Create the congress a provisioning request asks for (idempotent), then top the spare pool up."""
+    provisioning_execute(request_id)
+    defer_refill()
+
+
+@app.periodic(cron="* * * * *", periodic_id="resume_provisioning")
+@app.task(name="tenants.resume_provisioning", queue="provisioning", queueing_lock="resume_provisioning")
+@public_job
+def resume_provisioning(timestamp: int) -> None:
+    """Finish provisioning requests whose job was lost (a worker killed, retries exhausted).
+
+    Safe to overlap with a live job: provisioning_execute locks the request and skips finished ones.
+    """
+    for request_id in stalled_provisioning_ids():
+        provisioning_execute(request_id)
