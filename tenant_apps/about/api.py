@@ -2,11 +2,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView
 from tenant_apps.about import selectors, services
 from tenant_apps.about.models import Contact, Profile
 from tenant_apps.about.permissions import can_edit_profile
 from tenants.api import call_service
-from tenants.api_base import CongressApiView
 
 
 class ContactSerializer(serializers.ModelSerializer):

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.workflow.history import Event
+
 
 class Profile(models.Model):
     """The congress's public introduction and office details (one row per congress schema)."""
@@ -36,12 +38,7 @@ class Contact(models.Model):
         verbose_name = _("联系方式")
 
 
-class ProfileRevision(models.Model):
+class ProfileRevision(Event):
     """History: who changed the about page, when, and which fields."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+")
     changed_fields = models.JSONField(default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]

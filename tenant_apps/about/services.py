@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from shared_apps.memberships.permissions import Access
 from tenant_apps.about.models import Contact, Profile, ProfileRevision
 from tenant_apps.about.permissions import can_edit_profile
+from tenants.workflow.history import record_event
 
 PROFILE_FIELDS = ("introduction", "address", "postcode", "phone", "email", "reception_hours")
 
@@ -31,7 +32,7 @@ def profile_update(*, access: Access, data: dict, contacts: list[dict] | None = 
         _replace_contacts(contacts)
         changed.append("contacts")
     if changed:
-        ProfileRevision.objects.create(actor=access.user, changed_fields=changed)
+        record_event(ProfileRevision, actor=access.user, changed_fields=changed)
     return profile
 
 

@@ -1,15 +1,15 @@
 """REST API of deputy groups and studios: anyone reads; office staff and administrators write."""
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView
 from tenant_apps.groups import selectors, services
 from tenant_apps.groups.models import StudioKind
 from tenant_apps.groups.permissions import can_manage_groups
-from tenants.api import call_service
-from tenants.api_base import CongressApiView
+from tenants.api import call_service, validated
+from tenants.shortcuts import or_404
 
 # -- serializers ---------------------------------------------------------------------------------------
 
@@ -99,26 +99,6 @@ class DeputySearchResultSerializer(serializers.Serializer):
 # -- payloads ------------------------------------------------------------------------------------------
 
 
-def _valid(serializer_class, request, *, partial: bool = False) -> dict:
-    data = serializer_class(data=request.data, partial=partial)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
-def _group_or_404(pk: int):
-    group = selectors.group_get(pk)
-    if group is None:
-        raise Http404
-    return group
-
-
-def _studio_or_404(pk: int):
-    studio = selectors.studio_get(pk)
-    if studio is None:
-        raise Http404
-    return studio
-
-
 def _group_payload(group, mine: set[int], *, detail: bool = False) -> dict:
     """A group as the API shows it; `mine` is the caller's own group ids (a deputy's groups are marked)."""
     item = {
@@ -151,7 +131,7 @@ class _GroupsApi(CongressApiView):
         return selectors.group_ids_of(selectors.viewer_deputy_id(self.request.user))
 
     def group_response(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
-        return Response(_group_payload(_group_or_404(pk), self.mine(), detail=True), status=status_code)
+        return Response(_group_payload(or_404(selectors.group_get(pk)), self.mine(), detail=True), status=status_code)
 
 
 # -- groups --------------------------------------------------------------------------------------------
@@ -168,7 +148,7 @@ class GroupListApi(_GroupsApi):
     @extend_schema(request=GroupInputSerializer, responses={201: GroupDetailSerializer})
     def post(self, request):
         self.require(can_manage_groups(self.access))
-        data = _valid(GroupInputSerializer, request)
+        data = validated(GroupInputSerializer, request)
         group = call_service(services.group_create, access=self.access, data=data)
         return self.group_response(group.pk, status.HTTP_201_CREATED)
 
@@ -183,15 +163,15 @@ class GroupDetailApi(_GroupsApi):
     @extend_schema(request=GroupInputSerializer, responses=GroupDetailSerializer)
     def patch(self, request, pk: int):
         self.require(can_manage_groups(self.access))
-        group = _group_or_404(pk)
-        data = _valid(GroupInputSerializer, request, partial=True)
+        group = or_404(selectors.group_get(pk))
+        data = validated(GroupInputSerializer, request, partial=True)
         call_service(services.group_update, access=self.access, group=group, data=data)
         return self.group_response(pk)
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
         self.require(can_manage_groups(self.access))
-        call_service(services.group_delete, access=self.access, group=_group_or_404(pk))
+        call_service(services.group_delete, access=self.access, group=or_404(selectors.group_get(pk)))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -200,13 +180,13 @@ class MemberListApi(_GroupsApi):
 
     @extend_schema(responses=MemberSerializer(many=True))
     def get(self, request, pk: int):
-        return Response(MemberSerializer(selectors.member_list(_group_or_404(pk)), many=True).data)
+        return Response(MemberSerializer(selectors.member_list(or_404(selectors.group_get(pk))), many=True).data)
 
     @extend_schema(request=MemberInputSerializer, responses={201: GroupDetailSerializer})
     def post(self, request, pk: int):
         self.require(can_manage_groups(self.access))
-        group = _group_or_404(pk)
-        data = _valid(MemberInputSerializer, request)
+        group = or_404(selectors.group_get(pk))
+        data = validated(MemberInputSerializer, request)
         call_service(
             services.member_add,
             access=self.access,
@@ -223,7 +203,7 @@ class MemberDetailApi(_GroupsApi):
     @extend_schema(responses=GroupDetailSerializer)
     def delete(self, request, pk: int, deputy_id: int):
         self.require(can_manage_groups(self.access))
-        group = _group_or_404(pk)
+        group = or_404(selectors.group_get(pk))
         call_service(services.member_remove, access=self.access, group=group, deputy_id=deputy_id)
         return self.group_response(pk)
 
@@ -254,7 +234,7 @@ class StudioListApi(_GroupsApi):
     @extend_schema(request=StudioInputSerializer, responses={201: StudioDetailSerializer})
     def post(self, request):
         self.require(can_manage_groups(self.access))
-        data = _valid(StudioInputSerializer, request)
+        data = validated(StudioInputSerializer, request)
         studio = call_service(services.studio_create, access=self.access, data=data)
         return Response(_studio_payload(studio), status=status.HTTP_201_CREATED)
 
@@ -264,20 +244,20 @@ class StudioDetailApi(_GroupsApi):
 
     @extend_schema(responses=StudioDetailSerializer)
     def get(self, request, pk: int):
-        return Response(_studio_payload(_studio_or_404(pk)))
+        return Response(_studio_payload(or_404(selectors.studio_get(pk))))
 
     @extend_schema(request=StudioInputSerializer, responses=StudioDetailSerializer)
     def patch(self, request, pk: int):
         self.require(can_manage_groups(self.access))
-        studio = _studio_or_404(pk)
-        data = _valid(StudioInputSerializer, request, partial=True)
+        studio = or_404(selectors.studio_get(pk))
+        data = validated(StudioInputSerializer, request, partial=True)
         studio = call_service(services.studio_update, access=self.access, studio=studio, data=data)
         return Response(_studio_payload(studio))
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
         self.require(can_manage_groups(self.access))
-        call_service(services.studio_delete, access=self.access, studio=_studio_or_404(pk))
+        call_service(services.studio_delete, access=self.access, studio=or_404(selectors.studio_get(pk)))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -286,13 +266,13 @@ class DutyRosterApi(_GroupsApi):
 
     @extend_schema(responses=DutySerializer(many=True))
     def get(self, request, pk: int):
-        return Response(DutySerializer(selectors.duty_list(_studio_or_404(pk)), many=True).data)
+        return Response(DutySerializer(selectors.duty_list(or_404(selectors.studio_get(pk))), many=True).data)
 
     @extend_schema(request=DutyRosterSerializer, responses=DutySerializer(many=True))
     def put(self, request, pk: int):
         self.require(can_manage_groups(self.access))
-        studio = _studio_or_404(pk)
-        data = _valid(DutyRosterSerializer, request)
+        studio = or_404(selectors.studio_get(pk))
+        data = validated(DutyRosterSerializer, request)
         duties = [{"deputy": d["deputy_id"], "weekday_or_date": d["weekday_or_date"]} for d in data["duties"]]
         rows = call_service(services.duties_set, access=self.access, studio=studio, duties=duties)
         return Response(DutySerializer(rows, many=True).data)

@@ -1,3 +1,6 @@
+"""API of the groups module (deputy groups and studios), at /api/v1/groups/ on a congress host
+(namespace "groups-api")."""
+
 from django.urls import path
 
 from tenant_apps.groups import api

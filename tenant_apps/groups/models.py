@@ -8,10 +8,11 @@ this congress's own seats.
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tenants.workflow.history import Event
 
 # 地方组织法: a deputy group has at least three deputies. Fewer is shown as a warning, never refused.
 MIN_GROUP_MEMBERS = 3
@@ -102,7 +103,7 @@ class StudioDuty(models.Model):
         ]
 
 
-class GroupEvent(models.Model):
+class GroupEvent(Event):
     """History: who changed which group or studio, when, and how."""
 
     class Kind(models.TextChoices):
@@ -119,9 +120,3 @@ class GroupEvent(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     group = models.ForeignKey(DeputyGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     studio = models.ForeignKey(Studio, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+")
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]

@@ -14,6 +14,7 @@ from tenant_apps.groups import selectors
 from tenant_apps.groups.models import DeputyGroup, DeputyGroupMember, GroupEvent, Studio, StudioDuty
 from tenant_apps.groups.permissions import can_manage_groups
 from tenants.connection import in_schema_of
+from tenants.workflow.history import record_event
 
 GROUP_FIELDS = ("name", "area_or_field", "description")
 STUDIO_FIELDS = ("kind", "name", "address", "opening_days", "contact_phone", "description")
@@ -27,10 +28,6 @@ def _require_manager(access: Access) -> None:
     congress = access.congress
     if not can_manage_groups(access) or not in_schema_of(congress):
         raise PermissionDenied(_("只有本级人大机关工作人员可以管理代表小组和代表工作室。"))
-
-
-def _record(access: Access, kind: str, *, group=None, studio=None, **data) -> GroupEvent:
-    return GroupEvent.objects.create(kind=kind, group=group, studio=studio, actor=access.user, data=data)
 
 
 def _serving_deputy(deputy_id, field: str) -> Deputy:
@@ -73,7 +70,13 @@ def group_create(*, access: Access, data: dict) -> DeputyGroup:
     group.leader = leader
     group.full_clean()
     group.save()
-    _record(access, GroupEvent.Kind.GROUP_CREATED, group=group, name=group.name, fields=changed)
+    record_event(
+        GroupEvent,
+        actor=access.user,
+        kind=GroupEvent.Kind.GROUP_CREATED,
+        group=group,
+        data={"name": group.name, "fields": changed},
+    )
     if leader is not None:
         _ensure_member(access, group, leader)
     return group
@@ -94,7 +97,13 @@ def group_update(*, access: Access, group: DeputyGroup, data: dict) -> DeputyGro
     group.full_clean()
     group.save()
     if changed:
-        _record(access, GroupEvent.Kind.GROUP_UPDATED, group=group, name=group.name, fields=changed)
+        record_event(
+            GroupEvent,
+            actor=access.user,
+            kind=GroupEvent.Kind.GROUP_UPDATED,
+            group=group,
+            data={"name": group.name, "fields": changed},
+        )
     if group.leader is not None:
         _ensure_member(access, group, group.leader)
     return group
@@ -105,7 +114,12 @@ def group_delete(*, access: Access, group: DeputyGroup) -> None:
     """Delete a group and its member list (the history stays, naming the group)."""
     _require_manager(access)
     members = list(DeputyGroupMember.objects.filter(group=group).values_list("deputy_id", flat=True))
-    _record(access, GroupEvent.Kind.GROUP_DELETED, group_id=group.pk, name=group.name, members=members)
+    record_event(
+        GroupEvent,
+        actor=access.user,
+        kind=GroupEvent.Kind.GROUP_DELETED,
+        data={"group_id": group.pk, "name": group.name, "members": members},
+    )
     group.delete()
 
 
@@ -138,7 +152,13 @@ def _add_member(access: Access, group: DeputyGroup, deputy: Deputy, *, joined_on
     if joined_on is not None:
         member.joined_on = joined_on
     member.save()
-    _record(access, GroupEvent.Kind.MEMBER_ADDED, group=group, deputy=deputy.pk, name=deputy.name)
+    record_event(
+        GroupEvent,
+        actor=access.user,
+        kind=GroupEvent.Kind.MEMBER_ADDED,
+        group=group,
+        data={"deputy": deputy.pk, "name": deputy.name},
+    )
     return member
 
 
@@ -159,8 +179,12 @@ def member_remove(*, access: Access, group: DeputyGroup, deputy_id) -> None:
         group.save(update_fields=["leader"])
     name = member.deputy.name
     member.delete()
-    _record(
-        access, GroupEvent.Kind.MEMBER_REMOVED, group=group, deputy=member.deputy_id, name=name, was_leader=was_leader
+    record_event(
+        GroupEvent,
+        actor=access.user,
+        kind=GroupEvent.Kind.MEMBER_REMOVED,
+        group=group,
+        data={"deputy": member.deputy_id, "name": name, "was_leader": was_leader},
     )
 
 
@@ -182,7 +206,13 @@ def studio_create(*, access: Access, data: dict) -> Studio:
     changed = _apply(studio, STUDIO_FIELDS, _clean_text(data, STUDIO_FIELDS))
     studio.full_clean()
     studio.save()
-    _record(access, GroupEvent.Kind.STUDIO_CREATED, studio=studio, name=studio.name, fields=changed)
+    record_event(
+        GroupEvent,
+        actor=access.user,
+        kind=GroupEvent.Kind.STUDIO_CREATED,
+        studio=studio,
+        data={"name": studio.name, "fields": changed},
+    )
     return studio
 
 
@@ -195,7 +225,13 @@ def studio_update(*, access: Access, studio: Studio, data: dict) -> Studio:
     studio.full_clean()
     studio.save()
     if changed:
-        _record(access, GroupEvent.Kind.STUDIO_UPDATED, studio=studio, name=studio.name, fields=changed)
+        record_event(
+            GroupEvent,
+            actor=access.user,
+            kind=GroupEvent.Kind.STUDIO_UPDATED,
+            studio=studio,
+            data={"name": studio.name, "fields": changed},
+        )
     return studio
 
 
@@ -203,7 +239,12 @@ def studio_update(*, access: Access, studio: Studio, data: dict) -> Studio:
 def studio_delete(*, access: Access, studio: Studio) -> None:
     """Delete a studio and its duty roster (the history stays, naming the studio)."""
     _require_manager(access)
-    _record(access, GroupEvent.Kind.STUDIO_DELETED, studio_id=studio.pk, name=studio.name)
+    record_event(
+        GroupEvent,
+        actor=access.user,
+        kind=GroupEvent.Kind.STUDIO_DELETED,
+        data={"studio_id": studio.pk, "name": studio.name},
+    )
     studio.delete()
 
 
@@ -216,7 +257,13 @@ def duties_set(*, access: Access, studio: Studio, duties: list[dict]) -> list[St
     StudioDuty.objects.filter(studio=studio).delete()
     StudioDuty.objects.bulk_create(rows)
     roster = [{"deputy": r.deputy_id, "name": r.deputy.name, "when": r.weekday_or_date} for r in rows]
-    _record(access, GroupEvent.Kind.DUTIES_SET, studio=studio, name=studio.name, duties=roster)
+    record_event(
+        GroupEvent,
+        actor=access.user,
+        kind=GroupEvent.Kind.DUTIES_SET,
+        studio=studio,
+        data={"name": studio.name, "duties": roster},
+    )
     return list(selectors.duty_list(studio))
 
 

@@ -1,3 +1,5 @@
+"""Pages of the groups module (deputy groups and studios), at /groups/ on a congress host (namespace "groups")."""
+
 from django.urls import path
 
 from tenant_apps.groups import views

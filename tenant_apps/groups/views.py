@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,21 +10,8 @@ from shared_apps.memberships.decorators import require_access
 from tenant_apps.groups import selectors, services
 from tenant_apps.groups.forms import DutyRosterForm, GroupForm, MemberAddForm, StudioForm, roster_text
 from tenant_apps.groups.permissions import can_manage_groups
-from tenants.forms import add_service_errors
-
-
-def _group_or_404(pk: int):
-    group = selectors.group_get(pk)
-    if group is None:
-        raise Http404
-    return group
-
-
-def _studio_or_404(pk: int):
-    studio = selectors.studio_get(pk)
-    if studio is None:
-        raise Http404
-    return studio
+from tenants.forms import add_service_errors, save_form
+from tenants.shortcuts import or_404
 
 
 def _warn(request, group) -> None:
@@ -55,7 +41,7 @@ def index(request):
 
 def group_detail(request, pk: int):
     """A group's members by name and tier (never their contact details)."""
-    group = _group_or_404(pk)
+    group = or_404(selectors.group_get(pk))
     can_manage = can_manage_groups(request.access)
     viewer = selectors.viewer_deputy_id(request.user)
     return render(
@@ -74,7 +60,7 @@ def group_detail(request, pk: int):
 
 def studio_detail(request, pk: int):
     """A studio's address, opening days, office phone and deputies on duty."""
-    studio = _studio_or_404(pk)
+    studio = or_404(selectors.studio_get(pk))
     return render(
         request,
         "groups/studio_detail.html",
@@ -92,36 +78,36 @@ def studio_detail(request, pk: int):
 @require_access(can_manage_groups)
 def group_create(request):
     form = GroupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            group = services.group_create(access=request.access, data=form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("代表小组已建立，请添加成员。"))
-            return redirect("groups:member_add", pk=group.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda: services.group_create(access=request.access, data=form.service_data()),
+        _("代表小组已建立，请添加成员。"),
+    )
+    if saved:
+        return redirect("groups:member_add", pk=saved.result.pk)
     return render(request, "groups/form.html", {"form": form, "title": _("新建代表小组")})
 
 
 @require_access(can_manage_groups)
 def group_edit(request, pk: int):
-    group = _group_or_404(pk)
+    group = or_404(selectors.group_get(pk))
     form = GroupForm(request.POST or None, instance=group, members=selectors.member_list(group))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.group_update(access=request.access, group=group, data=form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("代表小组已更新。"))
-            return redirect("groups:group_detail", pk=pk)
+    saved = save_form(
+        request,
+        form,
+        lambda: services.group_update(access=request.access, group=group, data=form.service_data()),
+        _("代表小组已更新。"),
+    )
+    if saved:
+        return redirect("groups:group_detail", pk=pk)
     return render(request, "groups/form.html", {"form": form, "title": _("编辑代表小组"), "group": group})
 
 
 @require_POST
 @require_access(can_manage_groups)
 def group_delete(request, pk: int):
-    group = _group_or_404(pk)
+    group = or_404(selectors.group_get(pk))
     services.group_delete(access=request.access, group=group)
     messages.success(request, _("代表小组已删除。"))
     return redirect("groups:index")
@@ -130,7 +116,7 @@ def group_delete(request, pk: int):
 @require_access(can_manage_groups)
 def member_add(request, pk: int):
     """Search the registry (`?q=`) for serving deputies of any tier, and add one by id."""
-    group = _group_or_404(pk)
+    group = or_404(selectors.group_get(pk))
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +148,7 @@ def member_add(request, pk: int):
 @require_POST
 @require_access(can_manage_groups)
 def member_remove(request, pk: int, deputy_id: int):
-    group = _group_or_404(pk)
+    group = or_404(selectors.group_get(pk))
     try:
         services.member_remove(access=request.access, group=group, deputy_id=deputy_id)
     except ValidationError as exc:
@@ -179,36 +165,36 @@ def member_remove(request, pk: int, deputy_id: int):
 @require_access(can_manage_groups)
 def studio_create(request):
     form = StudioForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            studio = services.studio_create(access=request.access, data=form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("代表工作室已建立。"))
-            return redirect("groups:studio_detail", pk=studio.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda: services.studio_create(access=request.access, data=form.service_data()),
+        _("代表工作室已建立。"),
+    )
+    if saved:
+        return redirect("groups:studio_detail", pk=saved.result.pk)
     return render(request, "groups/form.html", {"form": form, "title": _("新建代表工作室或代表之家")})
 
 
 @require_access(can_manage_groups)
 def studio_edit(request, pk: int):
-    studio = _studio_or_404(pk)
+    studio = or_404(selectors.studio_get(pk))
     form = StudioForm(request.POST or None, instance=studio)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.studio_update(access=request.access, studio=studio, data=form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("代表工作室已更新。"))
-            return redirect("groups:studio_detail", pk=pk)
+    saved = save_form(
+        request,
+        form,
+        lambda: services.studio_update(access=request.access, studio=studio, data=form.service_data()),
+        _("代表工作室已更新。"),
+    )
+    if saved:
+        return redirect("groups:studio_detail", pk=pk)
     return render(request, "groups/form.html", {"form": form, "title": _("编辑代表工作室"), "studio": studio})
 
 
 @require_POST
 @require_access(can_manage_groups)
 def studio_delete(request, pk: int):
-    studio = _studio_or_404(pk)
+    studio = or_404(selectors.studio_get(pk))
     services.studio_delete(access=request.access, studio=studio)
     messages.success(request, _("代表工作室已删除。"))
     return redirect("groups:index")
@@ -217,16 +203,16 @@ def studio_delete(request, pk: int):
 @require_access(can_manage_groups)
 def duties_edit(request, pk: int):
     """The duty roster as lines `代表编号|值班时间`, with a registry search (`?q=`) to find the numbers."""
-    studio = _studio_or_404(pk)
+    studio = or_404(selectors.studio_get(pk))
     form = DutyRosterForm(request.POST or None, initial={"duties": roster_text(selectors.duty_list(studio))})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.duties_set(access=request.access, studio=studio, duties=form.cleaned_data["duties"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("值班安排已保存。"))
-            return redirect("groups:studio_detail", pk=pk)
+    saved = save_form(
+        request,
+        form,
+        lambda: services.duties_set(access=request.access, studio=studio, duties=form.cleaned_data["duties"]),
+        _("值班安排已保存。"),
+    )
+    if saved:
+        return redirect("groups:studio_detail", pk=pk)
     query = request.GET.get("q", "")
     context = {"studio": studio, "form": form, "query": query, "results": selectors.deputy_search(query)}
     return render(request, "groups/duties.html", context)

@@ -1,13 +1,13 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView
+from shared_apps.memberships.permissions import is_office
 from tenant_apps.notices import selectors, services
 from tenant_apps.notices.models import Direction, Scope
-from tenant_apps.notices.permissions import is_office
 from tenants.api import call_service
-from tenants.api_base import CongressApiView
+from tenants.shortcuts import or_404
 
 
 class NoticeSerializer(serializers.Serializer):
@@ -45,10 +45,7 @@ class _NoticesApi(CongressApiView):
         self.require(is_office(self.access))
 
     def notice_or_404(self, pk):
-        notice = selectors.notice_get(pk)
-        if notice is None:
-            raise NotFound()
-        return notice
+        return or_404(selectors.notice_get(pk))
 
     def detail(self, notice, code=status.HTTP_200_OK) -> Response:
         data = NoticeSerializer(notice).data

@@ -1,3 +1,6 @@
+"""API of the notices module (notices between congresses), at /api/v1/notices/ on a congress host
+(namespace "notices-api")."""
+
 from django.urls import path
 
 from tenant_apps.notices import api

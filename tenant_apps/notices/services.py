@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 
 from shared_apps.exchange.models import Transfer, TransferStatus
 from shared_apps.exchange.outbox import transfer_answer, transfers_send
-from shared_apps.memberships.permissions import Access
+from shared_apps.memberships.permissions import Access, is_office
 from tenant_apps.notices import selectors
 from tenant_apps.notices.models import Direction, Notice, Scope
-from tenant_apps.notices.permissions import is_office
 from tenants.connection import in_schema_of
 from tenants.fields import max_length
 

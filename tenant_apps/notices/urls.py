@@ -1,3 +1,5 @@
+"""Pages of the notices module (notices between congresses), at /notices/ on a congress host (namespace "notices")."""
+
 from django.urls import path
 
 from tenant_apps.notices import views

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.memberships.decorators import require_access
+from shared_apps.memberships.permissions import is_office
 from tenant_apps.notices import selectors, services
 from tenant_apps.notices.forms import NoticeForm
 from tenant_apps.notices.models import Direction
-from tenant_apps.notices.permissions import is_office
-from tenants.forms import add_service_errors
+from tenants.forms import save_form
 
 
 @require_access(is_office)
@@ -36,14 +36,14 @@ def index(request):
 @require_access(is_office)
 def create(request):
     form = NoticeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            notice = services.notice_send(access=request.access, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("通知已发出，正在送达各下级人大。"))
-            return redirect("notices:detail", pk=notice.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda: services.notice_send(access=request.access, **form.cleaned_data),
+        _("通知已发出，正在送达各下级人大。"),
+    )
+    if saved:
+        return redirect("notices:detail", pk=saved.result.pk)
     return render(request, "notices/form.html", {"form": form})
 
 

@@ -1,17 +1,19 @@
 """REST API of handling units: members of the congress read; office staff and administrators write;
 handling-unit staff read their own units. Anonymous callers get 401, everyone else without the right 403."""
 
-from django.http import Http404
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from shared_apps.memberships.api_base import CongressApiView
 from tenant_apps.units import selectors, services
 from tenant_apps.units.models import UnitKind
 from tenant_apps.units.permissions import can_manage_units, can_view_own_units, can_view_unit_staff, can_view_units
 from tenant_apps.units.services import NAME_MAX_LENGTH
-from tenants.api import call_service
-from tenants.api_base import CongressApiView
+from tenants.api import call_service, validated
+from tenants.shortcuts import or_404
 
 # -- serializers ---------------------------------------------------------------------------------------
 
@@ -86,23 +88,10 @@ class StaffUpdateSerializer(serializers.Serializer):
 # -- payloads ------------------------------------------------------------------------------------------
 
 
-def _valid(serializer_class, request, *, partial: bool = False) -> dict:
-    data = serializer_class(data=request.data, partial=partial)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
-def _unit_or_404(pk: int):
-    unit = selectors.unit_get(pk)
-    if unit is None:
-        raise Http404
-    return unit
-
-
 class _UnitsApi(CongressApiView):
     def unit_response(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
         """The unit as the caller may see it: with its staff for managers and the unit's own staff."""
-        unit = _unit_or_404(pk)
+        unit: Any = or_404(selectors.unit_get(pk))  # it carries is_mine and staff_shown for the serializer
         unit.is_mine = pk in selectors.unit_ids_of(self.request.user)
         shown = can_view_unit_staff(self.access, is_own_unit=unit.is_mine)
         unit.staff_shown = list(selectors.staff_list(unit)) if shown else None
@@ -133,7 +122,7 @@ class UnitListApi(_UnitsApi):
     @extend_schema(request=UnitInputSerializer, responses={201: UnitDetailSerializer})
     def post(self, request):
         self.require(can_manage_units(self.access))
-        data = _valid(UnitInputSerializer, request)
+        data = validated(UnitInputSerializer, request)
         unit = call_service(services.unit_create, access=self.access, data=data)
         return self.unit_response(unit.pk, status.HTTP_201_CREATED)
 
@@ -149,8 +138,8 @@ class UnitDetailApi(_UnitsApi):
     @extend_schema(request=UnitInputSerializer, responses=UnitDetailSerializer)
     def patch(self, request, pk: int):
         self.require(can_manage_units(self.access))
-        unit = _unit_or_404(pk)
-        data = _valid(UnitInputSerializer, request, partial=True)
+        unit = or_404(selectors.unit_get(pk))
+        data = validated(UnitInputSerializer, request, partial=True)
         call_service(services.unit_update, access=self.access, unit=unit, data=data)
         return self.unit_response(pk)
 
@@ -161,7 +150,7 @@ class UnitDeactivateApi(_UnitsApi):
     @extend_schema(request=None, responses=UnitDetailSerializer)
     def post(self, request, pk: int):
         self.require(can_manage_units(self.access))
-        call_service(services.unit_deactivate, access=self.access, unit=_unit_or_404(pk))
+        call_service(services.unit_deactivate, access=self.access, unit=or_404(selectors.unit_get(pk)))
         return self.unit_response(pk)
 
 
@@ -171,7 +160,7 @@ class UnitReactivateApi(_UnitsApi):
     @extend_schema(request=None, responses=UnitDetailSerializer)
     def post(self, request, pk: int):
         self.require(can_manage_units(self.access))
-        call_service(services.unit_reactivate, access=self.access, unit=_unit_or_404(pk))
+        call_service(services.unit_reactivate, access=self.access, unit=or_404(selectors.unit_get(pk)))
         return self.unit_response(pk)
 
 
@@ -197,15 +186,15 @@ class StaffListApi(_UnitsApi):
     @extend_schema(responses=StaffSerializer(many=True))
     def get(self, request, pk: int):
         self.require(can_view_units(self.access))
-        unit = _unit_or_404(pk)
+        unit = or_404(selectors.unit_get(pk))
         self.require(can_view_unit_staff(self.access, is_own_unit=pk in selectors.unit_ids_of(request.user)))
         return Response(StaffSerializer(selectors.staff_list(unit), many=True).data)
 
     @extend_schema(request=StaffInputSerializer, responses={201: StaffSerializer})
     def post(self, request, pk: int):
         self.require(can_manage_units(self.access))
-        unit = _unit_or_404(pk)
-        data = _valid(StaffInputSerializer, request)
+        unit = or_404(selectors.unit_get(pk))
+        data = validated(StaffInputSerializer, request)
         link = call_service(services.staff_add, access=self.access, unit=unit, **data)
         return Response(StaffSerializer(link).data, status=status.HTTP_201_CREATED)
 
@@ -216,8 +205,8 @@ class StaffDetailApi(_UnitsApi):
     @extend_schema(request=StaffUpdateSerializer, responses=StaffSerializer)
     def patch(self, request, pk: int, user_id: int):
         self.require(can_manage_units(self.access))
-        unit = _unit_or_404(pk)
-        data = _valid(StaffUpdateSerializer, request)
+        unit = or_404(selectors.unit_get(pk))
+        data = validated(StaffUpdateSerializer, request)
         link = call_service(
             services.staff_set_contact, access=self.access, unit=unit, user_id=user_id, is_contact=data["is_contact"]
         )
@@ -226,5 +215,5 @@ class StaffDetailApi(_UnitsApi):
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int, user_id: int):
         self.require(can_manage_units(self.access))
-        call_service(services.staff_remove, access=self.access, unit=_unit_or_404(pk), user_id=user_id)
+        call_service(services.staff_remove, access=self.access, unit=or_404(selectors.unit_get(pk)), user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

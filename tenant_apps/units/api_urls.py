@@ -1,3 +1,5 @@
+"""API of the units module (handling units), at /api/v1/units/ on a congress host (namespace "units-api")."""
+
 from django.urls import path
 
 from tenant_apps.units import api

@@ -10,6 +10,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.workflow.history import Event
+
 # Office numbers such as "0851-83811111", "+86 138 0000 0000" or "0851-83811111转8001".
 phone_validator = RegexValidator(r"^[0-9+\-() 转]*$", _("电话号码只能包含数字、空格、+、-、括号和“转”。"))
 
@@ -76,7 +78,7 @@ class UnitStaff(models.Model):
         ]
 
 
-class UnitEvent(models.Model):
+class UnitEvent(Event):
     """History: who changed which unit or its staff, when, and how."""
 
     class Kind(models.TextChoices):
@@ -88,11 +90,6 @@ class UnitEvent(models.Model):
         STAFF_REMOVED = "staff_removed", _("移除工作人员")
         CONTACT_SET = "contact_set", _("设置联系人")
 
+    subject_field = "unit"
     kind = models.CharField(max_length=32, choices=Kind.choices)
     unit = models.ForeignKey(HandlingUnit, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+")
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]

@@ -21,6 +21,8 @@ from shared_apps.memberships.services import membership_grant, membership_revoke
 from tenant_apps.units.models import HandlingUnit, UnitEvent, UnitStaff
 from tenant_apps.units.permissions import can_manage_units
 from tenants.connection import in_schema_of
+from tenants.workflow import lock
+from tenants.workflow.history import record_event
 
 UNIT_FIELDS = ("name", "kind", "short_name", "contact_name", "contact_phone", "contact_email", "address")
 TEXT_FIELDS = ("name", "short_name", "contact_name", "contact_phone", "contact_email", "address")
@@ -37,10 +39,6 @@ def _require_manager(access: Access) -> None:
     congress = access.congress
     if not can_manage_units(access) or not in_schema_of(congress):
         raise PermissionDenied(_("只有本级人大机关工作人员可以管理承办单位。"))
-
-
-def _record(access: Access, kind: str, unit: HandlingUnit, **data) -> UnitEvent:
-    return UnitEvent.objects.create(kind=kind, unit=unit, actor=access.user, data=data)
 
 
 def _clean_text(data: dict) -> dict:
@@ -88,10 +86,6 @@ def _ancestor_ids(unit: HandlingUnit) -> set[int]:
     return ids
 
 
-def _locked_unit(unit: HandlingUnit) -> HandlingUnit:
-    return HandlingUnit.objects.select_for_update().get(pk=unit.pk)
-
-
 # -- units ---------------------------------------------------------------------------------------------
 
 
@@ -105,7 +99,13 @@ def unit_create(*, access: Access, data: dict) -> HandlingUnit:
     unit.parent = _parent_from(data.get("parent"), unit)
     unit.full_clean()
     unit.save()
-    _record(access, UnitEvent.Kind.UNIT_CREATED, unit, name=unit.name, fields=changed)
+    record_event(
+        UnitEvent,
+        unit,
+        actor=access.user,
+        kind=UnitEvent.Kind.UNIT_CREATED,
+        data={"name": unit.name, "fields": changed},
+    )
     return unit
 
 
@@ -113,7 +113,7 @@ def unit_create(*, access: Access, data: dict) -> HandlingUnit:
 def unit_update(*, access: Access, unit: HandlingUnit, data: dict) -> HandlingUnit:
     """Change the unit's fields given in `data` (and `parent` if present). Office staff and admins."""
     _require_manager(access)
-    unit = _locked_unit(unit)
+    unit = lock(unit)
     data = _clean_text(data)
     changed = _apply(unit, data)
     if "parent" in data:
@@ -124,7 +124,13 @@ def unit_update(*, access: Access, unit: HandlingUnit, data: dict) -> HandlingUn
     unit.full_clean()
     if changed:
         unit.save(update_fields=changed)
-        _record(access, UnitEvent.Kind.UNIT_UPDATED, unit, name=unit.name, fields=changed)
+        record_event(
+            UnitEvent,
+            unit,
+            actor=access.user,
+            kind=UnitEvent.Kind.UNIT_UPDATED,
+            data={"name": unit.name, "fields": changed},
+        )
     return unit
 
 
@@ -142,14 +148,14 @@ def unit_reactivate(*, access: Access, unit: HandlingUnit) -> HandlingUnit:
 
 def _set_active(access: Access, unit: HandlingUnit, is_active: bool) -> HandlingUnit:
     _require_manager(access)
-    unit = _locked_unit(unit)
+    unit = lock(unit)
     if unit.is_active == is_active:
         message = _("该单位已在使用中。") if is_active else _("该单位已经停用。")
         raise ValidationError({"is_active": [message]})
     unit.is_active = is_active
     unit.save(update_fields=["is_active"])
     kind = UnitEvent.Kind.UNIT_REACTIVATED if is_active else UnitEvent.Kind.UNIT_DEACTIVATED
-    _record(access, kind, unit, name=unit.name)
+    record_event(UnitEvent, unit, actor=access.user, kind=kind, data={"name": unit.name})
     return unit
 
 
@@ -169,7 +175,7 @@ def staff_add(*, access: Access, unit: HandlingUnit, email: str, name: str = "",
     name = (name or "").strip()
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError({"name": [_("姓名不能超过%(n)d个字。") % {"n": NAME_MAX_LENGTH}]})
-    unit = _locked_unit(unit)
+    unit = lock(unit)
     if not unit.is_active:
         raise ValidationError({"unit": [_("%(name)s已停用，不能增加工作人员。") % {"name": unit.name}]})
     user, created = _account_for(email, name)
@@ -180,14 +186,12 @@ def staff_add(*, access: Access, unit: HandlingUnit, email: str, name: str = "",
         UnitStaff.objects.filter(unit=unit, is_contact=True).update(is_contact=False)
     link = UnitStaff.objects.create(unit=unit, user=user, is_contact=is_contact)
     membership_grant(actor=access.user, user=user, congress=access.congress, role=Role.HANDLING_UNIT_STAFF)
-    _record(
-        access,
-        UnitEvent.Kind.STAFF_ADDED,
+    record_event(
+        UnitEvent,
         unit,
-        user=user.pk,
-        email=user.email,
-        is_contact=is_contact,
-        account_created=created,
+        actor=access.user,
+        kind=UnitEvent.Kind.STAFF_ADDED,
+        data={"user": user.pk, "email": user.email, "is_contact": is_contact, "account_created": created},
     )
     _mail_new_staff(user, unit, access.congress)
     return link
@@ -200,7 +204,7 @@ def staff_remove(*, access: Access, unit: HandlingUnit, user_id) -> None:
     Office staff and admins. Raises ValidationError on `user` if the account is not on the unit's staff.
     """
     _require_manager(access)
-    unit = _locked_unit(unit)
+    unit = lock(unit)
     user_pk = _int_or_none(user_id)
     link = (
         UnitStaff.objects.filter(unit=unit, user_id=user_pk).select_related("user").first()
@@ -217,14 +221,12 @@ def staff_remove(*, access: Access, unit: HandlingUnit, user_id) -> None:
         revoked = membership_revoke(
             actor=access.user, user=user, congress=access.congress, role=Role.HANDLING_UNIT_STAFF
         )
-    _record(
-        access,
-        UnitEvent.Kind.STAFF_REMOVED,
+    record_event(
+        UnitEvent,
         unit,
-        user=user.pk,
-        email=user.email,
-        was_contact=link.is_contact,
-        membership_revoked=revoked,
+        actor=access.user,
+        kind=UnitEvent.Kind.STAFF_REMOVED,
+        data={"user": user.pk, "email": user.email, "was_contact": link.is_contact, "membership_revoked": revoked},
     )
 
 
@@ -235,7 +237,7 @@ def staff_set_contact(*, access: Access, unit: HandlingUnit, user_id, is_contact
     Office staff and admins. Raises ValidationError on `user` if the account is not on the unit's staff.
     """
     _require_manager(access)
-    unit = _locked_unit(unit)
+    unit = lock(unit)
     user_pk = _int_or_none(user_id)
     link = (
         UnitStaff.objects.filter(unit=unit, user_id=user_pk).select_related("user").first()
@@ -250,7 +252,13 @@ def staff_set_contact(*, access: Access, unit: HandlingUnit, user_id, is_contact
         UnitStaff.objects.filter(unit=unit, is_contact=True).update(is_contact=False)
     link.is_contact = is_contact
     link.save(update_fields=["is_contact"])
-    _record(access, UnitEvent.Kind.CONTACT_SET, unit, user=link.user_id, email=link.user.email, is_contact=is_contact)
+    record_event(
+        UnitEvent,
+        unit,
+        actor=access.user,
+        kind=UnitEvent.Kind.CONTACT_SET,
+        data={"user": link.user_id, "email": link.user.email, "is_contact": is_contact},
+    )
     return link
 
 

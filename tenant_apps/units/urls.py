@@ -1,3 +1,5 @@
+"""Pages of the units module (handling units), at /units/ on a congress host (namespace "units")."""
+
 from django.urls import path
 
 from tenant_apps.units import views

@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,14 +13,9 @@ from tenant_apps.units import selectors, services
 from tenant_apps.units.forms import StaffAddForm, UnitForm
 from tenant_apps.units.models import UnitKind
 from tenant_apps.units.permissions import can_manage_units, can_view_own_units, can_view_unit_staff, can_view_units
-from tenants.forms import add_service_errors
-
-
-def _unit_or_404(pk: int):
-    unit = selectors.unit_get(pk)
-    if unit is None:
-        raise Http404
-    return unit
+from tenants.forms import save_form
+from tenants.shortcuts import or_404
+from tenants.workflow.history import HistoryRow, history_rows
 
 
 def _flash_errors(request, exc: ValidationError) -> None:
@@ -89,7 +83,7 @@ def _export(units):
 @require_access(can_view_units)
 def unit_detail(request, pk: int):
     """A unit's facts and contact person; its staff for managers and for the unit's own staff."""
-    unit = _unit_or_404(pk)
+    unit = or_404(selectors.unit_get(pk))
     is_own = pk in selectors.unit_ids_of(request.user)
     can_manage = can_manage_units(request.access)
     show_staff = can_view_unit_staff(request.access, is_own_unit=is_own)
@@ -100,7 +94,7 @@ def unit_detail(request, pk: int):
             "unit": unit,
             "children": selectors.unit_children(unit),
             "staff": selectors.staff_list(unit) if show_staff else None,
-            "events": selectors.event_list(unit)[:20] if can_manage else None,
+            "history": unit_history(unit) if can_manage else None,
             "is_own": is_own,
             "can_manage": can_manage,
         },
@@ -120,29 +114,29 @@ def mine(request):
 @require_access(can_manage_units)
 def unit_create(request):
     form = UnitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(access=request.access, data=form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("承办单位已建立，请添加工作人员。"))
-            return redirect("units:staff", pk=unit.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda: services.unit_create(access=request.access, data=form.service_data()),
+        _("承办单位已建立，请添加工作人员。"),
+    )
+    if saved:
+        return redirect("units:staff", pk=saved.result.pk)
     return render(request, "units/form.html", {"form": form, "title": _("新建承办单位")})
 
 
 @require_access(can_manage_units)
 def unit_edit(request, pk: int):
-    unit = _unit_or_404(pk)
+    unit = or_404(selectors.unit_get(pk))
     form = UnitForm(request.POST or None, instance=unit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(access=request.access, unit=unit, data=form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("承办单位已更新。"))
-            return redirect("units:unit_detail", pk=pk)
+    saved = save_form(
+        request,
+        form,
+        lambda: services.unit_update(access=request.access, unit=unit, data=form.service_data()),
+        _("承办单位已更新。"),
+    )
+    if saved:
+        return redirect("units:unit_detail", pk=pk)
     return render(request, "units/form.html", {"form": form, "title": _("编辑承办单位"), "unit": unit})
 
 
@@ -150,7 +144,7 @@ def unit_edit(request, pk: int):
 @require_access(can_manage_units)
 def unit_deactivate(request, pk: int):
     try:
-        services.unit_deactivate(access=request.access, unit=_unit_or_404(pk))
+        services.unit_deactivate(access=request.access, unit=or_404(selectors.unit_get(pk)))
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
@@ -162,7 +156,7 @@ def unit_deactivate(request, pk: int):
 @require_access(can_manage_units)
 def unit_reactivate(request, pk: int):
     try:
-        services.unit_reactivate(access=request.access, unit=_unit_or_404(pk))
+        services.unit_reactivate(access=request.access, unit=or_404(selectors.unit_get(pk)))
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
@@ -173,16 +167,16 @@ def unit_reactivate(request, pk: int):
 @require_access(can_manage_units)
 def staff(request, pk: int):
     """The unit's staff, with a form to add one by email (the account is created and invited if new)."""
-    unit = _unit_or_404(pk)
+    unit = or_404(selectors.unit_get(pk))
     form = StaffAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.staff_add(access=request.access, unit=unit, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已增加工作人员，并已发送通知邮件。"))
-            return redirect("units:staff", pk=pk)
+    saved = save_form(
+        request,
+        form,
+        lambda: services.staff_add(access=request.access, unit=unit, **form.cleaned_data),
+        _("已增加工作人员，并已发送通知邮件。"),
+    )
+    if saved:
+        return redirect("units:staff", pk=pk)
     return render(request, "units/staff.html", {"unit": unit, "form": form, "staff": selectors.staff_list(unit)})
 
 
@@ -190,7 +184,7 @@ def staff(request, pk: int):
 @require_access(can_manage_units)
 def staff_remove(request, pk: int, user_id: int):
     try:
-        services.staff_remove(access=request.access, unit=_unit_or_404(pk), user_id=user_id)
+        services.staff_remove(access=request.access, unit=or_404(selectors.unit_get(pk)), user_id=user_id)
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
@@ -204,9 +198,17 @@ def staff_contact(request, pk: int, user_id: int):
     """Make a staff member the unit's contact (`is_contact=1`), or stop being it (`is_contact=0`)."""
     is_contact = request.POST.get("is_contact", "1") != "0"
     try:
-        services.staff_set_contact(access=request.access, unit=_unit_or_404(pk), user_id=user_id, is_contact=is_contact)
+        services.staff_set_contact(
+            access=request.access, unit=or_404(selectors.unit_get(pk)), user_id=user_id, is_contact=is_contact
+        )
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
         messages.success(request, _("联系人已更新。"))
     return redirect("units:staff", pk=pk)
+
+
+def unit_history(unit) -> list[HistoryRow]:
+    """The unit's last 20 changes, newest first, for the timeline: what changed, whose staff entry, who did it."""
+    events = selectors.event_list(unit)[:20]
+    return history_rows(events, label=lambda e: e.get_kind_display(), note=lambda e: e.data.get("email", ""))
