@@ -1,14 +1,21 @@
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django.utils.functional import empty
 from rest_framework.test import APIClient
 
+from console.services import provision_now
+from console.specs import CongressSpec
+from shared_apps.accounts.sms import MemorySmsSender
 from shared_apps.memberships.services import membership_grant
+from tenant_apps.suggestions.models import private_storage
 from tenants.models import Congress
-from tenants.services import CongressSpec, provision_now
-from tests.personas import CONGRESSES, DEPUTIES, PASSWORD, PERSONAS, TERMS
+from tests.support.liaison import Desk
+from tests.support.personas import CONGRESSES, DEPUTIES, PASSWORD, PERSONAS, TERMS
+from tests.support.suggestions import World
+from tests.support.web import host_of
 
 
 @pytest.fixture(scope="session")
@@ -81,10 +88,6 @@ def users(db):
     return {persona: user_model.objects.get(email=f"{persona}@example.org") for persona in PERSONAS}
 
 
-def host_of(subdomain: str | None) -> str:
-    return settings.ROOT_DOMAIN if subdomain is None else f"{subdomain}.{settings.ROOT_DOMAIN}"
-
-
 @pytest.fixture
 def client_for(users):
     """client_for(persona or None, subdomain or None) → a signed-in Django test client on that host."""
@@ -109,3 +112,39 @@ def api_for(users):
         return client
 
     return make
+
+
+# -- shared by the modules' tests (suggestions, liaison) and the read-model rebuild in tests/tenants ----------
+
+
+@pytest.fixture
+def world(users, congresses) -> World:
+    return World(users, congresses["huaxi"])
+
+
+@pytest.fixture
+def desk(users, congresses) -> Desk:
+    made = Desk(users, congresses)
+    connection.set_schema_to_public()
+    return made
+
+
+@pytest.fixture
+def clean_side_channels(settings, tmp_path):
+    """SMS into memory, photos into a temporary private storage, and a fresh lookup limit per test.
+
+    Not autouse: the modules built on the liaison desk ask for it with `pytestmark = usefixtures(...)`."""
+    settings.SMS_BACKEND = "shared_apps.accounts.sms.MemorySmsSender"
+    root = tmp_path / "private"
+    settings.PRIVATE_STORAGE_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": root}},
+    }
+    private_storage._wrapped = empty
+    MemorySmsSender.outbox.clear()
+    cache.clear()
+    yield
+    MemorySmsSender.outbox.clear()
+    private_storage._wrapped = empty
+    cache.clear()

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tenants.api_base import CongressApiView, PlatformApiView
+from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
 
 DOCS = {"api/v1/schema/", "api/v1/docs/"}
 

@@ -26,17 +26,136 @@ def test_foreign_keys_from_congress_schemas_to_public_tables_leave_deletion_to_t
                 assert field.db_constraint, f"{model.__name__}.{field.name}"
 
 
-def test_shared_apps_and_tenants_never_import_tenant_apps():
-    for folder in ("shared_apps", "tenants"):
-        for path in (ROOT / folder).rglob("*.py"):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            for node in ast.walk(tree):
-                names = []
-                if isinstance(node, ast.Import):
-                    names = [alias.name for alias in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.module:
-                    names = [node.module]
-                assert not any(n.startswith("tenant_apps") for n in names), f"{path} imports {names}"
+# The project's packages, by the folder they live in, bottom layer first. `platform/` is not a package (it would
+# shadow the standard library's `platform`): its apps are imported by their own names.
+PACKAGES = {
+    "tenants": ROOT / "tenants",
+    "shared_apps": ROOT / "shared_apps",
+    "tenant_apps": ROOT / "tenant_apps",
+    "console": ROOT / "platform" / "console",
+    "config": ROOT / "platform" / "config",
+    "demo": ROOT / "platform" / "demo",
+}
+# What each layer may import from the project (docs: README "Layout"): platform → tenant_apps → shared_apps → tenants.
+ALLOWED = {
+    "tenants": {"tenants"},
+    "shared_apps": {"tenants", "shared_apps"},
+    "tenant_apps": {"tenants", "shared_apps", "tenant_apps"},
+    "console": {"tenants", "shared_apps", "tenant_apps", "console"},
+    "config": set(PACKAGES),
+    "demo": set(PACKAGES),
+}
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for top, folder in PACKAGES.items():
+        for path in folder.rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            parts = [top, *path.relative_to(folder).with_suffix("").parts]
+            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    """module → the project modules it imports, counting imports inside functions (they hide loops, they do not
+    break them). `from a.b import c` counts as importing `a.b.c` when that is a module, else `a.b`."""
+    modules = _modules()
+
+    def resolve(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets |= {resolve(alias.name) for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1], base]).strip(".")
+                for alias in node.names:
+                    full = f"{base}.{alias.name}"
+                    targets.add(full if full in modules else resolve(base))
+        graph[module] = {t for t in targets if t and t != module}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_module_import_cycle_in_the_project():
+    assert _cycles(import_graph()) == []
+
+
+def test_the_cycle_check_finds_a_loop():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_dependencies_point_one_way():
+    """platform (console, config, demo) → tenant_apps → shared_apps → tenants: nothing imports a layer above it."""
+    wrong = [
+        f"{module} imports {target}"
+        for module, targets in import_graph().items()
+        for target in targets
+        if target.split(".")[0] not in ALLOWED[module.split(".")[0]]
+    ]
+    assert wrong == []
+
+
+def test_the_workflow_core_sits_at_the_bottom():
+    """tenants.workflow imports nothing of the project but itself and tenants.connection."""
+    graph = import_graph()
+    for module, targets in graph.items():
+        if module.startswith("tenants.workflow"):
+            assert targets <= {"tenants.connection", *[m for m in graph if m.startswith("tenants.workflow")]}, module
+
+
+def test_every_history_table_derives_from_the_cores_event_model():
+    from tenants.workflow.history import Event
+
+    ours = {app.label for app in apps.get_app_configs() if app.name.split(".")[0] in PACKAGES}
+    history = [m for m in apps.get_models() if m._meta.app_label in ours and m.__name__.endswith(("Event", "Revision"))]
+    assert len(history) >= 12
+    assert [m.__name__ for m in history if not issubclass(m, Event)] == []
 
 
 def test_an_unused_user_can_be_deleted_and_a_deputy_in_use_in_a_congress_cannot(db, congresses):

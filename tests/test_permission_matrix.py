@@ -4,7 +4,7 @@ import pytest
 
 from tenant_apps.about.models import Profile
 from tenants.models import Congress, PlatformDefaults, ProvisioningRequest
-from tests.personas import PERSONAS
+from tests.support.personas import PERSONAS
 
 EVERYONE = {*PERSONAS, None}
 SIGNED_IN = set(PERSONAS)

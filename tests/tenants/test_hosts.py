@@ -1,8 +1,8 @@
 import pytest
 from django.conf import settings
 
+from console.services import congress_set_status
 from shared_apps.memberships.permissions import Access
-from tenants.services import congress_set_status
 
 
 @pytest.fixture

@@ -3,11 +3,13 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from console import services
+from console.services import provision_now
+from console.specs import CongressSpec
 from shared_apps.memberships.permissions import Access
-from tenants import services
+from tenants import selectors
 from tenants.models import Congress, CongressEvent
 from tenants.modules import all_modules
-from tenants.services import CongressSpec, provision_now
 
 
 def admin_access(user, congress):
@@ -36,15 +38,15 @@ def test_congress_settings_override_province_defaults_which_override_statute(use
     wang = Access(user=users["wang"], congress=None, is_platform_admin=True)
     services.platform_defaults_update(access=wang, modules=["about"], preferences={"deadline.reply_months": 2})
     huaxi = congresses["huaxi"]
-    assert services.effective_settings(huaxi)["deadline.reply_months"] == 2
-    assert services.effective_settings(huaxi)["deadline.evaluation_working_days"] == 20  # RULES.md default
+    assert selectors.effective_settings(huaxi)["deadline.reply_months"] == 2
+    assert selectors.effective_settings(huaxi)["deadline.evaluation_working_days"] == 20  # RULES.md default
     huaxi = services.congress_configure(
         access=admin_access(users["li"], huaxi),
         congress=huaxi,
         modules=["about"],
         preferences={"deadline.reply_months": 1, "terminology": {"liaison_station": "代表之家"}},
     )
-    effective = services.effective_settings(huaxi)
+    effective = selectors.effective_settings(huaxi)
     assert effective["deadline.reply_months"] == 1
     assert effective["terminology"]["liaison_station"] == "代表之家"
     assert effective["terminology"]["office"] == "人大办公室"  # other terms still inherited

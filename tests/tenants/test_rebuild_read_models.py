@@ -10,9 +10,8 @@ from django.core.management.base import CommandError
 
 from shared_apps.exchange.models import InboxCount, LiaisonFigure
 from tenant_apps.suggestions.models import Status
-from tests.tenant_apps.test_liaison_handling import _clean_side_channels as _clean_side_channels  # the fixture
-from tests.tenant_apps.test_liaison_handling import desk as desk  # the fixture
-from tests.tenant_apps.test_suggestions_workflow import world as world  # the fixture
+
+pytestmark = pytest.mark.usefixtures("clean_side_channels")
 
 
 def read_models() -> tuple:

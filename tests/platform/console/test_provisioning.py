@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context, schema_exists
 from tenants import schemas
 from tenants.hosts import absolute_url
 from tenants.models import Congress, Domain, ProvisioningRequest, SpareSchema
-from tests.jobs import queued_jobs, run_queued_jobs
+from tests.support.jobs import queued_jobs, run_queued_jobs
 
 GOOD = {
     "tier": "township",
@@ -153,7 +153,7 @@ def test_failure_half_way_leaves_no_orphan_schema_or_domain(api_for, monkeypatch
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("tenants.services.CongressEvent.objects.create", explode)
+    monkeypatch.setattr("console.provisioning.record_event", explode)  # the congress's first history row
     run_queued_jobs("tenants.provision_congress")
     record = ProvisioningRequest.objects.get(pk=response.json()["id"])
     assert record.status == "failed" and "disk full" in record.error
@@ -162,7 +162,7 @@ def test_failure_half_way_leaves_no_orphan_schema_or_domain(api_for, monkeypatch
 
 def test_running_a_job_twice_creates_the_congress_once(api_for):
     response = api_for("wang").post("/api/v1/provisioning/", {**GOOD, "parent_code": "520111000000"}, format="json")
-    from tenants.tasks import provision_congress
+    from console.tasks import provision_congress
 
     provision_congress(request_id=response.json()["id"])
     provision_congress(request_id=response.json()["id"])
@@ -201,7 +201,8 @@ def test_migrate_brings_the_template_back_and_drops_stale_spares(db):
 
 
 def test_a_spare_clone_is_claimed_by_renaming(congresses):
-    from tenants.services import CongressSpec, provision_now
+    from console.services import provision_now
+    from console.specs import CongressSpec
 
     schemas.refill_spares(2)
     spare_names = set(SpareSchema.objects.values_list("schema_name", flat=True))
@@ -226,7 +227,7 @@ def test_a_request_whose_job_was_lost_is_resumed_by_the_periodic_task(api_for):
 
     from django.utils import timezone
 
-    from tenants.tasks import resume_provisioning
+    from console.tasks import resume_provisioning
 
     response = api_for("wang").post("/api/v1/provisioning/", {**GOOD, "parent_code": "520111000000"}, format="json")
     with connection.cursor() as cursor:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 
-from tests.personas import PASSWORD
+from tests.support.personas import PASSWORD
 
 
 def sign_in(client: Client, email: str) -> None:

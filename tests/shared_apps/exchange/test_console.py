@@ -13,9 +13,8 @@ from shared_apps.exchange import selectors
 from shared_apps.exchange.delivery import MAX_ATTEMPTS
 from shared_apps.exchange.models import Transfer
 from shared_apps.exchange.outbox import transfer_send
-from tests.jobs import queued_jobs, run_queued_jobs
-from tests.shared_apps.test_exchange_outbox import PAYLOAD, deliver_until_failed, received
-from tests.shared_apps.test_exchange_outbox import flaky as flaky  # the fixture
+from tests.support.exchange import PAYLOAD, deliver_until_failed, received
+from tests.support.jobs import queued_jobs, run_queued_jobs
 
 
 def failed_transfer(congresses, flaky) -> Transfer:

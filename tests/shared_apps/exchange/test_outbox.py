@@ -9,37 +9,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from shared_apps.exchange import kinds
 from shared_apps.exchange.delivery import MAX_ATTEMPTS, DeliveryError, transfer_deliver
 from shared_apps.exchange.models import Transfer, TransferStatus
 from shared_apps.exchange.outbox import transfer_answer, transfer_send, transfers_send
 from shared_apps.exchange.tasks import requeue_stuck
-from tenant_apps.notices.delivery import deliver_notice
-from tenant_apps.notices.models import Notice
-from tests.jobs import queued_jobs, run_queued_jobs
-
-PAYLOAD = {"title": "关于做好代表建议办理工作的通知", "body": "请各镇人大认真组织。", "from_name": "花溪区人大"}
-
-
-def received(subdomain_schema: str) -> list[tuple]:
-    with schema_context(subdomain_schema):
-        return list(Notice.objects.values_list("transfer_id", "title"))
-
-
-@pytest.fixture
-def flaky(monkeypatch):
-    """A kind "flaky_up" (escalation direction) whose handler fails while `failures` is positive."""
-    state = {"failures": 0, "calls": 0}
-
-    def deliver(transfer):
-        state["calls"] += 1
-        if state["failures"] > 0:
-            state["failures"] -= 1
-            raise RuntimeError("receiving schema busy")
-        return deliver_notice(transfer)
-
-    monkeypatch.setitem(kinds._kinds, "flaky_up", kinds.TransferKind("flaky_up", "测试", "Test", kinds.UP, deliver))
-    return state
+from tests.support.exchange import PAYLOAD, deliver_until_failed, received
+from tests.support.jobs import queued_jobs, run_queued_jobs
 
 
 def test_a_transfer_is_written_with_its_delivery_job(congresses):
@@ -114,22 +89,6 @@ def test_a_failing_handler_is_retried_and_its_error_kept(congresses, flaky):
     transfer.refresh_from_db()
     assert (transfer.attempts, transfer.last_error) == (3, "")
     assert len(received(guiyang.schema_name)) == 1
-
-
-def deliver_until_failed(congresses, flaky, failures: int = MAX_ATTEMPTS) -> Transfer:
-    """A flaky transfer from Huaxi up to Guiyang whose handler fails `failures` times, delivered until the
-    exchange gives up on it (MAX_ATTEMPTS): "failed"."""
-    flaky["failures"] = failures
-    with transaction.atomic():
-        transfer = transfer_send(
-            kind="flaky_up", source=congresses["huaxi"], target=congresses["guiyang"], payload=PAYLOAD
-        )
-    for _attempt in range(MAX_ATTEMPTS - 1):
-        with pytest.raises(DeliveryError):
-            transfer_deliver(str(transfer.pk))
-    assert transfer_deliver(str(transfer.pk)) == "failed"
-    transfer.refresh_from_db()
-    return transfer
 
 
 def test_a_transfer_that_keeps_failing_is_marked_failed(congresses, flaky):

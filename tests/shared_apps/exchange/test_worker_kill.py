@@ -33,7 +33,7 @@ from shared_apps.exchange.tasks import requeue_stuck
 from tenant_apps.notices.models import Notice
 from tenants.models import Congress
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NOTICES = 300  # each goes to the five congresses below the province: 1,500 transfers
 RECEIVERS = ("guiyang", "huaxi", "qingyan", "zunyi", "honghuagang")
 TOTAL = NOTICES * len(RECEIVERS)

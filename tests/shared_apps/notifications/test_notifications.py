@@ -135,9 +135,9 @@ def test_notify_refuses_an_empty_title_and_mark_read_someone_elses(users, inbox)
 
 def test_the_page_and_api_do_not_depend_on_any_congress_module(client_for, api_for, inbox, users, congresses):
     """The account's notices are not the congresses' "notices" module: switching modules off leaves them."""
+    from console.services import congress_configure
     from shared_apps.memberships.permissions import Access
     from shared_apps.memberships.selectors import roles_for
-    from tenants.services import congress_configure
 
     huaxi = congresses["huaxi"]
     li = Access(user=users["li"], congress=huaxi, roles=roles_for(users["li"], huaxi))

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from shared_apps.memberships.permissions import Access
 from shared_apps.registry import identifiers, services
 from shared_apps.registry.models import Deputy, Seat, Term
-from tests.personas import DEPUTIES, PERSONAS
+from tests.support.personas import DEPUTIES, PERSONAS
 
 EVERYONE = sorted({*PERSONAS, None}, key=str)
 HONGHUAGANG = "520302000000"

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from shared_apps.memberships.permissions import Access
 from shared_apps.registry import services
 from shared_apps.registry.models import Deputy, Seat, Term
-from tests.personas import PERSONAS
+from tests.support.personas import PERSONAS
 
 YANG = {"name": "杨秀英", "id_number": "52011119750312002X", "constituency": "贵州省", "delegation": "贵州代表团"}
 

@@ -15,10 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from shared_apps.memberships.permissions import Access
-from shared_apps.registry import exports, identifiers, roster, services
+from shared_apps.registry import exports, identifiers, roster, selectors, services
 from shared_apps.registry.models import Constituency, Delegation, Deputy, RegistryEvent, Seat, Term, TermStatus
 from tenants.models import Congress
-from tests.personas import PERSONAS
+from tests.support.personas import PERSONAS
 
 HEADERS = [c.header for c in roster.COLUMNS]
 PLACES = ["花溪第一选区", "花溪第二选区", "花溪第三选区", "花溪第四选区", "花溪第五选区"]
@@ -226,7 +226,7 @@ def test_fixed_it_imports_into_the_open_term_creating_constituencies_when_allowe
     assert after["deputies"] == before["deputies"] + 200
     assert after["seats"] == before["seats"] + 200
     assert set(term.constituencies.values_list("name", flat=True)) >= set(PLACES)
-    seat = Seat.objects.select_related("deputy", "constituency").get(deputy=services.deputy_find(person_id(7)))
+    seat = Seat.objects.select_related("deputy", "constituency").get(deputy=selectors.deputy_find(person_id(7)))
     assert (seat.term, seat.congress, seat.tier) == (term, congresses["huaxi"], "county")
     assert seat.constituency.name == PLACES[7 % len(PLACES)] and seat.starts_on == term.starts_on
     assert seat.deputy.reveal_mobile() == "13900000007" and seat.deputy.gender == identifiers.gender_from_id(
@@ -249,8 +249,8 @@ def test_reimporting_the_same_roster_updates_and_creates_nothing(api_for):
     assert {k: after[k] for k in ("deputies", "seats", "constituencies")} == {
         k: before[k] for k in ("deputies", "seats", "constituencies")
     }
-    assert services.deputy_find(person_id(3)).work_unit == "花溪区人民医院院长"
-    assert Seat.objects.get(deputy=services.deputy_find(person_id(4))).constituency.name == PLACES[0]
+    assert selectors.deputy_find(person_id(3)).work_unit == "花溪区人民医院院长"
+    assert Seat.objects.get(deputy=selectors.deputy_find(person_id(4))).constituency.name == PLACES[0]
 
 
 def test_a_second_tiers_roster_links_the_people_it_shares(api_for, congresses):
@@ -264,7 +264,7 @@ def test_a_second_tiers_roster_links_the_people_it_shares(api_for, congresses):
     assert response.json()["counts"]["linked"] == 50 and response.json()["counts"]["created"] == 30
     assert Deputy.objects.count() == before["deputies"] + 30
     for n in (150, 199):
-        seats = Seat.objects.filter(deputy=services.deputy_find(person_id(n)))
+        seats = Seat.objects.filter(deputy=selectors.deputy_find(person_id(n)))
         assert sorted(s.congress.subdomain for s in seats) == ["huaxi", "qingyan"]
 
 
@@ -272,7 +272,7 @@ def test_a_blank_optional_cell_keeps_what_another_tier_registered(api_for):
     assert api_import(api_for, [person(1, 简介="县级人大代表，长期从事教育工作。")]).status_code == 200
     response = api_import(api_for, [person(1, 选区="青岩镇第一选区", 民族=None)], persona="zhou", host="qingyan")
     assert response.status_code == 200
-    deputy = services.deputy_find(person_id(1))
+    deputy = selectors.deputy_find(person_id(1))
     assert deputy.biography == "县级人大代表，长期从事教育工作。" and deputy.ethnicity == "汉族"
 
 
@@ -291,10 +291,10 @@ def test_headers_in_any_order_under_a_title_row_with_excel_and_text_dates(api_fo
     }
     response = api_for("zhang", "huaxi").post("/api/v1/registry/roster/commit/", data, format="multipart")
     assert response.status_code == 200, response.content[:1000]
-    first = Seat.objects.select_related("deputy", "delegation").get(deputy=services.deputy_find(person_id(1)))
+    first = Seat.objects.select_related("deputy", "delegation").get(deputy=selectors.deputy_find(person_id(1)))
     assert first.starts_on == datetime.date(2021, 3, 1) and first.delegation.name == "花溪代表团"
     assert first.deputy.date_of_birth == datetime.date(1950, 1, 2)
-    second = services.deputy_find(person_id(2))
+    second = selectors.deputy_find(person_id(2))
     assert second.gender == "female" and Seat.objects.get(deputy=second).starts_on == datetime.date(2021, 3, 2)
 
 
@@ -625,7 +625,7 @@ def test_done_when_2000_rows_with_3_bad_rows_then_fixed_then_a_second_tier_shari
     linked_s = time.perf_counter() - started
     assert linked.status_code == 200 and linked.json()["counts"]["linked"] == 300
     assert Deputy.objects.count() == before["deputies"] + 2200
-    assert Seat.objects.filter(deputy__in=[services.deputy_find(person_id(n)) for n in (1700, 1999)]).count() == 4
+    assert Seat.objects.filter(deputy__in=[selectors.deputy_find(person_id(n)) for n in (1700, 1999)]).count() == 4
     with capsys.disabled():
         print(
             f"\nroster timings: refused 2000 rows {refused_s:.1f}s, imported {imported_s:.1f}s, "

@@ -8,9 +8,9 @@ from django.db import connection
 
 from shared_apps.memberships.models import Membership
 from shared_apps.memberships.permissions import Access
-from shared_apps.registry import crypto, identifiers, services
+from shared_apps.registry import crypto, identifiers, selectors, services
 from shared_apps.registry.models import Deputy, RegistryEvent, Seat, Term
-from tests.personas import DEPUTIES
+from tests.support.personas import DEPUTIES
 
 YANG_ID, YANG_MOBILE = DEPUTIES[0][2], DEPUTIES[0][3]
 ROOT = Access(user=None, congress=None, is_platform_admin=True)
@@ -46,14 +46,14 @@ def test_identifiers_are_encrypted_at_rest_and_found_by_exact_match(db):
         cursor.execute("SELECT id_number_token, mobile_token, id_number_hash FROM registry_deputy")
         stored = " ".join(" ".join(row) for row in cursor.fetchall())
     assert YANG_ID not in stored and YANG_MOBILE not in stored and YANG_ID[-8:] not in stored
-    yang = services.deputy_find(YANG_ID.lower())
+    yang = selectors.deputy_find(YANG_ID.lower())
     assert yang.name == "杨秀英" and yang.reveal_id_number() == YANG_ID and yang.reveal_mobile() == YANG_MOBILE
-    assert services.deputy_find_by_mobile("138-8501-2345") == [yang]
-    assert services.deputy_find("520111196811230015").name == "罗国华"
+    assert selectors.deputy_find_by_mobile("138-8501-2345") == [yang]
+    assert selectors.deputy_find("520111196811230015").name == "罗国华"
 
 
 def test_a_token_encrypted_under_another_key_is_not_shown(db, settings):
-    yang = services.deputy_find(YANG_ID)
+    yang = selectors.deputy_find(YANG_ID)
     settings.FIELD_ENCRYPTION_KEYS = ["k" * 43 + "="]
     crypto._fernet.cache_clear()
     try:
@@ -83,7 +83,7 @@ def test_register_refuses_bad_input_by_field_and_writes_nothing(db):
 
 
 def test_memberships_follow_seats(users, congresses):
-    yang = services.deputy_find(YANG_ID)
+    yang = selectors.deputy_find(YANG_ID)
     assert set(
         Membership.objects.filter(user=users["yang"], role="deputy").values_list("congress__subdomain", flat=True)
     ) == {"huaxi", "qingyan", "guiyang"}
@@ -113,7 +113,7 @@ def test_term_transition_ends_seats_withdraws_access_and_freezes_the_old_term(us
     assert term.status == "closed" and not term.seats.filter(status="serving").exists()
     assert not Membership.objects.filter(user=users["yang"], congress=huaxi, role="deputy").exists()
     assert Membership.objects.filter(user=users["yang"], congress=congresses["qingyan"], role="deputy").exists()
-    yang = services.deputy_find(YANG_ID)
+    yang = selectors.deputy_find(YANG_ID)
     with pytest.raises(ValidationError):
         services.seat_add(access=ROOT, deputy=yang, term=term, starts_on=datetime.date(2026, 1, 1))
     with pytest.raises(ValidationError):
@@ -128,5 +128,5 @@ def test_only_one_open_term_per_congress(users, congresses):
 
 
 def test_deputy_of_several_tiers_is_one_person(db):
-    yang = services.deputy_find(YANG_ID)
+    yang = selectors.deputy_find(YANG_ID)
     assert sorted(yang.seats.values_list("tier", flat=True)) == ["city", "county", "township"]

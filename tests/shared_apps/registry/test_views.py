@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from shared_apps.registry.models import Deputy, RegistryEvent, Seat, Term
-from tests.personas import DEPUTIES, PERSONAS
+from tests.support.personas import DEPUTIES, PERSONAS
 
 EVERYONE = {*PERSONAS, None}
 OFFICE = {"li", "zhang", "wang"}

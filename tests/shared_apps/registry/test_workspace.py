@@ -5,7 +5,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from shared_apps.exchange.services import inbox_count_set
-from tests.personas import PASSWORD
+from tests.support.personas import PASSWORD
 
 
 def test_deputy_lands_on_the_workspace_with_every_congress_and_count(users, congresses):

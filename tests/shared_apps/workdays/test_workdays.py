@@ -27,7 +27,7 @@ from shared_apps.workdays.calendar import (
     working_days_between,
 )
 from shared_apps.workdays.models import CalendarDay, CalendarEvent
-from tests.personas import PERSONAS
+from tests.support.personas import PERSONAS
 
 D = datetime.date
 EVERYONE = sorted({*PERSONAS, None}, key=str)

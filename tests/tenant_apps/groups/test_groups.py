@@ -13,8 +13,8 @@ from tenant_apps.groups import services
 from tenant_apps.groups.models import DeputyGroup, DeputyGroupMember, GroupEvent, Studio, StudioDuty
 from tenants.models import Congress
 from tenants.modules import get_module
-from tenants.services import platform_defaults
-from tests.personas import PERSONAS
+from tenants.selectors import platform_defaults
+from tests.support.personas import PERSONAS
 
 EVERYONE = sorted({*PERSONAS, None}, key=str)
 MANAGERS = {"li", "zhang"}  # congress_admin and office_staff of Huaxi

@@ -3,24 +3,25 @@
 message back down through the exchange and reopens the lower congress's copy. Both ends see the transfer's
 status; the sender follows every step under the one tracking code; a returned message may go up again.
 
-The stage is test_liaison_handling's desk: Qingyan (township) below, Huaxi (county) above, Zhang and Li its
-office, Liu the staff of a Huaxi unit, Chen a Huaxi member without a handling role, Ma an outsider."""
+The stage is the liaison desk (tests/support/liaison.py): Qingyan (township) below, Huaxi (county) above, Zhang
+and Li its office, Liu the staff of a Huaxi unit, Chen a Huaxi member without a handling role, Ma an outsider."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from console.services import congress_set_status
 from shared_apps.exchange.delivery import transfer_deliver
 from shared_apps.exchange.models import TrackedMatter, TrackedStep, Transfer
 from shared_apps.memberships.permissions import Access
 from shared_apps.notifications.models import Notification
-from tenant_apps.liaison import exchange, handling
+from tenant_apps.liaison import deliveries, exchange
 from tenant_apps.liaison.models import MessageEvent, MessageStatus, PublicMessage
+from tenant_apps.liaison.services.messages import message_transition
 from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions
-from tenants.services import congress_set_status
-from tests.jobs import queued_jobs, run_queued_jobs
-from tests.tenant_apps.test_liaison_handling import _clean_side_channels as _clean_side_channels  # the fixture
-from tests.tenant_apps.test_liaison_handling import desk as desk  # the fixture
-from tests.tenant_apps.test_liaison_handling import fresh
+from tests.support.jobs import queued_jobs, run_queued_jobs
+from tests.support.liaison import fresh
+
+pytestmark = pytest.mark.usefixtures("clean_side_channels")
 
 S = MessageStatus
 REASON = "属镇级事权，请镇人大协调镇政府办理。"
@@ -143,7 +144,7 @@ def test_the_office_returns_an_escalation_and_the_township_takes_it_up_again(des
     before = snapshot(desk, lower, upper)
     assert transfer_deliver(str(back.pk)) == "already"
     with desk.qingyan:
-        exchange.deliver_return(Transfer.objects.select_related("target").get(pk=back.pk))
+        deliveries.deliver_return(Transfer.objects.select_related("target").get(pk=back.pk))
     assert snapshot(desk, lower, upper) == before
 
     # The sender follows it under the same code: back at the township, with the county's reasons.
@@ -202,7 +203,7 @@ def test_returning_needs_reasons_the_office_and_a_message_from_below(desk):
             assert snapshot(desk, lower, upper) == before, (persona, action)
     # Qingyan's office, in Huaxi's schema: refused before anything is read.
     with pytest.raises(PermissionDenied), desk.huaxi:
-        handling.message_transition(access=desk.as_("zhou"), message=upper, action="return", note=REASON)
+        message_transition(access=desk.as_("zhou"), message=upper, action="return", note=REASON)
     assert snapshot(desk, lower, upper) == before
     # A message the public sent to Huaxi itself has no tier below to return to.
     own = desk.send(congress=desk.huaxi)

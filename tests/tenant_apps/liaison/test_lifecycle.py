@@ -1,20 +1,21 @@
 """Issue 5, done when: a message sent from a township station's QR page is answered by the deputy, escalated to
 the county, forwarded there to a unit, answered and closed — and the sender follows every step with one
 tracking code. Everything goes through the pages and the API, as the sender, the deputy, the county's office
-and the unit would use them; the worker's jobs run inline (tests/jobs.py)."""
+and the unit would use them; the worker's jobs run inline (tests/support/jobs.py)."""
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from shared_apps.accounts.sms import MemorySmsSender
 from shared_apps.exchange.models import Transfer
 from shared_apps.notifications.models import Notification
 from tenant_apps.liaison.models import PublicMessage
-from tests.jobs import run_queued_jobs
-from tests.tenant_apps.test_liaison_handling import YANG_MOBILE, sweep
-from tests.tenant_apps.test_liaison_handling import _clean_side_channels as _clean_side_channels  # the fixture
-from tests.tenant_apps.test_liaison_handling import desk as desk  # the fixture
+from tests.support.jobs import run_queued_jobs
+from tests.support.liaison import YANG_MOBILE, sweep
+
+pytestmark = pytest.mark.usefixtures("clean_side_channels")
 
 SENDER_MOBILE = "13985016688"
 TEXT = "青岩古镇周末停车难，游客车辆占道，居民出行不便，希望增设停车场。"

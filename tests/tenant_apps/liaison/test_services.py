@@ -7,62 +7,33 @@ Qian, and Gao, a deputy of Qingyan who is not on the station. Huaxi (county) is 
 
 import datetime
 import io
-import itertools
 import json
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
-from django.utils.functional import empty
 from django_tenants.utils import schema_context
 from PIL import Image
 
+from console.services import congress_set_status
 from shared_apps.accounts.sms import MemorySmsSender
 from shared_apps.exchange.delivery import transfer_deliver
 from shared_apps.exchange.models import InboxCount, TrackedStep, Transfer
 from shared_apps.memberships.permissions import Access
-from shared_apps.memberships.selectors import roles_for
 from shared_apps.memberships.services import membership_grant
 from shared_apps.notifications.models import Notification
-from shared_apps.registry.models import Deputy
-from shared_apps.registry.selectors import term_current
-from tenant_apps.liaison import digest, exchange, handling, stations, submission, tasks
-from tenant_apps.liaison.models import DigestSent, MessageEvent, MessageStatus, PublicMessage, Station
-from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions
-from tenant_apps.suggestions.models import Suggestion, private_storage
-from tenant_apps.units import services as units
-from tenants.services import congress_set_status
-from tests.jobs import queued_jobs, run_queued_jobs
-from tests.tenant_apps.test_suggestions_workflow import _deputy
+from tenant_apps.liaison import deliveries, digest, exchange, selectors, tasks
+from tenant_apps.liaison.models import DigestSent, MessageEvent, PublicMessage
+from tenant_apps.liaison.services.messages import message_mobile_reveal, message_transition
+from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions, event_list
+from tenant_apps.suggestions.models import Suggestion
+from tests.support.jobs import queued_jobs, run_queued_jobs
+from tests.support.liaison import ACTOR, INPUT, YANG_MOBILE, S, fresh, sweep
 
-S = MessageStatus
-ROOT = Access(user=None, congress=None, is_platform_admin=True)
-YANG_MOBILE = "13885012345"  # tests/personas.py
-_numbers = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _clean_side_channels(settings, tmp_path):
-    """SMS into memory, photos into a temporary private storage, and a fresh lookup limit per test."""
-    settings.SMS_BACKEND = "shared_apps.accounts.sms.MemorySmsSender"
-    root = tmp_path / "private"
-    settings.PRIVATE_STORAGE_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": root}},
-    }
-    private_storage._wrapped = empty
-    MemorySmsSender.outbox.clear()
-    cache.clear()
-    yield
-    MemorySmsSender.outbox.clear()
-    private_storage._wrapped = empty
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("clean_side_channels")
 
 
 def png() -> SimpleUploadedFile:
@@ -71,135 +42,9 @@ def png() -> SimpleUploadedFile:
     return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
 
 
-class Desk:
-    """Qingyan's station and people, built through the services as its office would."""
-
-    def __init__(self, users, congresses):
-        self.users = users  # the fixture's own dict: client_for / api_for then know Xu, Gao and Qian too
-        self.qingyan, self.huaxi = congresses["qingyan"], congresses["huaxi"]
-        self.congresses = congresses
-        user_model = get_user_model()
-        xu = user_model.objects.create_user(email="xu@example.org", name="xu")
-        membership_grant(actor=None, user=xu, congress=self.qingyan, role="state_organ_staff")
-        gao = _deputy(71, term_current(self.qingyan), "gao@example.org")
-        self.users.update(xu=xu, gao=gao.user)
-        self.yang_deputy = Deputy.objects.get(user=self.users["yang"])
-        zhou = self.as_("zhou")
-        with self.qingyan:
-            self.station = stations.station_create(access=zhou, data={"name": "青岩镇代表联络站", "code": "qy-1"})
-            stations.station_deputies_set(access=zhou, station=self.station, deputies=[{"deputy": self.yang_deputy.pk}])
-            stations.station_staff_set(access=zhou, station=self.station, users=[xu.pk])
-            self.unit = units.unit_create(access=zhou, data={"name": "青岩镇综合执法队"})
-            units.staff_add(access=zhou, unit=self.unit, email="qian@example.org")
-        self.users["qian"] = user_model.objects.get(email="qian@example.org")
-        li = self.as_("li", self.huaxi)
-        with self.huaxi:
-            self.huaxi_unit = units.unit_create(access=li, data={"name": "花溪区交通运输局"})
-            units.staff_add(access=li, unit=self.huaxi_unit, email="liu@example.org")
-            self.huaxi_online = Station.objects.get(code="online")
-
-    def as_(self, persona: str, congress=None) -> Access:
-        congress = congress or self.qingyan
-        user = self.users[persona]
-        return Access(user=user, congress=congress, roles=roles_for(user, congress))
-
-    def send(self, *, congress=None, deputy=None, text="", address="", mobile="", photos=()):
-        """A message from the public through the submission service (what the station's QR page calls): to the
-        named deputy, else to Qingyan's station, else to the congress's online station."""
-        congress = congress or self.qingyan
-        n = next(_numbers)
-        with congress:
-            station = None
-            if deputy is None:
-                station = self.station if congress == self.qingyan else Station.objects.get(code="online")
-            message = submission.message_submit(
-                congress=congress,
-                station=station,
-                deputy=deputy,
-                data={
-                    "category": "problem",
-                    "text": text or f"青岩古镇停车难，第{n}次反映，请代表关注。",
-                    "sender_name": "张三",
-                    "mobile": mobile or f"1398501{n:04d}",
-                },
-                photos=list(photos),
-                client_address=address or f"10.1.{n // 200}.{n % 200 + 1}",
-            )
-            announced = Notification.objects.filter(title__contains=message.tracking_code).exists()
-            # The submission service announces new messages itself; held ones wait for review, unannounced.
-            assert message.status == S.NEW or not announced
-        return message
-
-    def act(self, message, persona: str, action: str, congress=None, **data) -> PublicMessage:
-        congress = congress or self.qingyan
-        data = {**INPUT[action](self), **data}
-        with congress:
-            return handling.message_transition(
-                access=self.as_(persona, congress), message=message, action=action, **data
-            )
-
-    def drive(self, status: str) -> PublicMessage:
-        """A fresh message at the station, brought to `status` through the services."""
-        if status in (S.HELD, S.DISCARDED):
-            first = self.send(address="10.9.9.9", mobile="13985099999", text="同一条留言")
-            held = self.send(address="10.9.9.9", mobile="13985099999", text="同一条留言")
-            assert first.status == S.NEW and held.status == S.HELD
-            if status == S.DISCARDED:
-                with self.qingyan:
-                    submission.message_discard(access=self.as_("zhou"), message=held, reason="重复提交")
-            return fresh(self.qingyan, held)
-        message = self.send()
-        for action in PATHS[status]:
-            message = self.act(message, ACTOR[action], action)
-        return fresh(self.qingyan, message)
-
-
-@pytest.fixture
-def desk(users, congresses) -> Desk:
-    world = Desk(users, congresses)
-    connection.set_schema_to_public()
-    return world
-
-
-def fresh(congress, message) -> PublicMessage:
-    with congress:
-        return PublicMessage.objects.get(pk=message.pk)
-
-
-# The persona of Qingyan who may take each action, and a valid input for it.
-ACTOR = {
-    "reply": "yang",
-    "approve_public": "zhou",
-    "forward": "yang",
-    "to_suggestion": "yang",
-    "escalate": "yang",
-    "close": "yang",
-    "reopen": "zhou",
-    "accept": "zhou",
-    "return": "zhou",
-}
-# Only a message escalated from below is accepted or returned (test_liaison_escalation_answer.py); Qingyan's
+# Only a message escalated from below is accepted or returned (test_escalation.py); Qingyan's
 # messages here come from the public, so the grid shows these two refused by the condition, not run.
 FROM_BELOW_ONLY = ("accept", "return")
-INPUT = {
-    "reply": lambda d: {"reply_text": "已请镇交管办在周末增派人员疏导。", "public_reply_text": "已安排周末疏导。"},
-    "approve_public": lambda d: {"public_reply_text": "已安排周末疏导交通。"},
-    "forward": lambda d: {"unit": d.unit.pk},
-    "to_suggestion": lambda d: {},
-    "escalate": lambda d: {"note": "停车场规划属区级事权，请区人大协调。"},
-    "close": lambda d: {"note": "已现场答复，留言人表示认可。"},
-    "reopen": lambda d: {"note": "留言人再次反映。"},
-    "accept": lambda d: {},
-    "return": lambda d: {"note": "属镇级事权，请镇人大办理。"},
-}
-PATHS = {
-    S.NEW: [],
-    S.REPLIED: ["reply"],
-    S.FORWARDED: ["forward"],
-    S.SUGGESTION: ["to_suggestion"],
-    S.ESCALATED: ["reply", "escalate"],
-    S.CLOSED: ["reply", "close"],
-}
 EXPECTED = {
     "reply": S.REPLIED,
     "forward": S.FORWARDED,
@@ -235,7 +80,7 @@ def state(desk, message) -> tuple:
 
 
 @pytest.mark.parametrize("action", list(TRANSITIONS))
-# "returned" only happens to a message escalated from below: test_liaison_escalation_answer.py covers it.
+# "returned" only happens to a message escalated from below: test_escalation.py covers it.
 @pytest.mark.parametrize("status", [s for s in S.values if s != S.RETURNED])
 def test_every_action_from_every_status(desk, status, action):
     message = desk.drive(status)
@@ -290,9 +135,7 @@ def test_only_the_messages_handlers_may_act_and_a_refusal_changes_nothing(desk, 
         assert state(desk, message) == before, persona
     # An Access of another congress is refused inside Qingyan's schema, even for its office.
     with pytest.raises(PermissionDenied), desk.qingyan:
-        handling.message_transition(
-            access=desk.as_("li", desk.huaxi), message=message, action=action, **INPUT[action](desk)
-        )
+        message_transition(access=desk.as_("li", desk.huaxi), message=message, action=action, **INPUT[action](desk))
     assert state(desk, message) == before
 
 
@@ -311,7 +154,7 @@ def test_a_message_to_a_named_deputy_is_theirs_and_the_offices_only(desk):
     message = desk.send(deputy=desk.yang_deputy)
     for persona in ("xu", "gao", "qian"):
         with desk.qingyan:
-            assert handling.message_get_for_user(desk.as_(persona), message.pk) is None
+            assert selectors.message_get_for_user(desk.as_(persona), message.pk) is None
     assert desk.act(message, "yang", "reply").status == S.REPLIED
 
 
@@ -331,7 +174,7 @@ def test_bad_input_is_refused_by_field_and_changes_nothing(desk, action, data, f
     message = desk.send()
     before = state(desk, message)
     with pytest.raises(ValidationError) as refused, desk.qingyan:
-        handling.message_transition(access=desk.as_("yang"), message=message, action=action, **data)
+        message_transition(access=desk.as_("yang"), message=message, action=action, **data)
     assert field in refused.value.message_dict
     assert state(desk, message) == before
 
@@ -472,7 +315,7 @@ def test_escalation_writes_the_transfer_with_the_change_and_is_delivered_once(de
     assert run_queued_jobs("exchange.deliver_transfer") == 1
     assert transfer_deliver(str(transfer.pk)) == "already"
     with desk.huaxi:
-        exchange.deliver_escalation(Transfer.objects.select_related("target").get())  # a replayed handler
+        deliveries.deliver_escalation(Transfer.objects.select_related("target").get())  # a replayed handler
         upper = PublicMessage.objects.get()
         assert upper.tracking_code == message.tracking_code and upper.status == S.NEW
         assert upper.origin_transfer_id == transfer.pk and upper.origin_congress_id == desk.qingyan.pk
@@ -480,7 +323,7 @@ def test_escalation_writes_the_transfer_with_the_change_and_is_delivered_once(de
         assert upper.mobile_last4 == "2377"
         assert list(upper.events.values_list("action", flat=True)) == ["received_escalation"]
         zhang = desk.as_("zhang", desk.huaxi)
-        assert handling.message_mobile_reveal(access=zhang, message=upper) == "13985012377"
+        assert message_mobile_reveal(access=zhang, message=upper) == "13985012377"
     told = set(Notification.objects.filter(kind="liaison_escalation").values_list("user__email", flat=True))
     assert told == {"li@example.org", "zhang@example.org"}
     assert fresh(desk.qingyan, message).status == S.ESCALATED
@@ -540,13 +383,6 @@ def test_a_new_message_tells_its_handlers_in_app_and_counts_follow_every_step(de
     assert counts(desk) == {"yang": 1, "xu": 1, "zhou": 1, "qian": 1}
     desk.act(forwarded, "qian", "reply")
     assert counts(desk) == {"yang": 1, "xu": 1, "zhou": 1}
-
-
-def sweep(day: datetime.date) -> None:
-    noon = datetime.datetime.combine(day, datetime.time(4, 0), tzinfo=datetime.UTC)
-    tasks.sweep_digests(timestamp=int(noon.timestamp()))
-    run_queued_jobs("liaison.send_digests")
-    run_queued_jobs("liaison.send_digest_message")
 
 
 def test_one_digest_a_day_per_person_instead_of_a_message_each(desk, congresses):
@@ -638,4 +474,4 @@ def test_notes_for_others_are_written_in_the_platform_language_whatever_the_writ
     notes = list(TrackedStep.objects.filter(matter__code=message.tracking_code).values_list("public_note", flat=True))
     assert notes[0].startswith("留言已收到") and notes[1] == f"已转交{desk.unit.name}办理。"
     with desk.qingyan, translation.override("en"):  # the page itself follows its reader
-        assert handling.event_list(fresh(desk.qingyan, message))[-1].action_label == "Forwarded"
+        assert event_list(fresh(desk.qingyan, message))[-1].action_label == "Forwarded"

@@ -23,9 +23,10 @@ from shared_apps.memberships.selectors import roles_for
 from shared_apps.notifications.models import Notification
 from shared_apps.registry import crypto
 from shared_apps.registry.models import Deputy
-from tenant_apps.liaison import abuse, stations
+from tenant_apps.liaison import abuse
 from tenant_apps.liaison.models import MessageEvent, MessagePhoto, MessageStatus, PublicMessage, Station
-from tenant_apps.liaison.submission import (
+from tenant_apps.liaison.services import stations
+from tenant_apps.liaison.services.submission import (
     CODE_ALPHABET,
     CODE_LENGTH,
     PHOTO_MAX_BYTES,

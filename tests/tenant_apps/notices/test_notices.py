@@ -7,7 +7,7 @@ from django_tenants.utils import schema_context
 
 from shared_apps.exchange.models import Transfer, TransferStatus
 from tenant_apps.notices.models import Direction, Notice
-from tests.jobs import queued_jobs, run_queued_jobs
+from tests.support.jobs import queued_jobs, run_queued_jobs
 
 NOTICE = {"title": "关于开展代表集中视察的通知", "body": "请于六月底前完成视察并报送情况。", "scope": "children"}
 

@@ -16,9 +16,8 @@ from shared_apps.registry.models import Deputy
 from tenant_apps.suggestions import attachments, services
 from tenant_apps.suggestions.attachments import attachment_add, attachment_remove, clean_name, reply_letter_present
 from tenant_apps.suggestions.models import Attachment, Status, Suggestion, SuggestionEvent, private_storage
-from tests.conftest import host_of
-from tests.tenant_apps.test_suggestions_workflow import World, snapshot
-from tests.tenant_apps.test_suggestions_workflow import world as world  # the fixture
+from tests.support.suggestions import World, snapshot
+from tests.support.web import host_of
 
 # World: Yang leads the items; Zhao (delegation staff) drafts for him in some tests; the education bureau (Liu)
 # leads the handling, the court (Kong) joins; Hu staffs a unit the item is not assigned to; Zhang is office

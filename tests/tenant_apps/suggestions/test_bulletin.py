@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from shared_apps.registry.models import Deputy
 from tenant_apps.suggestions.bulletin import bulletin_for
@@ -23,25 +22,15 @@ from tenant_apps.suggestions.models import (
     Suggestion,
 )
 from tenant_apps.units.models import HandlingUnit
-from tests.tenant_apps.test_suggestions_workflow import World
+from tests.support.suggestions import World, at
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 JUNE = {"year": 2026, "month": 6}
 MEMBERS_NOT_OFFICE = ("liu", "yang", "sun", "zhao", "chen")
 
 
-def _at(monkeypatch, day: datetime.date) -> None:
-    moment = datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI)
-    monkeypatch.setattr(timezone, "now", lambda: moment)
-
-
 def _moment(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def world(users, congresses) -> World:
-    return World(users, congresses["huaxi"])
 
 
 def _bulk_items(world: World, units: int, items: int, prefix: str = "单位") -> list[HandlingUnit]:
@@ -95,7 +84,7 @@ def _bulk_items(world: World, units: int, items: int, prefix: str = "单位") ->
 def test_hand_checked_figures_of_items_driven_through_the_workflow(world, monkeypatch):
     """Three items of the education bureau, all assigned 11 February 2026 (due 11 May):
     one replied at once in A and rated satisfied, one never replied, one replied late (20 May) in B."""
-    _at(monkeypatch, datetime.date(2026, 2, 11))
+    at(monkeypatch, datetime.date(2026, 2, 11))
     with world.huaxi:
         quick = world.drive(Status.REPLIED)
         world.act(quick, "yang", "evaluate")
@@ -110,9 +99,9 @@ def test_hand_checked_figures_of_items_driven_through_the_workflow(world, monkey
             summary="面商",
             created_by=world.users["liu"],
         )
-        _at(monkeypatch, datetime.date(2026, 5, 20))
+        at(monkeypatch, datetime.date(2026, 5, 20))
         world.act(late, "liu", "reply", result_category="B")
-        _at(monkeypatch, datetime.date(2026, 7, 3))
+        at(monkeypatch, datetime.date(2026, 7, 3))
         bulletin = bulletin_for(world.huaxi, **JUNE)
     assert bulletin.as_of == datetime.date(2026, 6, 30)
     (row,) = bulletin.rows
@@ -129,7 +118,7 @@ def test_hand_checked_figures_of_items_driven_through_the_workflow(world, monkey
 
 
 def test_four_hundred_items_across_thirty_units(world, monkeypatch):
-    _at(monkeypatch, datetime.date(2026, 7, 3))
+    at(monkeypatch, datetime.date(2026, 7, 3))
     with world.huaxi:
         _bulk_items(world, 30, 400)
         bulletin = bulletin_for(world.huaxi, **JUNE)
@@ -144,7 +133,7 @@ def test_four_hundred_items_across_thirty_units(world, monkeypatch):
 
 
 def test_the_number_of_queries_does_not_grow_with_the_units(world, monkeypatch):
-    _at(monkeypatch, datetime.date(2026, 7, 3))
+    at(monkeypatch, datetime.date(2026, 7, 3))
     counts = []
     with world.huaxi:
         for units, prefix in ((5, "甲"), (30, "乙")):
@@ -161,7 +150,7 @@ def test_the_number_of_queries_does_not_grow_with_the_units(world, monkeypatch):
 
 
 def test_page_xlsx_and_pdf_of_four_hundred_items(world, monkeypatch, client_for):
-    _at(monkeypatch, datetime.date(2026, 7, 3))
+    at(monkeypatch, datetime.date(2026, 7, 3))
     with world.huaxi:
         _bulk_items(world, 30, 400)
     office = client_for("zhang", "huaxi")
@@ -207,7 +196,7 @@ def test_others_are_refused_before_publication_and_nothing_changes(world, client
 
 
 def test_once_published_every_member_sees_the_snapshot(world, client_for, monkeypatch):
-    _at(monkeypatch, datetime.date(2026, 7, 3))
+    at(monkeypatch, datetime.date(2026, 7, 3))
     with world.huaxi:
         _bulk_items(world, 3, 12)
     assert client_for("zhang", "huaxi").post("/suggestions/bulletin/publish/", JUNE).status_code == 302
@@ -225,7 +214,7 @@ def test_once_published_every_member_sees_the_snapshot(world, client_for, monkey
 
 
 def test_the_api(world, api_for, monkeypatch):
-    _at(monkeypatch, datetime.date(2026, 7, 3))
+    at(monkeypatch, datetime.date(2026, 7, 3))
     with world.huaxi:
         _bulk_items(world, 2, 8)
     url = "/api/v1/suggestions/bulletin/"

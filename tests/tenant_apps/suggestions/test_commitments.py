@@ -9,12 +9,11 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from console.services import congress_configure
 from tenant_apps.suggestions import commitments as commits
 from tenant_apps.suggestions import key_items
 from tenant_apps.suggestions.models import Commitment, CommitmentUpdate, Status, SuggestionEvent
-from tenants.services import congress_configure
-from tests.tenant_apps.test_suggestions_workflow import _at
-from tests.tenant_apps.test_suggestions_workflow import world as world  # the fixture
+from tests.support.suggestions import at
 
 # World.drive(ASSIGNED): the education bureau (Liu) leads, the court (Kong) joins; Hu staffs an unrelated unit.
 PROMISE = "2026年底前新建停车场一处。"
@@ -22,7 +21,7 @@ PROMISE = "2026年底前新建停车场一处。"
 
 @pytest.fixture(autouse=True)
 def _march(monkeypatch):
-    _at(monkeypatch, datetime.date(2026, 3, 10))
+    at(monkeypatch, datetime.date(2026, 3, 10))
 
 
 def replied(world, category: str = "B", **data):
@@ -114,20 +113,20 @@ def _listed(world, persona: str, year: int, **filters) -> list[tuple]:
 
 def test_open_commitments_are_carried_into_the_next_years(world, monkeypatch):
     with world.huaxi:
-        _at(monkeypatch, datetime.date(2025, 11, 10))
+        at(monkeypatch, datetime.date(2025, 11, 10))
         old_open, old_solved = replied(world, "B"), replied(world, "C")
         act(world, commits.commitment_solve, "zhang", Commitment.objects.get(suggestion=old_solved))
-        _at(monkeypatch, datetime.date(2026, 3, 2))
+        at(monkeypatch, datetime.date(2026, 3, 2))
         new = replied(world, "B")
         assert Commitment.objects.get(suggestion=new).year == 2026
         assert _listed(world, "zhang", 2026) == [(old_open.pk, True), (new.pk, False)]
         assert _listed(world, "zhang", 2025) == [(old_open.pk, False), (old_solved.pk, False)]
         assert _listed(world, "zhang", 2026, status="solved") == []
         # Solved during 2026, the carried-over commitment stays on 2026's list, and leaves the next year's.
-        _at(monkeypatch, datetime.date(2026, 6, 1))
+        at(monkeypatch, datetime.date(2026, 6, 1))
         act(world, commits.commitment_solve, "li", Commitment.objects.get(suggestion=old_open))
         assert _listed(world, "zhang", 2026, status="solved") == [(old_open.pk, True)]
-        _at(monkeypatch, datetime.date(2027, 1, 5))
+        at(monkeypatch, datetime.date(2027, 1, 5))
         assert _listed(world, "zhang", 2027) == [(new.pk, True)]
 
 
@@ -274,10 +273,10 @@ def test_the_pages_refuse_everyone_else(world, client_for, persona):
 
 def test_the_api(world, api_for, monkeypatch):
     with world.huaxi:
-        _at(monkeypatch, datetime.date(2025, 11, 10))
+        at(monkeypatch, datetime.date(2025, 11, 10))
         item = replied(world, "B", commitment_text=PROMISE)
         commitment = Commitment.objects.get(suggestion=item)
-        _at(monkeypatch, datetime.date(2026, 3, 10))
+        at(monkeypatch, datetime.date(2026, 3, 10))
     url = "/api/v1/suggestions/commitments/"
     zhang, liu = api_for("zhang", "huaxi"), as_user(api_for, world, "liu")
     (row,) = zhang.get(url).json()

@@ -4,6 +4,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from console.services import congress_configure
 from shared_apps.exchange.models import InboxCount
 from shared_apps.memberships.permissions import Access
 from shared_apps.memberships.selectors import roles_for
@@ -11,9 +12,7 @@ from shared_apps.registry.selectors import term_current
 from shared_apps.registry.workspace import workspace_for
 from tenant_apps.suggestions import inbox, services
 from tenant_apps.suggestions.models import Status, Suggestion
-from tenants.services import congress_configure
-from tests.tenant_apps.test_suggestions_workflow import _deputy
-from tests.tenant_apps.test_suggestions_workflow import world as world  # the fixture
+from tests.support.registry import seated_deputy
 
 TITLE = "关于青岩古镇停车场收费的建议"
 
@@ -61,7 +60,7 @@ def test_drafting_on_qingyan_creates_the_item_in_qingyans_schema_only(client_for
 
 def test_counts_follow_cosigning_replies_and_evaluations_per_congress(world, users, congresses):
     huaxi = world.huaxi
-    lead = _deputy(41, term_current(huaxi), "lead41@example.org")
+    lead = seated_deputy(41, term_current(huaxi), "lead41@example.org")
     lead_access = Access(user=lead.user, congress=huaxi, roles=roles_for(lead.user, huaxi))
     yang_id = users["yang"].deputy.pk
     before = suggestions_waiting(users)
@@ -86,7 +85,7 @@ def test_counts_follow_cosigning_replies_and_evaluations_per_congress(world, use
 
 def test_a_reply_awaits_each_confirmed_cosigner_until_they_evaluate(world, users):
     huaxi = world.huaxi
-    signer = _deputy(42, term_current(huaxi), "signer42@example.org")
+    signer = seated_deputy(42, term_current(huaxi), "signer42@example.org")
     signer_access = Access(user=signer.user, congress=huaxi, roles=roles_for(signer.user, huaxi))
 
     def count(user) -> int:
@@ -107,7 +106,7 @@ def test_a_reply_awaits_each_confirmed_cosigner_until_they_evaluate(world, users
 def test_refreshing_takes_a_fixed_number_of_queries_per_deputy(world):
     huaxi = world.huaxi
     term = term_current(huaxi)
-    deputies = [_deputy(50 + n, term, f"signer{50 + n}@example.org") for n in range(3)]
+    deputies = [seated_deputy(50 + n, term, f"signer{50 + n}@example.org") for n in range(3)]
     with huaxi:
         item = world.draft()
         measured = []

@@ -9,8 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tenant_apps.suggestions import key_items, selectors
 from tenant_apps.suggestions.models import Committee, CommitteeEvent, CommitteeMember, Status, SuggestionEvent
-from tests.tenant_apps.test_suggestions_workflow import _at, snapshot
-from tests.tenant_apps.test_suggestions_workflow import world as world  # the fixture
+from tests.support.suggestions import at, snapshot
 
 # Chen (state organ staff of Huaxi: no role of the suggestions module) sits on the finance committee.
 MEETING_DAY = "2026-03-02"
@@ -18,7 +17,7 @@ MEETING_DAY = "2026-03-02"
 
 @pytest.fixture(autouse=True)
 def _march(monkeypatch):
-    _at(monkeypatch, datetime.date(2026, 3, 10))
+    at(monkeypatch, datetime.date(2026, 3, 10))
 
 
 @pytest.fixture
@@ -225,7 +224,7 @@ def test_the_key_list_flags_overdue_items(world, finance, monkeypatch):
     with world.huaxi:
         item = mark(world, world.drive(Status.ASSIGNED), committee=finance)
         other = world.drive(Status.ASSIGNED)
-        _at(monkeypatch, item.reply_due + datetime.timedelta(days=1))
+        at(monkeypatch, item.reply_due + datetime.timedelta(days=1))
         rows = list(key_items.key_item_list(world.as_("zhang")))
         assert [(r.pk, r.is_overdue) for r in rows] == [(item.pk, True)]
         assert other.pk not in [r.pk for r in rows]

@@ -4,7 +4,6 @@ who may see it (page, export, API)."""
 
 import datetime
 import io
-import zoneinfo
 
 import openpyxl
 import pytest
@@ -31,16 +30,11 @@ from tenant_apps.suggestions.models import (
 )
 from tenant_apps.suggestions.overview import overview, parse_filters
 from tenant_apps.units.models import HandlingUnit
-from tests.tenant_apps.test_suggestions_workflow import ROOT, World, _deputy
+from tests.support.registry import ROOT, seated_deputy
+from tests.support.suggestions import World, at
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 PAGE, EXPORT, API = "/suggestions/overview/", "/suggestions/overview/export.xlsx", "/api/v1/suggestions/overview/"
 REFUSED = ("liu", "yang", "zhao", "sun", "chen", "zhou", "ma", "wu")  # unit, deputy, ..., other offices, outsider
-
-
-def _at(monkeypatch, day: datetime.date) -> None:
-    moment = datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI)
-    monkeypatch.setattr(timezone, "now", lambda: moment)
 
 
 class Scene:
@@ -70,11 +64,11 @@ class Scene:
                 registry.seat_add(
                     access=ROOT, deputy=deputy, term=term, starts_on=term.starts_on, delegation=delegation
                 )
-            self.lone = _deputy(31, term)
+            self.lone = seated_deputy(31, term)
             self.draft = services.suggestion_draft_create(access=w.as_("yang"), data={"title": "草稿", "body": "…"})
-            _at(monkeypatch, datetime.date(2025, 12, 20))
+            at(monkeypatch, datetime.date(2025, 12, 20))
             self.safety = self.item("校园安全隐患排查", self.yang, ["submit"])
-            _at(monkeypatch, datetime.date(2026, 2, 11))
+            at(monkeypatch, datetime.date(2026, 2, 11))
             self.parking = self.item("青岩停车场建设", self.yang, ["submit", "accept", "assign"])
             bureau_only = {"units": [{"unit": w.bureau.pk, "role": "lead"}]}
             self.river = self.item("花溪河治理", self.yang, ["submit", "accept", ("assign", bureau_only)])

@@ -12,8 +12,8 @@ from shared_apps.memberships.selectors import roles_for
 from shared_apps.registry.selectors import term_current
 from tenant_apps.suggestions import public_api, publication, services
 from tenant_apps.suggestions.models import Status, Suggestion, SuggestionEvent
-from tests.tenant_apps.test_suggestions_workflow import ALLOWED, PATHS, World, _at, _deputy, snapshot
-from tests.tenant_apps.test_suggestions_workflow import world as world  # the fixture
+from tests.support.registry import seated_deputy
+from tests.support.suggestions import ALLOWED, PATHS, World, at, snapshot
 
 SECRET_BODY = "河道采砂乱象严重"
 SECRET_REPLY = "已联合水务部门开展专项整治"
@@ -22,7 +22,7 @@ LIST, API_LIST = "/suggestions/public/", "/api/v1/suggestions/public/"
 
 @pytest.fixture(autouse=True)
 def _february(monkeypatch):
-    _at(monkeypatch, datetime.date(2026, 2, 25))
+    at(monkeypatch, datetime.date(2026, 2, 25))
 
 
 def item_with(
@@ -223,7 +223,7 @@ def test_who_sets_confidentiality(world):
 @pytest.fixture
 def hidden_and_shown(world, congresses):
     """Two published items with the same co-signer, text, reply and units: one hides every part, one none."""
-    signer = _deputy(51, term_current(congresses["huaxi"]), "signer51@example.org")
+    signer = seated_deputy(51, term_current(congresses["huaxi"]), "signer51@example.org")
     with world.huaxi:
         secret = item_with(world, title="关于河道治理的建议", body=SECRET_BODY, reply=SECRET_REPLY, signers=[signer])
         shown = item_with(world, title="关于河道管护的建议", body=SECRET_BODY, reply=SECRET_REPLY, signers=[signer])
@@ -268,7 +268,7 @@ def test_hidden_parts_are_not_searchable(hidden_and_shown, client_for):
 
 @pytest.fixture
 def published(world, monkeypatch):
-    _at(monkeypatch, datetime.date(2025, 3, 10))
+    at(monkeypatch, datetime.date(2025, 3, 10))
     with world.huaxi:
         road = item_with(
             world,
@@ -278,7 +278,7 @@ def published(world, monkeypatch):
             result="B",
             reply="已列入年度维修计划。",
         )
-    _at(monkeypatch, datetime.date(2026, 2, 25))
+    at(monkeypatch, datetime.date(2026, 2, 25))
     with world.huaxi:
         town = item_with(world, title="关于改善青岩古镇交通的建议", body="周末拥堵，停车难。", reply="已增设停车场。")
         school = item_with(

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from console.services import congress_configure, congress_set_status
 from shared_apps.accounts.sms import MemorySmsSender, SmsError
 from shared_apps.memberships.permissions import Access
 from shared_apps.memberships.selectors import roles_for
@@ -15,13 +16,11 @@ from shared_apps.workdays import services as workdays
 from tenant_apps.suggestions import reminders, services, tasks
 from tenant_apps.suggestions.models import Reminder, Status, SuggestionEvent
 from tenant_apps.units import services as units
-from tenants.services import congress_configure, congress_set_status
-from tests.jobs import queued_jobs, run_queued_jobs
-from tests.tenant_apps.test_suggestions_workflow import World, _at
-from tests.tenant_apps.test_suggestions_workflow import world as world  # the fixture
+from tests.support.jobs import queued_jobs, run_queued_jobs
+from tests.support.suggestions import World, at
 
 BUREAU_MOBILE = "13808510000"
-YANG_MOBILE = "13885012345"  # tests/personas.py
+YANG_MOBILE = "13885012345"  # tests/support/personas.py
 ASSIGNED_ON = datetime.date(2026, 2, 11)  # a Wednesday: reply due Monday 11 May, joint opinions Wednesday 11 March
 
 
@@ -39,7 +38,7 @@ def handled(world, monkeypatch, sms):
     with world.huaxi:
         units.unit_update(access=world.as_("li"), unit=world.bureau, data={"contact_phone": "138 0851 0000"})
         units.unit_update(access=world.as_("li"), unit=world.court, data={"contact_phone": "0851-83811111"})
-    _at(monkeypatch, ASSIGNED_ON)
+    at(monkeypatch, ASSIGNED_ON)
     return world
 
 
@@ -52,7 +51,7 @@ def lead_only(world: World):
 
 def sweep(monkeypatch, day: datetime.date) -> int:
     """The worker on `day`: the periodic sweep (public schema), then the jobs it queued and their SMS jobs."""
-    _at(monkeypatch, day)
+    at(monkeypatch, day)
     tasks.sweep_reminders(timestamp=int(timezone.now().timestamp()))
     return run_queued_jobs("suggestions.send_reminders") + run_queued_jobs("suggestions.send_reminder_sms")
 
@@ -135,7 +134,7 @@ def test_a_sweep_queues_one_job_per_active_congress_with_the_module_and_never_tw
 
 def test_a_congress_switched_off_after_the_sweep_sends_nothing(handled, monkeypatch, congresses, users):
     item = lead_only(handled)
-    _at(monkeypatch, datetime.date(2026, 5, 12))
+    at(monkeypatch, datetime.date(2026, 5, 12))
     tasks.sweep_reminders(timestamp=int(timezone.now().timestamp()))
     root = Access(user=users["wang"], congress=None, is_platform_admin=True)
     congress_set_status(access=root, congress=congresses["huaxi"], status="suspended")
@@ -198,7 +197,7 @@ def test_an_approved_extension_is_a_new_deadline_with_its_own_reminder(handled, 
 def test_a_replied_item_is_no_longer_reminded(handled, monkeypatch):
     world = handled
     item = lead_only(world)
-    _at(monkeypatch, datetime.date(2026, 5, 8))
+    at(monkeypatch, datetime.date(2026, 5, 8))
     with world.huaxi:
         world.act(item, "liu", "reply")
     sweep(monkeypatch, datetime.date(2026, 5, 12))
@@ -221,7 +220,7 @@ def test_joint_units_without_an_opinion_are_reminded_then_urged(handled, monkeyp
     sweep(monkeypatch, datetime.date(2026, 3, 12))
     assert sent(world, item)[-1] == ("joint_opinion_overdue:1", due)
     assert notices(world, "zhang") == ["joint_opinion_overdue:1"]
-    _at(monkeypatch, datetime.date(2026, 3, 13))
+    at(monkeypatch, datetime.date(2026, 3, 13))
     with world.huaxi:
         services.joint_opinion_submit(access=world.as_("kong"), suggestion=item, text="同意主办单位的方案。")
     sweep(monkeypatch, datetime.date(2026, 3, 19))  # would be round 2, but the opinion is in
@@ -260,7 +259,7 @@ def test_a_failed_sms_fails_its_job_for_a_retry_and_keeps_the_notice(handled, mo
     world = handled
     item = lead_only(world)
     settings.SMS_BACKEND = f"{__name__}.FailingSender"
-    _at(monkeypatch, datetime.date(2026, 5, 12))
+    at(monkeypatch, datetime.date(2026, 5, 12))
     tasks.sweep_reminders(timestamp=int(timezone.now().timestamp()))
     run_queued_jobs("suggestions.send_reminders")
     [(_pk, _name, args)] = queued_jobs("suggestions.send_reminder_sms")

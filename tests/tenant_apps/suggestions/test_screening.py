@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from console import services as tenants
 from shared_apps.memberships.permissions import Access
 from shared_apps.memberships.selectors import roles_for
 from shared_apps.registry.models import Deputy
@@ -15,9 +16,7 @@ from tenant_apps.suggestions import services
 from tenant_apps.suggestions.models import Status, Suggestion
 from tenant_apps.suggestions.screening import admissibility_warnings
 from tenant_apps.suggestions.similar import bigrams, dice, similar_items
-from tenants import services as tenants
-from tests.tenant_apps.test_suggestions_workflow import World
-from tests.tenant_apps.test_suggestions_workflow import world as world  # the fixture
+from tests.support.suggestions import World
 
 LONG_BODY = "青岩古镇周末游客多，停车位不足，进出道路经常拥堵，建议增设停车场并开通接驳车。"
 

@@ -8,23 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from shared_apps.workdays import services as workdays
 from tenant_apps.suggestions import services
-from tenant_apps.suggestions.models import Contact, Extension, JointOpinion, Status, SuggestionEvent
-from tests.tenant_apps.test_suggestions_workflow import World, _at, snapshot
-from tests.tenant_apps.test_suggestions_workflow import world as world  # the fixture
+from tenant_apps.suggestions.models import Contact, Extension, Status, SuggestionEvent
+from tests.support.suggestions import World, at, everything
 
 # Built by World.drive(ASSIGNED): the education bureau (Liu) leads, the court (Kong) joins; Hu staffs a unit the
 # item is not assigned to; Zhang is office staff, Li the congress's administrator, Yang the lead deputy.
 MEETING = {"kind": "meeting", "happened_on": "2026-02-20", "form": "座谈", "summary": "与杨代表当面商量方案。"}
-
-
-def everything(pk: int) -> tuple:
-    """snapshot() plus the handling rows of the item."""
-    return (
-        snapshot(pk),
-        list(Contact.objects.filter(suggestion_id=pk).values_list("pk", "kind")),
-        list(JointOpinion.objects.filter(suggestion_id=pk).values_list("pk", "unit_id")),
-        list(Extension.objects.filter(suggestion_id=pk).values_list("pk", "approved", "months")),
-    )
 
 
 def log_contact(world: World, item, persona: str, **data):
@@ -46,7 +35,7 @@ def decide(world: World, item, persona: str, approved=True):
 @pytest.fixture(autouse=True)
 def _february(monkeypatch):
     # Assigned Wednesday 11 February 2026 unless a test moves the clock.
-    _at(monkeypatch, datetime.date(2026, 2, 25))
+    at(monkeypatch, datetime.date(2026, 2, 25))
 
 
 def _refused(world, item, call, exc=PermissionDenied):
@@ -123,14 +112,14 @@ def test_only_a_joint_unit_sends_an_opinion_and_only_once(world):
 
 
 def test_a_late_joint_opinion_is_accepted_and_flagged(world, monkeypatch):
-    _at(monkeypatch, datetime.date(2026, 2, 11))
+    at(monkeypatch, datetime.date(2026, 2, 11))
     with world.huaxi:
         on_time, late = world.drive(Status.ASSIGNED), world.drive(Status.ASSIGNED)
     # deadline.joint_opinion_months (1) after 11 February: Wednesday 11 March, a working day.
-    _at(monkeypatch, datetime.date(2026, 3, 11))
+    at(monkeypatch, datetime.date(2026, 3, 11))
     with world.huaxi:
         assert submit_opinion(world, on_time, "kong").is_late is False
-    _at(monkeypatch, datetime.date(2026, 3, 12))
+    at(monkeypatch, datetime.date(2026, 3, 12))
     with world.huaxi:
         opinion = submit_opinion(world, late, "kong")
         assert opinion.is_late is True
@@ -200,7 +189,7 @@ def test_an_approved_extension_moves_reply_due_off_a_holiday(world, monkeypatch)
         kind="holiday",
         name="测试",
     )
-    _at(monkeypatch, datetime.date(2026, 2, 11))
+    at(monkeypatch, datetime.date(2026, 2, 11))
     with world.huaxi:
         item = world.drive(Status.ASSIGNED)
         assert item.reply_due == datetime.date(2026, 5, 11)

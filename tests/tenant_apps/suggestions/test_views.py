@@ -10,9 +10,9 @@ from shared_apps.registry.models import Deputy
 from shared_apps.registry.selectors import term_current
 from tenant_apps.suggestions import services, views
 from tenant_apps.suggestions.models import CoSigner, Status, Suggestion, SuggestionEvent
-from tests.conftest import host_of
-from tests.tenant_apps.test_suggestions_workflow import World, _deputy, snapshot
-from tests.tenant_apps.test_suggestions_workflow import world as world  # the fixture
+from tests.support.registry import seated_deputy
+from tests.support.suggestions import World, snapshot
+from tests.support.web import host_of
 
 NEW = "/suggestions/new/"
 DRAFT = {
@@ -48,7 +48,7 @@ def huaxi(congresses):
 @pytest.fixture
 def cosigner(huaxi) -> Deputy:
     """A Huaxi deputy with an account (代表31), to be asked to co-sign."""
-    return _deputy(31, term_current(huaxi), "cosigner31@example.org")
+    return seated_deputy(31, term_current(huaxi), "cosigner31@example.org")
 
 
 def draft_as_yang(world: World) -> Suggestion:

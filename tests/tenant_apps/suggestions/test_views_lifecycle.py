@@ -1,6 +1,6 @@
 """Issue 4 is done when a suggestion goes from draft to closed THROUGH THE PAGES: every step is a form posted by
 the persona who may take it, and at each step a wrong persona's post is refused and changes nothing.
-(The same path through the API: test_suggestions_workflow.test_from_draft_to_closed_through_the_api.)"""
+(The same path through the API: test_workflow.test_from_draft_to_closed_through_the_api.)"""
 
 from django.test import Client
 from django.utils import timezone
@@ -8,10 +8,9 @@ from django.utils import timezone
 from shared_apps.registry.selectors import term_current
 from tenant_apps.suggestions.models import Status, Suggestion
 from tenant_apps.suggestions.workflow import TRANSITIONS
-from tests.conftest import host_of
-from tests.tenant_apps.test_suggestions_handling import everything
-from tests.tenant_apps.test_suggestions_workflow import _deputy
-from tests.tenant_apps.test_suggestions_workflow import world as world  # the fixture
+from tests.support.registry import seated_deputy
+from tests.support.suggestions import everything
+from tests.support.web import host_of
 
 TITLE = "关于花溪湿地公园步道维护的建议"
 # World: the education bureau (Liu) will lead, the court (Kong) join; Hu staffs a unit the item never reaches.
@@ -20,7 +19,7 @@ TITLE = "关于花溪湿地公园步道维护的建议"
 def test_from_draft_to_closed_through_the_pages(world):
     huaxi = world.huaxi
     term = term_current(huaxi)
-    signers = [_deputy(n, term, f"walker{n}@example.org") for n in (61, 62)]
+    signers = [seated_deputy(n, term, f"walker{n}@example.org") for n in (61, 62)]
 
     def client(persona) -> Client:
         """A signed-in client on Huaxi: a persona (Kong and Hu included), or co-signer 0 or 1."""

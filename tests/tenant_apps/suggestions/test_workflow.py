@@ -2,44 +2,23 @@
 deadlines on the working-day calendar, and the life cycle from draft to closed through the API."""
 
 import datetime
-import zoneinfo
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.utils import timezone
 
 from shared_apps.memberships.permissions import Access
 from shared_apps.memberships.selectors import roles_for
-from shared_apps.registry import services as registry
-from shared_apps.registry.identifiers import id_check_digit
 from shared_apps.registry.models import Deputy
 from shared_apps.registry.selectors import term_current
 from shared_apps.workdays import services as workdays
 from tenant_apps.suggestions import services
-from tenant_apps.suggestions.models import Assignment, CoSigner, Evaluation, Status, Suggestion, SuggestionEvent
+from tenant_apps.suggestions.models import Assignment, Status, Suggestion, SuggestionEvent
 from tenant_apps.suggestions.workflow import TRANSITIONS, allowed_actions
-from tenant_apps.units import services as units
+from tests.support.registry import seated_deputy
+from tests.support.suggestions import ALLOWED, at, snapshot
 
-ROOT = Access(user=None, congress=None, is_platform_admin=True)
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 OFFICE_ACTIONS = ("accept", "return", "convert_to_suggestion", "merge", "assign", "close")
 
-# The persona who may take each action on the items the tests build (Yang leads them; Liu staffs the lead unit).
-ALLOWED = {
-    "submit": "yang",
-    "withdraw": "yang",
-    "accept": "zhang",
-    "return": "zhang",
-    "convert_to_suggestion": "zhang",
-    "merge": "li",
-    "assign": "zhang",
-    "return_misassigned": "liu",
-    "reply": "liu",
-    "evaluate": "yang",
-    "close": "li",
-}
 # kong staffs the joint unit, hu a unit the item is not assigned to.
 WRONG = {
     "submit": ["zhang", "liu", "sun", "chen"],
@@ -50,117 +29,12 @@ WRONG = {
     "evaluate": ["zhang", "liu", "zhao", "kong"],
 }
 
-# How to reach each status from a fresh draft: (persona, action) steps; inputs come from World.input_for.
-PATHS = {
-    Status.DRAFT: [],
-    Status.SUBMITTED: ["submit"],
-    Status.ACCEPTED: ["submit", "accept"],
-    Status.RETURNED: ["submit", "return"],
-    Status.WITHDRAWN: ["withdraw"],
-    Status.MERGED: ["submit", "merge"],
-    Status.ASSIGNED: ["submit", "accept", "assign"],
-    Status.REPLIED: ["submit", "accept", "assign", "reply"],
-    Status.REHANDLING: ["submit", "accept", "assign", "reply", ("evaluate", {"result": "unsatisfied"})],
-    Status.CLOSED: ["submit", "accept", "assign", "reply", "close"],
-}
-
-
-def _deputy(n: int, congress_key_term, email: str | None = None) -> Deputy:
-    """A new deputy with a serving seat in the term (and an account, given `email`), through the services."""
-    first17 = f"52011119800101{n:03d}"
-    deputy, _created = registry.deputy_register(
-        actor=None, data={"name": f"代表{n}", "id_number": first17 + id_check_digit(first17)}
-    )
-    if email:
-        deputy.user = get_user_model().objects.create_user(email=email, name=f"代表{n}")
-        deputy.save(update_fields=["user"])
-    registry.seat_add(access=ROOT, deputy=deputy, term=congress_key_term, starts_on=congress_key_term.starts_on)
-    return deputy
-
-
-class World:
-    """Huaxi with three units (education bureau staffed by Liu, court by Kong, farm bureau by Hu) and an
-    accepted item to merge into. Items are built through the services, as the personas would."""
-
-    def __init__(self, users, huaxi):
-        self.users, self.huaxi = dict(users), huaxi
-        li = self.as_("li")
-        with huaxi:
-            self.bureau = units.unit_create(access=li, data={"name": "花溪区教育局"})
-            self.court = units.unit_create(access=li, data={"name": "花溪区人民法院", "kind": "court"})
-            self.farm = units.unit_create(access=li, data={"name": "花溪区农业农村局"})
-            units.staff_add(access=li, unit=self.bureau, email="liu@example.org")
-            units.staff_add(access=li, unit=self.court, email="kong@example.org")
-            units.staff_add(access=li, unit=self.farm, email="hu@example.org")
-        user_model = get_user_model()
-        self.users.update({p: user_model.objects.get(email=f"{p}@example.org") for p in ("kong", "hu")})
-        with huaxi:
-            self.target = self.drive(Status.ACCEPTED)
-        connection.set_schema_to_public()
-
-    def as_(self, persona: str) -> Access:
-        user = self.users[persona]
-        return Access(user=user, congress=self.huaxi, roles=roles_for(user, self.huaxi))
-
-    def draft(self, kind: str = "suggestion", signers=()) -> Suggestion:
-        item = services.suggestion_draft_create(
-            access=self.as_("yang"),
-            data={"kind": kind, "title": "关于改善青岩古镇交通的建议", "body": "周末拥堵严重。", "category": "交通"},
-        )
-        for deputy in signers:
-            services.cosigner_add(access=self.as_("yang"), suggestion=item, deputy_id=deputy.pk)
-            access = Access(user=deputy.user, congress=self.huaxi, roles=roles_for(deputy.user, self.huaxi))
-            services.cosigner_confirm(access=access, suggestion=item)
-        return item
-
-    def input_for(self, action: str) -> dict:
-        return {
-            "withdraw": {"note": "书面申请撤回", "all_cosigners_agree": True},
-            "return": {"note": "属于个人事项，不作为建议"},
-            "merge": {"into": getattr(self, "target", None) and self.target.pk},
-            "assign": {"units": [{"unit": self.bureau.pk, "role": "lead"}, {"unit": self.court.pk, "role": "joint"}]},
-            "return_misassigned": {"note": "不属于本单位职责"},
-            "reply": {"result_category": "A", "reply_public_text": "已增设停车场和接驳车。"},
-            "evaluate": {"attitude": "satisfied", "result": "satisfied"},
-        }.get(action, {})
-
-    def act(self, item: Suggestion, persona: str, action: str, **data) -> Suggestion:
-        return services.suggestion_transition(
-            access=self.as_(persona), suggestion=item, action=action, **{**self.input_for(action), **data}
-        )
-
-    def drive(self, status: str, kind: str = "suggestion", signers=()) -> Suggestion:
-        """A new item in `status`, reached through the services."""
-        item = self.draft(kind, signers)
-        for step in PATHS[status]:
-            action, data = step if isinstance(step, tuple) else (step, {})
-            item = self.act(item, ALLOWED[action], action, **data)
-        assert item.status == status
-        return item
-
-
-def snapshot(pk: int) -> tuple:
-    """Everything an action may change about one item (the caller is in the congress's schema)."""
-    return (
-        Suggestion.objects.filter(pk=pk).values().get(),
-        SuggestionEvent.objects.filter(suggestion_id=pk).count(),
-        list(Assignment.objects.filter(suggestion_id=pk).order_by("pk").values_list("unit_id", "role")),
-        list(Evaluation.objects.filter(suggestion_id=pk).order_by("pk").values_list("deputy_id", "round", "result")),
-        list(CoSigner.objects.filter(suggestion_id=pk).order_by("pk").values_list("deputy_id", "confirmed_at")),
-        Suggestion.objects.count(),
-    )
-
-
-@pytest.fixture
-def world(users, congresses) -> World:
-    return World(users, congresses["huaxi"])
-
 
 @pytest.fixture
 def signers(congresses) -> list[Deputy]:
     """Nine more Huaxi deputies with accounts: with Yang, the ten a county motion needs (地方组织法 Art. 22)."""
     term = term_current(congresses["huaxi"])
-    return [_deputy(n, term, f"signer{n}@example.org") for n in range(1, 10)]
+    return [seated_deputy(n, term, f"signer{n}@example.org") for n in range(1, 10)]
 
 
 # -- the grid ------------------------------------------------------------------------------------------
@@ -290,18 +164,13 @@ def test_a_cosigners_evaluation_is_kept_and_the_lead_deputys_moves_the_item(worl
 # -- deadlines on the calendar --------------------------------------------------------------------------
 
 
-def _at(monkeypatch, day: datetime.date) -> None:
-    moment = datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI)
-    monkeypatch.setattr(timezone, "now", lambda: moment)
-
-
 def test_reply_due_moves_off_a_holiday_to_the_next_working_day(world, monkeypatch):
     huaxi = world.huaxi
     # Assigned Wednesday 11 February 2026: three months later is Monday 11 May, made a holiday here.
     workdays.calendar_day_set(
         access=world.as_("li"), congress_or_none=huaxi, date=datetime.date(2026, 5, 11), kind="holiday", name="测试"
     )
-    _at(monkeypatch, datetime.date(2026, 2, 11))
+    at(monkeypatch, datetime.date(2026, 2, 11))
     with huaxi:
         item = world.drive(Status.ASSIGNED)
     assert item.reply_due == datetime.date(2026, 5, 12)
@@ -314,16 +183,16 @@ def test_the_return_window_counts_a_make_up_working_saturday(world, monkeypatch)
     workdays.calendar_day_set(
         access=world.as_("li"), congress_or_none=huaxi, date=datetime.date(2026, 2, 14), kind="workday", name="调休"
     )
-    _at(monkeypatch, datetime.date(2026, 2, 11))
+    at(monkeypatch, datetime.date(2026, 2, 11))
     with huaxi:
         late, in_time = world.drive(Status.ASSIGNED), world.drive(Status.ASSIGNED)
-    _at(monkeypatch, datetime.date(2026, 2, 20))
+    at(monkeypatch, datetime.date(2026, 2, 20))
     with huaxi:
         before = snapshot(late.pk)
         with pytest.raises(ValidationError):
             world.act(late, "liu", "return_misassigned")
         assert snapshot(late.pk) == before
-    _at(monkeypatch, datetime.date(2026, 2, 19))
+    at(monkeypatch, datetime.date(2026, 2, 19))
     with huaxi:
         assert world.act(in_time, "liu", "return_misassigned").status == Status.ACCEPTED
         assert not Assignment.objects.filter(suggestion=in_time).exists()
@@ -333,7 +202,7 @@ def test_the_return_window_counts_a_make_up_working_saturday(world, monkeypatch)
 
 
 def test_from_draft_to_closed_through_the_api(world, signers, api_for, monkeypatch):
-    _at(monkeypatch, datetime.date(2026, 2, 11))
+    at(monkeypatch, datetime.date(2026, 2, 11))
     yang = api_for("yang", "huaxi")
     created = yang.post(
         "/api/v1/suggestions/",
@@ -376,7 +245,7 @@ def test_from_draft_to_closed_through_the_api(world, signers, api_for, monkeypat
     act("kong", "reply", 403, result_category="B", reply_public_text="……")  # the joint unit does not reply
     assert act("liu", "reply", result_category="B", reply_public_text="正在规划。")["status"] == "replied"
     act("liu", "evaluate", 403, attitude="satisfied", result="satisfied")
-    _at(monkeypatch, datetime.date(2026, 3, 2))
+    at(monkeypatch, datetime.date(2026, 3, 2))
     item = act("yang", "evaluate", attitude="basically_satisfied", result="unsatisfied")
     assert item["status"] == "rehandling" and item["reply_due"] == "2026-04-02"
     assert act("liu", "reply", result_category="A", reply_public_text="已解决。")["status"] == "replied"

@@ -16,8 +16,8 @@ from tenant_apps.units import services
 from tenant_apps.units.models import HandlingUnit, UnitEvent, UnitStaff
 from tenants.models import Congress
 from tenants.modules import get_module
-from tenants.services import platform_defaults
-from tests.personas import PERSONAS
+from tenants.selectors import platform_defaults
+from tests.support.personas import PERSONAS
 
 EVERYONE = sorted({*PERSONAS, None}, key=str)
 MANAGERS = {"li", "zhang"}  # congress_admin and office_staff of Huaxi
