@@ -8,6 +8,11 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 
+def pick(zh: str, en: str) -> str:
+    """The reader's language of a text the code holds in both (a module's name, a setting's label)."""
+    return en if (translation.get_language() or "").startswith("en") else zh
+
+
 def platform_text(template: str | Promise, **params: object) -> str:
     """`template` (a gettext_lazy string) translated into the platform's language, then filled with `params`."""
     with translation.override(settings.LANGUAGE_CODE):

@@ -8,7 +8,7 @@ never imports a tenant app.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language
+from tenants.language import pick
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class MenuEntry:
 
     @property
     def label(self) -> str:
-        return _pick(self.label_zh, self.label_en)
+        return pick(self.label_zh, self.label_en)
 
 
 @dataclass(frozen=True)
@@ -44,18 +44,14 @@ class Module:
 
     @property
     def label(self) -> str:
-        return _pick(self.label_zh, self.label_en)
+        return pick(self.label_zh, self.label_en)
 
     @property
     def description(self) -> str:
-        return _pick(self.description_zh, self.description_en)
+        return pick(self.description_zh, self.description_en)
 
 
 _registry: dict[str, Module] = {}
-
-
-def _pick(zh: str, en: str) -> str:
-    return en if (get_language() or "").startswith("en") else zh
 
 
 def register(module: Module) -> None:

@@ -10,7 +10,7 @@ from typing import Any, TypedDict
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from tenants.modules import _pick
+from tenants.language import pick
 
 KINDS = ("int", "text", "choices", "terms")
 
@@ -30,7 +30,7 @@ class SettingSpec:
 
     @property
     def label(self) -> str:
-        return _pick(self.label_zh, self.label_en)
+        return pick(self.label_zh, self.label_en)
 
 
 _specs: dict[str, SettingSpec] = {}

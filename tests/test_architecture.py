@@ -141,6 +141,20 @@ def test_dependencies_point_one_way():
     assert wrong == []
 
 
+def test_no_module_imports_another_modules_private_names():
+    """A module's `_name` is its own: what other modules need is public (a service, a selector, the core)."""
+    modules = _modules()
+    private = [
+        f"{path.relative_to(ROOT)}:{node.lineno} takes {alias.name} from {node.module}"
+        for path in modules.values()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in PACKAGES
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert private == []
+
+
 def test_the_workflow_core_sits_at_the_bottom():
     """tenants.workflow imports nothing of the project but itself and tenants.connection."""
     graph = import_graph()

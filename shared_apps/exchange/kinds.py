@@ -7,7 +7,7 @@ transfer into the receiving congress's schema) from its AppConfig.ready().
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tenants.modules import _pick
+from tenants.language import pick
 
 UP = "up"  # to the congress one tier up (escalation)
 DOWN = "down"  # to congresses below (notices)
@@ -25,7 +25,7 @@ class TransferKind:
 
     @property
     def label(self) -> str:
-        return _pick(self.label_zh, self.label_en)
+        return pick(self.label_zh, self.label_en)
 
 
 _kinds: dict[str, TransferKind] = {}

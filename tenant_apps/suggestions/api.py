@@ -167,7 +167,10 @@ class ExtensionDecisionInputSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, required=False)
 
 
-class _SuggestionsApi(CongressApiView):
+class SuggestionApiBase(CongressApiView):
+    """The base of the module's API views (items, attachments, committees, publication): an item the caller
+    may see, or 404 alike for a missing one and for one they may not see."""
+
     def item_or_404(self, pk: int):
         self.require(can_view_suggestions(self.access))
         return or_404(selectors.suggestion_get_for_user(self.access, pk))
@@ -188,7 +191,7 @@ class _SuggestionsApi(CongressApiView):
         return Response(SuggestionDetailSerializer(item).data, status=status_code)
 
 
-class SuggestionListApi(_SuggestionsApi):
+class SuggestionListApi(SuggestionApiBase):
     """The items the caller may see (office, deputies, unit and delegation staff), or a new draft."""
 
     @extend_schema(
@@ -215,7 +218,7 @@ class SuggestionListApi(_SuggestionsApi):
         return self.item_response(item.pk, status.HTTP_201_CREATED)
 
 
-class SuggestionDetailApi(_SuggestionsApi):
+class SuggestionDetailApi(SuggestionApiBase):
     """One item with its co-signers, units, allowed actions (and history, for the office); change a draft."""
 
     @extend_schema(responses=SuggestionDetailSerializer)
@@ -231,7 +234,7 @@ class SuggestionDetailApi(_SuggestionsApi):
         return self.item_response(pk)
 
 
-class CoSignerAddApi(_SuggestionsApi):
+class CoSignerAddApi(SuggestionApiBase):
     """Name a co-signer on a draft (the lead deputy)."""
 
     @extend_schema(request=CoSignerInputSerializer, responses={201: SuggestionDetailSerializer})
@@ -242,7 +245,7 @@ class CoSignerAddApi(_SuggestionsApi):
         return self.item_response(pk, status.HTTP_201_CREATED)
 
 
-class CoSignerConfirmApi(_SuggestionsApi):
+class CoSignerConfirmApi(SuggestionApiBase):
     """Confirm one's own co-signature (the co-signer)."""
 
     @extend_schema(request=None, responses=SuggestionDetailSerializer)
@@ -252,7 +255,7 @@ class CoSignerConfirmApi(_SuggestionsApi):
         return self.item_response(pk)
 
 
-class SuggestionTransitionApi(_SuggestionsApi):
+class SuggestionTransitionApi(SuggestionApiBase):
     """Take one workflow action on the item; 400 for a wrong status or input, 403 for the wrong persona."""
 
     @extend_schema(request=TransitionInputSerializer, responses=SuggestionDetailSerializer)
@@ -265,7 +268,7 @@ class SuggestionTransitionApi(_SuggestionsApi):
         return self.item_response(pk)
 
 
-class ContactLogApi(_SuggestionsApi):
+class ContactLogApi(SuggestionApiBase):
     """Log contact with the deputies, a face-to-face meeting (面商) included (staff of an assigned unit)."""
 
     @extend_schema(request=ContactInputSerializer, responses={201: SuggestionDetailSerializer})
@@ -276,7 +279,7 @@ class ContactLogApi(_SuggestionsApi):
         return self.item_response(pk, status.HTTP_201_CREATED)
 
 
-class JointOpinionSubmitApi(_SuggestionsApi):
+class JointOpinionSubmitApi(SuggestionApiBase):
     """Send a joint unit's opinion to the lead unit (staff of a joint unit; once per unit)."""
 
     @extend_schema(request=JointOpinionInputSerializer, responses={201: SuggestionDetailSerializer})
@@ -293,7 +296,7 @@ class JointOpinionSubmitApi(_SuggestionsApi):
         return self.item_response(pk, status.HTTP_201_CREATED)
 
 
-class ExtensionRequestApi(_SuggestionsApi):
+class ExtensionRequestApi(SuggestionApiBase):
     """Ask the office to extend the reply deadline (staff of the lead unit; once per item)."""
 
     @extend_schema(request=ExtensionRequestInputSerializer, responses={201: SuggestionDetailSerializer})
@@ -304,7 +307,7 @@ class ExtensionRequestApi(_SuggestionsApi):
         return self.item_response(pk, status.HTTP_201_CREATED)
 
 
-class ExtensionDecideApi(_SuggestionsApi):
+class ExtensionDecideApi(SuggestionApiBase):
     """Approve or refuse the item's pending extension (the office)."""
 
     @extend_schema(request=ExtensionDecisionInputSerializer, responses=SuggestionDetailSerializer)

@@ -13,7 +13,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from tenant_apps.suggestions import attachments, screening, similar
-from tenant_apps.suggestions.api import _SuggestionsApi
+from tenant_apps.suggestions.api import SuggestionApiBase
 from tenant_apps.suggestions.models import AttachmentKind
 from tenant_apps.suggestions.permissions import is_office
 from tenants.api import call_service
@@ -69,7 +69,7 @@ class _FileRenderer(BaseRenderer):
         return JSONRenderer().render(data)
 
 
-class _ItemApi(_SuggestionsApi):
+class _ItemApi(SuggestionApiBase):
     def attachment_or_404(self, pk: int, att_pk: int):
         return or_404(attachments.attachment_get_for_user(self.access, self.item_or_404(pk), att_pk))
 

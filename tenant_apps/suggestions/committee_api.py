@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from shared_apps.memberships.api_base import CongressApiView
 from tenant_apps.suggestions import commitments as commits
 from tenant_apps.suggestions import key_items
-from tenant_apps.suggestions.api import _SuggestionsApi
+from tenant_apps.suggestions.api import SuggestionApiBase
 from tenant_apps.suggestions.models import CommitmentStatus
 from tenants.api import call_service, validated
 from tenants.shortcuts import or_404
@@ -202,7 +202,7 @@ class KeyItemListApi(CongressApiView):
         return Response(KeyItemSerializer(items, many=True).data)
 
 
-class _KeyItemApi(_SuggestionsApi):
+class _KeyItemApi(SuggestionApiBase):
     """An item's key-suggestion endpoints (item_or_404 as for every item endpoint)."""
 
 

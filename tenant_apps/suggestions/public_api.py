@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from shared_apps.memberships.api_base import CongressApiView
 from tenant_apps.suggestions import publication
-from tenant_apps.suggestions.api import _SuggestionsApi
+from tenant_apps.suggestions.api import SuggestionApiBase
 from tenant_apps.suggestions.models import Confidentiality, Kind
 from tenants.api import call_service
 from tenants.selectors import effective_settings
@@ -150,7 +150,7 @@ class PublicSuggestionDetailApi(CongressApiView):
         return Response(PublicItemDetailSerializer(publication.public_detail(item, self.congress)).data)
 
 
-class _PublicationStateApi(_SuggestionsApi):
+class _PublicationStateApi(SuggestionApiBase):
     def state(self, pk: int) -> Response:
         item = self.item_or_404(pk)
         item.is_public = publication.public_get(item.pk) is not None

@@ -10,7 +10,7 @@ from shared_apps.memberships.decorators import require_access
 from tenant_apps.suggestions import publication
 from tenant_apps.suggestions.models import Kind
 from tenant_apps.suggestions.permissions import can_view_suggestions
-from tenant_apps.suggestions.views import _run
+from tenant_apps.suggestions.views import run_item_service
 from tenants.selectors import effective_settings
 
 
@@ -50,21 +50,23 @@ def public_detail(request, pk: int):
 def publish(request, pk: int):
     """Publish the item (or change what it hides) with the ticked parts hidden (the office)."""
     hidden = request.POST.getlist("hidden")
-    return _run(request, pk, publication.suggestion_publish, _("已公开。"), hidden=hidden)
+    return run_item_service(request, pk, publication.suggestion_publish, _("已公开。"), hidden=hidden)
 
 
 @require_POST
 @require_access(can_view_suggestions)
 def unpublish(request, pk: int):
     """Take the item off the public site (the office)."""
-    return _run(request, pk, publication.suggestion_unpublish, _("已撤销公开。"), note=request.POST.get("note", ""))
+    return run_item_service(
+        request, pk, publication.suggestion_unpublish, _("已撤销公开。"), note=request.POST.get("note", "")
+    )
 
 
 @require_POST
 @require_access(can_view_suggestions)
 def confidentiality(request, pk: int):
     """Set the item's confidentiality (the lead deputy on a draft, the office at any time)."""
-    return _run(
+    return run_item_service(
         request,
         pk,
         publication.suggestion_set_confidentiality,

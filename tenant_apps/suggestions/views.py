@@ -197,7 +197,7 @@ def cosigner_add(request, pk: int):
 @require_access(can_view_suggestions)
 def cosigner_confirm(request, pk: int):
     """The co-signer confirms their own co-signature."""
-    return _run(request, pk, services.cosigner_confirm, _("已确认附议。"))
+    return run_item_service(request, pk, services.cosigner_confirm, _("已确认附议。"))
 
 
 @require_access(can_view_suggestions)
@@ -262,7 +262,7 @@ def _handling_forms(access, item) -> set[str]:
     return {name for name, show in shown.items() if show}
 
 
-def _run(request, pk: int, service, done: str, **kwargs):
+def run_item_service(request, pk: int, service, done: str, **kwargs):
     """Call one handling service for the posted form and come back to the item with the outcome."""
     item = or_404(selectors.suggestion_get_for_user(request.access, pk))
     report_outcome(request, lambda: service(access=request.access, suggestion=item, **kwargs), done)
@@ -274,7 +274,7 @@ def _run(request, pk: int, service, done: str, **kwargs):
 def contact_log(request, pk: int):
     """Log a contact with the deputies (面商 included)."""
     data = {k: request.POST.get(k, "") for k in ("kind", "happened_on", "form", "summary", "unit")}
-    return _run(request, pk, services.contact_log, _("已记录沟通情况。"), data=data)
+    return run_item_service(request, pk, services.contact_log, _("已记录沟通情况。"), data=data)
 
 
 @require_POST
@@ -282,7 +282,7 @@ def contact_log(request, pk: int):
 def joint_opinion_submit(request, pk: int):
     """Send the joint unit's opinion to the lead unit."""
     post = request.POST
-    return _run(
+    return run_item_service(
         request,
         pk,
         services.joint_opinion_submit,
@@ -297,7 +297,7 @@ def joint_opinion_submit(request, pk: int):
 def extension_request(request, pk: int):
     """Ask the office for the item's one extension."""
     post = request.POST
-    return _run(
+    return run_item_service(
         request,
         pk,
         services.extension_request,
@@ -312,7 +312,7 @@ def extension_request(request, pk: int):
 def extension_decide(request, pk: int):
     """Approve or refuse the pending extension."""
     approved = {"yes": True, "no": False}.get(request.POST.get("approved", ""))
-    return _run(
+    return run_item_service(
         request, pk, services.extension_decide, _("已审批延期。"), approved=approved, note=request.POST.get("note", "")
     )
 
