@@ -41,7 +41,9 @@ class _TokenObtain:
             request._request, email=data.validated_data["email"], password=data.validated_data["password"]
         )
         if user is None or not user.is_active:
+            # SECURITY: one answer for a wrong password, an unknown email and a disabled account: no probing accounts.
             raise AuthenticationFailed("邮箱或密码不正确。")
+        # One token per account (DRF authtoken), shared by its devices; get_or_create keeps racing sign-ins to one row.
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -98,6 +100,7 @@ class CongressStatusApi(PlatformApiView):
     @extend_schema(request=StatusInputSerializer, responses=CongressSerializer)
     def post(self, request, division_code: str):
         self.require(can_use_console(self.access))
+        # SECURITY: permission before the lookup, so a 404 tells an outsider nothing about which codes exist.
         congress = get_object_or_404(Congress, division_code=division_code)
         data = StatusInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -175,6 +178,7 @@ class CongressDetailApi(CongressApiView):
         )
     )
     def get(self, request):
+        # Public, like the congress's front page: no require().
         settings = selectors.effective_settings(self.congress)
         modules = [{"key": m.key, "label": m.label} for m in all_modules() if m.key in self.congress.enabled_modules]
         return Response(

@@ -88,6 +88,7 @@ PROVISIONING = Workflow(
         forbidden="only the province's platform may %(action)s",
         not_applicable="%(action)s does not apply",
     ),
+    # No require_here: a request is a public-schema row, handled on the root domain, in no congress's schema.
     in_congress=False,
     event_labels={PROVISIONING_REQUESTED: gettext_lazy("提交申请")},
 )
@@ -106,15 +107,18 @@ def provisioning_execute(request_id: int) -> ProvisioningRequest:
         try:
             apply_transition(PROVISIONING, access=SYSTEM, obj=request, action="succeed", data={"started": started})
         except Exception as exc:
+            # Another worker finished the request while we waited for its lock: no failure of ours to record.
             if _finished_meanwhile(exc):
                 raise
             logger.exception("provisioning request %s failed", request_id)
             data = {"error": _error_text(exc), "started": started}
+            # A transaction of its own: "succeed"'s rolled back, taking the schema, the congress row and its domain.
             apply_transition(PROVISIONING, access=SYSTEM, obj=request, action="fail", data=data)
     except ValidationError as exc:
         # Race: another worker took the request from "queued" or finished it while we waited for its lock.
         if not _finished_meanwhile(exc):
             raise
+    # Read again: the steps saved other instances, and a rival worker may have written the outcome.
     request.refresh_from_db()
     return request
 
@@ -147,6 +151,7 @@ def _create_congress(step: Step, request: ProvisioningRequest) -> tuple[Congress
         raise ValidationError(errors)
     defaults = platform_defaults()
     schema_name = schema_name_for(spec.division_code)
+    # In the step's transaction (PostgreSQL DDL is transactional): a rollback drops the clone or returns the spare.
     used_spare = schemas.create_congress_schema(schema_name)
     congress = Congress(
         schema_name=schema_name,
@@ -155,6 +160,8 @@ def _create_congress(step: Step, request: ProvisioningRequest) -> tuple[Congress
         division_code=spec.division_code,
         name=spec.name,
         subdomain=spec.subdomain,
+        # Modules are copied now, so later changes to the defaults reach only new congresses. Settings are not:
+        # a congress stores only where it differs from the province (effective_preferences).
         enabled_modules=list(defaults.default_modules),
     )
     congress.save()
@@ -173,10 +180,12 @@ def _create_congress(step: Step, request: ProvisioningRequest) -> tuple[Congress
 
 def _invite_first_admin(step: Step, congress: Congress, email: str, actor) -> None:
     user_model = get_user_model()
+    # Accounts are province-wide (public schema): someone who has one already gets a membership, not a new account.
     user = user_model.objects.filter(email__iexact=email).first()
     if user is None:
         user = user_model.objects.create_user(email=email)
     membership_grant(actor=actor, user=user, congress=congress, role=Role.CONGRESS_ADMIN)
+    # After commit: no mail invites anyone into a congress that a rollback removed.
     step.after_commit(lambda: send_invitation(user=user, congress=congress))
 
 

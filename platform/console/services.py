@@ -120,10 +120,12 @@ def congress_configure(*, access: Access, congress: Congress, modules: list[str]
 
     `preferences` holds only the values that differ from the province's defaults. Writes a history row.
     """
+    # SECURITY: an administrator configures only the congress they hold the role in, whichever one is passed.
     if not can_configure_congress(access) or access.congress is None or access.congress.pk != congress.pk:
         raise PermissionDenied(_("只有本级人大平台管理员可以修改本级设置。"))
     cleaned_modules = _clean_modules(modules)
     cleaned_preferences = _clean_prefs(preferences)
+    # Locked and read again: each history row's "from" must be the value this save replaces, not a stale copy.
     congress = Congress.objects.select_for_update().get(pk=congress.pk)
     changes = []
     if cleaned_modules != sorted(congress.enabled_modules):
@@ -158,6 +160,8 @@ def congress_set_status(*, access: Access, congress: Congress, status: str, note
         raise PermissionDenied(_("只有省级平台管理员可以变更人大状态。"))
     if status not in CongressStatus.values:
         raise ValidationError({"status": [_("未知的状态。")]})
+    # Locked and read again: of two concurrent changes the second sees the first, so "from" stays true and a
+    # repeated change writes nothing.
     congress = Congress.objects.select_for_update().get(pk=congress.pk)
     if congress.status == status:
         return congress

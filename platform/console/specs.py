@@ -33,6 +33,7 @@ class CongressSpec:
 
 
 def schema_name_for(division_code: str) -> str:
+    # A letter first: an unquoted PostgreSQL identifier may not begin with a digit (the code is 12 checked digits).
     return f"c{division_code}"
 
 
@@ -48,6 +49,7 @@ def congress_spec_errors(spec: CongressSpec, *, request_id: int | None = None) -
 
     if spec.tier not in TIER_LABELS:
         add("tier", _("层级必须是 province、city、county 或 township。"))
+        # Every later check depends on the tier.
         return errors
     expected_parent = PARENT_TIER.get(spec.tier)
     if expected_parent is None and spec.parent is not None:
@@ -96,6 +98,8 @@ def _check(add, field: str, validate) -> None:
 
 
 def _add_uniqueness_errors(add, spec: CongressSpec, errors: dict, request_id: int | None) -> None:
+    # Pending requests count as taken: the partial unique constraints (provisioning_pending_*) would refuse the
+    # insert anyway; checking here gives the field's message first.
     pending = ProvisioningRequest.objects.filter(status__in=PENDING_STATUSES)
     if request_id is not None:
         pending = pending.exclude(pk=request_id)
@@ -113,6 +117,7 @@ def _add_uniqueness_errors(add, spec: CongressSpec, errors: dict, request_id: in
 
 
 def normalise_spec(spec: CongressSpec) -> CongressSpec:
+    # Lower case: host names are case-insensitive, and the uniqueness checks compare exactly.
     return CongressSpec(
         tier=(spec.tier or "").strip().lower(),
         parent=spec.parent,

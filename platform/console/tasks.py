@@ -9,15 +9,18 @@ from tenants.jobs import public_job
 from tenants.tasks import defer_refill
 
 
+# Retries are safe: provisioning_execute locks a pending request and returns a finished one untouched.
 @app.task(name="tenants.provision_congress", queue="provisioning", retry=3)
 @public_job
 def provision_congress(request_id: int) -> None:
     """Create the congress a provisioning request asks for (idempotent), then top the spare pool up."""
     provisioning_execute(request_id)
+    # Taking a spare shrinks the pool; the queueing lock keeps a burst of provisionings to one waiting refill.
     defer_refill()
 
 
 @app.periodic(cron="* * * * *", periodic_id="resume_provisioning")
+# queueing_lock: a slow run cannot pile up a queue of minute-by-minute resumes behind it.
 @app.task(name="tenants.resume_provisioning", queue="provisioning", queueing_lock="resume_provisioning")
 @public_job
 def resume_provisioning(timestamp: int) -> None:

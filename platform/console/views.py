@@ -44,6 +44,7 @@ def console_home(request):
                 for c in selectors.congress_list_all()
             ),
             title=_("人大列表"),
+            # The division code as text: Excel shows a 12-digit number in exponent form.
             text_columns=[2],
         )
     return render(
@@ -83,6 +84,7 @@ def provisioning_records(request):
     return render(request, "console/records.html", {"records": selectors.provisioning_list()[:500]})
 
 
+# SECURITY: POST only (so CSRF-checked): a link or an image cannot suspend a congress.
 @require_POST
 @require_access(can_use_console)
 def congress_status(request, division_code: str):
@@ -102,6 +104,7 @@ def congress_status(request, division_code: str):
 @require_access(can_use_console)
 def defaults(request):
     current = selectors.platform_defaults()
+    # The province's defaults are edited against the layer beneath them: the code's own (the spec defaults).
     base = effective_preferences({}, {})
     form = ConfigurationForm(
         request.POST or None, base=base, current=current.preferences, modules=current.default_modules
@@ -147,6 +150,7 @@ def congress_home(request):
 @require_access(can_configure_congress)
 def congress_settings(request):
     congress = request.congress
+    # A congress stores only where it differs from the province, so the province's values are its form's base.
     base = effective_preferences(selectors.platform_defaults().preferences, {})
     form = ConfigurationForm(
         request.POST or None, base=base, current=congress.preferences, modules=congress.enabled_modules

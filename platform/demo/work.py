@@ -31,6 +31,7 @@ def _access(user, congress) -> Access:
     return Access(user=user, congress=congress, roles=roles_for(user, congress))
 
 
+# One transaction: a failure half-way leaves nothing, so a re-run's "units exist" check never skips unfinished work.
 @transaction.atomic
 def seed_work(users) -> str:
     huaxi = Congress.objects.get(subdomain="huaxi")
@@ -88,6 +89,7 @@ def seed_work(users) -> str:
                 station=station,
                 data={"category": category, "text": text, "sender_name": name, "mobile": mobile},
                 photos=[],
+                # 192.0.2.0/24 is reserved for documentation (RFC 5737): no real address is recorded.
                 client_address=f"192.0.2.{n + 10}",
             )
             for n, (category, text, name, mobile) in enumerate(MESSAGES)

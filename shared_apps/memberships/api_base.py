@@ -36,6 +36,7 @@ class CongressApiView(_AccessApiView):
         if congress is None:
             raise NotFound()
         key = module_key_for(request.resolver_match.namespaces if request.resolver_match else [])
+        # SECURITY: a module the congress has switched off answers 404, as if its endpoints did not exist.
         if key is not None and key not in congress.enabled_modules:
             raise NotFound()
         super().initial(request, *args, **kwargs)
@@ -52,6 +53,7 @@ class PlatformApiView(_AccessApiView):
     """Base of every API view served on the root domain (the central platform)."""
 
     def initial(self, request, *args, **kwargs):
+        # SECURITY: root-domain endpoints act with the province's standing (congress None): never on a congress host.
         if getattr(request._request, "congress", None) is not None:
             raise NotFound()
         super().initial(request, *args, **kwargs)

@@ -12,6 +12,7 @@ class MembershipMiddleware:
 
     def __call__(self, request):
         congress = getattr(request, "congress", None)
+        # Lazy: the membership queries run only for requests that ask who the caller is, not for every request.
         request.roles = SimpleLazyObject(lambda: roles_for(request.user, congress))
         request.access = SimpleLazyObject(lambda: access_for(request))
         return self.get_response(request)

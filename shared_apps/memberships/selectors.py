@@ -16,6 +16,7 @@ def user_is_platform_admin(user) -> bool:
         return False
     if user.is_superuser:
         return True
+    # No congress filter: membership_grant gives platform_admin only in the province congress.
     return Membership.objects.filter(user=user, role=Role.PLATFORM_ADMIN).exists()
 
 

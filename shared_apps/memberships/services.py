@@ -16,6 +16,7 @@ def membership_grant(*, actor, user, congress, role: str) -> Membership:
         raise ValidationError({"role": _("未知的角色。")})
     if role == Role.PLATFORM_ADMIN and congress.tier != "province":
         raise ValidationError({"role": _("省级平台管理员只能在省级人大中授予。")})
+    # get_or_create over membership_unique_role: two grants at once make one row, and only its creator writes GRANTED.
     membership, created = Membership.objects.get_or_create(
         user=user, congress=congress, role=role, defaults={"created_by": actor}
     )
@@ -29,6 +30,7 @@ def membership_grant(*, actor, user, congress, role: str) -> Membership:
 @transaction.atomic
 def membership_revoke(*, actor, user, congress, role: str) -> bool:
     """Remove `role` from `user` in `congress`. Returns whether anything was removed."""
+    # Only the call that deleted the row writes REVOKED: of two revocations at once, the second deletes nothing.
     deleted, _rows = Membership.objects.filter(user=user, congress=congress, role=role).delete()
     if deleted:
         record_event(

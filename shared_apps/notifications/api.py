@@ -82,6 +82,7 @@ class NoticeReadApi(AnyHostApiView):
         self.require(self.access.is_authenticated)
         notification = selectors.notification_get_for_user(request.user, pk)
         if notification is None:
+            # SECURITY: 404, not 403, for someone else's notice: whether it exists is not disclosed.
             raise NotFound()
         return Response(NoticeSerializer(services.mark_read(user=request.user, notification=notification)).data)
 

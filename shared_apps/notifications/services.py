@@ -41,4 +41,5 @@ def mark_all_read(*, user) -> int:
     """Mark every unread notice of the account as read; returns how many changed."""
     if user is None or not user.is_authenticated:
         return 0
+    # One UPDATE, no read-then-write: a notice that arrives meanwhile stays unread rather than marked unseen.
     return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(read_at=timezone.now())

@@ -24,13 +24,16 @@ def notice_list(request):
 
 
 @login_required
+# POST only: marking read changes state, which a followed or prefetched link must not do.
 @require_POST
 def notice_read(request, pk: int):
     notification = selectors.notification_get_for_user(request.user, pk)
     if notification is None:
+        # SECURITY: 404, not 403, for someone else's notice: whether it exists is not disclosed.
         raise Http404
     services.mark_read(user=request.user, notification=notification)
     if request.POST.get("open") == "1" and notification.url:
+        # SECURITY: no open redirect: the link was written by our own code (notify), never typed by a user.
         return redirect(notification.url)
     return redirect("my_notices:index")
 

@@ -102,6 +102,7 @@ class DeputyIdentityApi(_RegistryStaffApi):
     def post(self, request, deputy_id: int):
         deputy = selectors.deputy_get_for_congress(self.congress, deputy_id)
         identity = selectors.identity_for(self.access, deputy, reveal=True)
+        # After identity_for, which reveals (and logs) nothing unless can_view_identity allows it.
         self.require(identity["revealed"])
         return Response({"name": deputy.name, **identity})
 
@@ -129,6 +130,7 @@ class SeatEndInput(serializers.Serializer):
 class SeatEndApi(_RegistryStaffApi):
     @extend_schema(request=SeatEndInput, responses=SeatSerializer)
     def post(self, request, seat_id: int):
+        # SECURITY: this congress's seats only: another congress's seat id answers 404, as if it did not exist.
         seat = get_object_or_404(Seat, pk=seat_id, congress=self.congress)
         data = SeatEndInput(data=request.data)
         data.is_valid(raise_exception=True)

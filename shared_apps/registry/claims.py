@@ -30,6 +30,8 @@ INVITATION_DAYS = 14
 
 
 def _hash(token: str) -> str:
+    # SECURITY: only the hash is stored, so a leaked table or backup opens no invitation; the token has 256 random
+    # bits, so a plain SHA-256 suffices.
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -67,6 +69,7 @@ def invitation_send(*, access: Access, deputy: Deputy, channel: str, email: str 
             expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
         )
         link = absolute_url(congress.host(), f"/registry/claim/{token}/")
+        # After commit: no link goes out for an invitation that a rollback removed.
         transaction.on_commit(lambda: _deliver(invitation, deputy, link))
     return invitation
 
@@ -78,6 +81,7 @@ def _deliver(invitation: Invitation, deputy: Deputy, link: str) -> None:
     if invitation.channel == Invitation.Channel.EMAIL:
         send_mail(_("开通人大代表服务云平台账号"), text, None, [invitation.email])
     else:
+        # SECURITY: decrypted only to hand it to the gateway; never stored or logged in clear here.
         send_sms(deputy.reveal_mobile(), text)
 
 
@@ -98,6 +102,7 @@ def invitation_accept(*, token: str, email: str, password: str, current_user=Non
     invitation = invitation_for_token(token)
     if invitation is None:
         raise ValidationError({"token": [_("邀请链接无效或已过期，请联系人大办公室重新发送。")]})
+    # Locked, then checked again: of two claims at once (two tabs, two devices), the second finds the deputy claimed.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     deputy = Deputy.objects.select_for_update().get(pk=invitation.deputy_id)
     if deputy.user_id is not None:
@@ -129,6 +134,7 @@ def _new_user(email: str, password: str, name: str):
         validate_email(email)
     except ValidationError:
         raise ValidationError({"email": [_("请输入有效的电子邮箱。")]}) from None
+    # SECURITY: a claim never takes over an existing account: its owner signs in first and claims as themselves.
     if user_model.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": [_("该邮箱已有账号：请先用它登录，再打开邀请链接。")]})
     user = user_model(email=email, name=name)

@@ -184,6 +184,7 @@ def deputy_search(filters: SearchFilters) -> QuerySet[Deputy]:
         seats = seats.filter(congress__division_code=filters.congress)
     if filters.constituency:
         seats = seats.filter(constituency__name__icontains=filters.constituency)
+    # Exists, not a join: a deputy with several matching seats is listed once, without DISTINCT.
     deputies = public_deputies().filter(Exists(seats))
     if filters.q:
         deputies = deputies.alias(name_chars=NameChars()).filter(_name_matches(filters.q))

@@ -11,6 +11,7 @@ def can_manage_registry(access: Access, congress) -> bool:
     national seats and any congress: provincial platform administrators."""
     if access.is_platform_admin:
         return True
+    # SECURITY: an office manages its own congress's registry only, never that of a congress below it.
     if congress is None or access.congress is None or access.congress.pk != congress.pk:
         return False
     return bool(access.roles & REGISTRY_STAFF)
@@ -22,6 +23,7 @@ def can_view_identity(access: Access, deputy_congress_ids: set[int]) -> bool:
     if access.is_platform_admin:
         return True
     return bool(
+        # SECURITY: serving seats only (deputy_congress_ids): once a seat ends, that office sees masked numbers.
         access.congress is not None and access.congress.pk in deputy_congress_ids and access.roles & REGISTRY_STAFF
     )
 

@@ -235,6 +235,7 @@ def read_upload(upload) -> bytes:
 def _open_sheet(data: bytes):
     if len(data) > MAX_BYTES:
         raise RosterFileError(_("文件超过%(mb)dMB，请分批导入。") % {"mb": MAX_BYTES // (1024 * 1024)})
+    # An .xlsx file is a zip archive; an .xls or a password-protected file is not, and gets a message that says so.
     if not data.startswith(b"PK\x03\x04"):
         raise RosterFileError(_("这不是有效的 .xlsx 文件（.xls 或加密的文件请先另存为普通的 .xlsx）。"))
     try:
@@ -245,6 +246,7 @@ def _open_sheet(data: bytes):
 
 
 def _header_name(value) -> str:
+    # The template marks required headers with *; people typing with a Chinese IME enter the full-width ＊.
     return re.sub(r"[\s*＊]", "", str(value)) if value is not None else ""
 
 
@@ -572,6 +574,7 @@ def roster_commit(*, access, congress, data: bytes, allow_new_constituencies: bo
     try:
         with transaction.atomic():
             _write_all(access, preview)
+            # The services refused rows (_write_all added their errors): undo what the other rows wrote.
             if preview.error_rows:
                 raise _Rollback
     except _Rollback:
@@ -580,6 +583,7 @@ def roster_commit(*, access, congress, data: bytes, allow_new_constituencies: bo
         # Someone registered one of these people between our read and our insert.
         preview.rows[0].errors.append(_("与同时进行的其他修改冲突，请重新导入。"))
         raise RosterRejected(preview) from None
+    # SECURITY: counts only, never row contents.
     logger.info("Roster imported into %s term %s: %s", congress.schema_name, preview.term.number, preview.counts)
     return preview.counts
 
@@ -590,6 +594,7 @@ def roster_commit(*, access, congress, data: bytes, allow_new_constituencies: bo
 def upload_save(data: bytes) -> str:
     """Keep a validated upload until it is committed; returns its storage name. Stale uploads are purged."""
     uploads_purge()
+    # SECURITY: a random name; the uploader's file name never becomes a path.
     name = _storage().save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}.xlsx", ContentFile(data))
     _restrict(name)
     return name
@@ -617,6 +622,8 @@ def upload_from_token(token: str, *, congress, user) -> tuple[str, bool]:
     except signing.BadSignature:
         raise RosterFileError(_("上传的名册已失效，请重新上传。")) from None
     name = payload.get("file", "")
+    # SECURITY: a valid signature is not enough: the token must be this congress's and this user's, and name a file
+    # of the upload directory, so no token reaches any other file.
     if payload.get("schema") != congress.schema_name or payload.get("user") != user.pk or not _UPLOAD_NAME.match(name):
         raise RosterFileError(_("上传的名册已失效，请重新上传。"))
     return name, bool(payload.get("new"))

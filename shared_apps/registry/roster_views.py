@@ -97,6 +97,7 @@ def preview(request):
         )
     except roster.RosterFileError as exc:
         return _index(request, form, error=str(exc), status=400)
+    # SECURITY: only a roster that can be committed is kept on disk; a rejected one (clear ID numbers) is not.
     token = _stash(request, data, allow_new) if result.is_valid else ""
     return _preview_page(request, result, token=token)
 

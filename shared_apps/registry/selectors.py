@@ -54,6 +54,7 @@ def deputy_find_here(congress, number: str) -> Deputy | None:
     a seat in `congress`; None when there is no such deputy here."""
     candidates = [deputy_find(number), *deputy_find_by_mobile(number)]
     ids = [d.pk for d in candidates if d is not None]
+    # SECURITY: only deputies seated here, so an office cannot probe the province-wide registry by number.
     return Deputy.objects.filter(pk__in=ids, seats__congress=congress).distinct().first() if ids else None
 
 
@@ -68,6 +69,7 @@ def identity_for(access, deputy: Deputy, *, reveal: bool) -> dict:
 
     allowed = can_view_identity(access, deputy_congress_ids(deputy))
     if reveal and allowed:
+        # SECURITY: every disclosure is recorded (IDENTITY_VIEWED) with who saw it; the numbers themselves are not.
         record_event(
             RegistryEvent,
             actor=access.user if access.is_authenticated else None,
@@ -102,6 +104,7 @@ def rollup_for(congress) -> list[dict]:
     )
     counts = {
         row["congress_id"]: row
+        # The public Seat rows, not each congress's own schema: no request iterates over tenant schemas.
         for row in Seat.objects.filter(congress__in=below, status="serving")
         .values("congress_id")
         .annotate(deputies=Count("id"), claimed=Count("id", filter=Q(deputy__user__isnull=False)))

@@ -34,6 +34,7 @@ def _require(allowed: bool, message: str) -> None:
 
 
 def _set_identifiers(deputy: Deputy, id_number: str, mobile: str | None) -> None:
+    # SECURITY: the clear number is stored only encrypted; the keyed hash finds it, the masked copy is what is shown.
     deputy.id_number_token = crypto.encrypt(id_number)
     deputy.id_number_hash = crypto.lookup_hash(id_number)
     deputy.id_number_masked = identifiers.mask_id_number(id_number)
@@ -77,6 +78,7 @@ def deputy_register(*, actor, data: dict) -> tuple[Deputy, bool]:
     """
     cleaned = clean_person(data)
     with transaction.atomic():
+        # A new person registered twice at once: the unique id_number_hash refuses the second insert (no duplicate).
         deputy = deputy_find(cleaned["id_number"])
         created = deputy is None
         if deputy is None:
@@ -85,6 +87,7 @@ def deputy_register(*, actor, data: dict) -> tuple[Deputy, bool]:
         for field in changed:
             setattr(deputy, field, cleaned[field])
         mobile = cleaned.get("mobile") if "mobile" in cleaned else None
+        # Compared by keyed hash: the stored number is not decrypted just to see whether it changed.
         if created or (mobile and crypto.lookup_hash(mobile) != deputy.mobile_hash):
             _set_identifiers(deputy, cleaned["id_number"], mobile)
             changed.append("mobile")
@@ -104,6 +107,7 @@ def deputy_register(*, actor, data: dict) -> tuple[Deputy, bool]:
 def term_open(*, access: Access, congress, number: int, starts_on: datetime.date, tier: str | None = None) -> Term:
     """Open a new term for `congress` (None: the NPC). Refused while another term is open."""
     _require(can_manage_registry(access, congress), _("只有本级人大机关工作人员可以管理届次。"))
+    # For the message; term_one_open_per_congress (term_one_open_national for the NPC) is the backstop in a race.
     if Term.objects.filter(congress=congress, status=TermStatus.OPEN).exists():
         raise ValidationError({"number": [_("本级人大已有进行中的一届，请先办理换届。")]})
     if Term.objects.filter(congress=congress, number=number).exists():
@@ -118,6 +122,7 @@ def term_open(*, access: Access, congress, number: int, starts_on: datetime.date
 
 
 def constituency_get_or_create(term: Term, name: str) -> Constituency:
+    # get_or_create over the unique (term, name): two imports naming a new constituency at once share one row.
     return Constituency.objects.get_or_create(term=term, name=name.strip())[0]
 
 
@@ -139,6 +144,7 @@ def seat_add(
     _require(can_manage_registry(access, term.congress), _("只有本级人大机关工作人员可以管理代表席位。"))
     if not term.is_open:
         raise ValidationError({"term": [_("已换届的届次只能查看，不能修改。")]})
+    # Over seat_one_per_term: a repeated or concurrent add finds the seat, and only its creator writes SEAT_ADDED.
     seat, created = Seat.objects.get_or_create(
         deputy=deputy,
         term=term,
@@ -175,6 +181,7 @@ def seat_end(*, access: Access, seat: Seat, status: str, ends_on: datetime.date)
         raise ValidationError({"status": [_("请选择席位终止的原因。")]})
     if not seat.term.is_open:
         raise ValidationError({"term": [_("已换届的届次只能查看，不能修改。")]})
+    # Locked and read again: of two offices ending the seat at once, the second finds it ended and writes nothing.
     seat = Seat.objects.select_for_update().get(pk=seat.pk)
     if not seat.is_serving:
         return seat
@@ -204,6 +211,7 @@ def term_close(
     """换届: end every serving seat of `term`, withdraw the access those seats gave, close the term and,
     if `next_number` is given, open the next one. Returns the new term (or None)."""
     _require(can_manage_registry(access, term.congress), _("只有本级人大机关工作人员可以办理换届。"))
+    # Locked: of two 换届 at once, the second finds the term closed and is refused.
     term = Term.objects.select_for_update().get(pk=term.pk)
     if not term.is_open:
         raise ValidationError({"term": [_("该届次已经换届。")]})
@@ -368,6 +376,7 @@ def deputies_register_many(*, actor, people: list[dict]) -> list[tuple[Deputy, b
     one history insert, whatever the number of people. All or nothing; raises RowErrors by position."""
     cleaned = _clean_batch(people)
     hashes = [crypto.lookup_hash(data["id_number"]) for data in cleaned]
+    # Locked: an edit or import of the same people waits, so bulk_update cannot overwrite their changes.
     existing = {d.id_number_hash: d for d in Deputy.objects.select_for_update().filter(id_number_hash__in=hashes)}
     results: list[tuple[Deputy, bool]] = []
     to_create: list[Deputy] = []
@@ -382,11 +391,13 @@ def deputies_register_many(*, actor, people: list[dict]) -> list[tuple[Deputy, b
         except ValidationError as exc:
             errors[index] = exc.messages
         (to_create if created else to_update if changed else []).append(deputy)
+        # A person twice in one batch is one Deputy: the later row updates the one the earlier row creates.
         existing.setdefault(key, deputy)
         results.append((deputy, created))
         changes.append(changed)
     if errors:
         raise RowErrors(errors)
+    # Someone registered meanwhile by another import hits the unique id_number_hash: the whole batch rolls back.
     Deputy.objects.bulk_create(to_create)
     fields = ["updated_at", *PROFILE_FIELDS, "mobile_token", "mobile_hash", "mobile_masked"]
     Deputy.objects.bulk_update(to_update, fields, batch_size=500)
@@ -414,6 +425,7 @@ def seats_add_many(*, access: Access, term: Term, entries: list[dict]) -> int:
         raise ValidationError({"term": [_("已换届的届次只能查看，不能修改。")]})
     existing = {
         s.deputy_id: s
+        # Locked: concurrent updates of an existing seat take turns; a seat added meanwhile meets seat_one_per_term.
         for s in Seat.objects.select_for_update().filter(term=term, deputy__in=[e["deputy"] for e in entries])
     }
     new, changed = [], []

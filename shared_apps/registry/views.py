@@ -54,6 +54,8 @@ def roll(request, term_id: int | None = None):
 @require_access(_can_manage_here)
 def deputy_detail(request, deputy_id: int):
     deputy = selectors.deputy_get_for_congress(request.congress, deputy_id)
+    # SECURITY: clear numbers only on a deliberate POST (CSRF-checked: no link or prefetch reveals them);
+    # identity_for logs each reveal.
     reveal = request.method == "POST" and request.POST.get("reveal") == "1"
     return render(
         request,
@@ -88,6 +90,7 @@ def deputy_invite(request, deputy_id: int):
 @require_POST
 @require_access(_can_manage_here)
 def seat_end(request, seat_id: int):
+    # SECURITY: this congress's seats only: another congress's seat id answers 404, as if it did not exist.
     seat = get_object_or_404(Seat, pk=seat_id, congress=request.congress)
     form = SeatEndForm(request.POST)
     if form.is_valid():
@@ -135,6 +138,7 @@ def claim(request, token: str):
                 add_service_errors(form, exc)
             else:
                 if signed_in is None:
+                    # Named: with two auth backends, login() must be told which, as authenticate() did not run.
                     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return redirect("workspace_here")
     return render(request, "registry/claim.html", {"invitation": invitation, "form": form})

@@ -59,5 +59,6 @@ def workspace_for(user) -> dict | None:
     )
     waiting = _waiting(user)
     order = ["national", "province", "city", "county", "township"]
+    # The database sorts tiers alphabetically; the page lists them from the NPC down (a stable sort keeps id order).
     seats.sort(key=lambda s: order.index(s.tier))
     return {"deputy": deputy, "seats": [_entry(s, waiting) for s in seats]}

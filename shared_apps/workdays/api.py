@@ -63,6 +63,7 @@ class _CalendarApi:
     @extend_schema(parameters=[DATE], request=CalendarDateInput, responses={204: None})
     def delete(self, request):
         self.require(can_manage_calendar(self.access, self.scope()))
+        # Some clients and proxies drop a DELETE's body, so the date may come in the query string instead.
         data = CalendarDateInput(data=request.data or request.query_params)
         data.is_valid(raise_exception=True)
         removed = call_service(

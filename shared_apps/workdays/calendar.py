@@ -32,6 +32,7 @@ def overrides(congress, first: datetime.date, last: datetime.date) -> dict[datet
     scope = Q(congress__isnull=True) if congress is None else Q(congress__isnull=True) | Q(congress=congress)
     rows = CalendarDay.objects.filter(scope, date__range=(first, last))
     result: dict[datetime.date, CalendarDay] = {}
+    # Province-wide rows first, so a congress's own row for the same date overwrites it.
     for row in sorted(rows, key=lambda r: r.congress_id is not None):
         result[row.date] = row
     return result

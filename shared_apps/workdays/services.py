@@ -102,6 +102,7 @@ def calendar_day_set(*, access: Access, congress_or_none, date, kind: str, name:
     _require(access, congress_or_none)
     cleaned = clean_day(congress_or_none, date, kind, name)
     _lock_scope(congress_or_none)
+    # Locked row: the history's "previous" is the value this save replaces, not one a concurrent save wrote.
     day, created = CalendarDay.objects.select_for_update().get_or_create(
         congress=congress_or_none,
         date=cleaned["date"],
@@ -109,6 +110,7 @@ def calendar_day_set(*, access: Access, congress_or_none, date, kind: str, name:
     )
     previous = None
     if not created:
+        # Setting a day to what it already is writes no history: the API's POST is idempotent.
         if (day.kind, day.name) == (cleaned["kind"], cleaned["name"]):
             return day
         previous = {"kind": day.kind, "name": day.name}
@@ -165,6 +167,7 @@ def calendar_year_import(
     cleaned = _clean_rows(congress_or_none, year, rows)
     _lock_scope(congress_or_none)
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    # Replace, not merge: the year becomes exactly the announcement, so a day it no longer lists does not linger.
     replaced, _by_model = CalendarDay.objects.filter(congress=congress_or_none, date__range=(first, last)).delete()
     days = CalendarDay.objects.bulk_create(
         [CalendarDay(congress=congress_or_none, created_by=access.user, **row) for row in cleaned]
@@ -186,6 +189,7 @@ def _clean_rows(congress_or_none, year: int, rows: list[dict]) -> list[dict]:
         raise ValidationError({"rows": [_("一年最多导入%(n)d行。") % {"n": MAX_IMPORT_ROWS}]})
     province_holidays = None
     if congress_or_none is not None:
+        # Read once for the whole file: clean_day would otherwise query once per row.
         province_holidays = set(
             CalendarDay.objects.filter(
                 congress__isnull=True,

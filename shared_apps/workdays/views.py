@@ -62,6 +62,7 @@ def index(request):
     return _page(request, day_form=form, status=400)
 
 
+# SECURITY: POST only (CSRF-checked): a link or an image cannot remove a day.
 @require_POST
 @require_access(can_manage_calendar_here)
 def remove(request):

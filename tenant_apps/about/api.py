@@ -36,6 +36,7 @@ class ProfileApi(CongressApiView):
         data = ProfileSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
+        # Absent (None) keeps the contact list; an empty list clears it.
         contacts = values.pop("contacts", None)
         call_service(services.profile_update, access=self.access, data=values, contacts=contacts)
         return Response(self._payload())

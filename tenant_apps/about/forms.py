@@ -21,6 +21,7 @@ class ProfileForm(forms.ModelForm):
         for line in self.cleaned_data["contacts"].splitlines():
             if not line.strip():
                 continue
+            # Padded, so a line may leave out the phone or the email.
             parts = [p.strip() for p in line.split("|")] + ["", ""]
             rows.append({"department": parts[0], "phone": parts[1], "email": parts[2]})
         return rows

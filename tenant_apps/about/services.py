@@ -18,6 +18,7 @@ def profile_update(*, access: Access, data: dict, contacts: list[dict] | None = 
     """
     if not can_edit_profile(access):
         raise PermissionDenied(_("只有本级人大机关工作人员可以修改人大概况。"))
+    # Locked when it exists; two first saves at once cannot make two rows: pk 1 only (about_profile_single_row).
     profile = Profile.objects.select_for_update().filter(pk=1).first() or Profile(pk=1)
     changed = [f for f in PROFILE_FIELDS if f in data and getattr(profile, f) != data[f]]
     for field in changed:
@@ -50,5 +51,6 @@ def _replace_contacts(contacts: list[dict]) -> None:
         except ValidationError as exc:
             raise ValidationError({"contacts": [f"#{position + 1}: {m}" for m in exc.messages]}) from None
         rows.append(contact)
+    # Every line was validated above, before the old list goes: a bad line leaves the list as it was.
     Contact.objects.all().delete()
     Contact.objects.bulk_create(rows)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.workflow.history import Event
 
-# 地方组织法: a deputy group has at least three deputies. Fewer is shown as a warning, never refused.
+# 地方组织法 Art. 43: a deputy group has at least three deputies. Fewer is shown as a warning, never refused.
 MIN_GROUP_MEMBERS = 3
 
 
@@ -27,6 +27,7 @@ class DeputyGroup(models.Model):
 
     name = models.CharField(_("小组名称"), max_length=100, unique=True)
     area_or_field = models.CharField(_("片区或专业领域"), max_length=200, blank=True)
+    # DO_NOTHING here and below: a deletion in the public registry cannot reach into every congress's schema.
     leader = models.ForeignKey(
         "registry.Deputy",
         verbose_name=_("组长"),

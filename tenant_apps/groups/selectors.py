@@ -98,6 +98,7 @@ def deputy_search(query: str, limit: int = SEARCH_LIMIT) -> list[Deputy]:
     deputies = list(
         serving_deputies()
         .filter(Q(name__icontains=query))
+        # SECURITY: only the name is loaded: the registry's identifier columns never leave the database here.
         .only("id", "name")
         .prefetch_related(
             Prefetch(

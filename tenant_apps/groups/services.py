@@ -26,6 +26,7 @@ STUDIO_FIELDS = ("kind", "name", "address", "opening_days", "contact_phone", "de
 def _require_manager(access: Access) -> None:
     """Refuse unless the caller manages groups of the congress whose schema is in use."""
     congress = access.congress
+    # SECURITY: an Access of one congress must never write into another congress's schema.
     if not can_manage_groups(access) or not in_schema_of(congress):
         raise PermissionDenied(_("只有本级人大机关工作人员可以管理代表小组和代表工作室。"))
 
@@ -38,6 +39,7 @@ def _serving_deputy(deputy_id, field: str) -> Deputy:
         deputy = None
     if deputy is None:
         raise ValidationError({field: [_("代表名册中没有这名代表。")]})
+    # A serving seat at any tier, in any congress: a group may hold deputies of all five tiers (代表法 Art. 27).
     if not selectors.has_serving_seat(deputy.pk):
         raise ValidationError({field: [_("%(name)s目前没有在任的代表席位。") % {"name": deputy.name}]})
     return deputy
@@ -86,6 +88,7 @@ def group_create(*, access: Access, data: dict) -> DeputyGroup:
 def group_update(*, access: Access, group: DeputyGroup, data: dict) -> DeputyGroup:
     """Change a group's fields given in `data`; a new leader joins the group if not yet a member."""
     _require_manager(access)
+    # Locked: concurrent edits take turns, so each history row lists the fields it really changed.
     group = DeputyGroup.objects.select_for_update().get(pk=group.pk)
     data = _clean_text(data, GROUP_FIELDS)
     changed = _apply(group, GROUP_FIELDS, data)
@@ -113,6 +116,7 @@ def group_update(*, access: Access, group: DeputyGroup, data: dict) -> DeputyGro
 def group_delete(*, access: Access, group: DeputyGroup) -> None:
     """Delete a group and its member list (the history stays, naming the group)."""
     _require_manager(access)
+    # The member list goes into the history: its rows are deleted with the group.
     members = list(DeputyGroupMember.objects.filter(group=group).values_list("deputy_id", flat=True))
     record_event(
         GroupEvent,
@@ -141,6 +145,8 @@ def member_add(*, access: Access, group: DeputyGroup, deputy_id, joined_on=None)
     """Add a registry deputy (serving at any tier, in any congress) to the group."""
     _require_manager(access)
     deputy = _serving_deputy(deputy_id, "deputy")
+    # The group's row lock serialises changes to its members, so the check below sees a concurrent add;
+    # groups_member_unique_deputy is the backstop.
     group = DeputyGroup.objects.select_for_update().get(pk=group.pk)
     if DeputyGroupMember.objects.filter(group=group, deputy=deputy).exists():
         raise ValidationError({"deputy": [_("%(name)s已经是本小组成员。") % {"name": deputy.name}]})
@@ -252,6 +258,7 @@ def studio_delete(*, access: Access, studio: Studio) -> None:
 def duties_set(*, access: Access, studio: Studio, duties: list[dict]) -> list[StudioDuty]:
     """Replace the studio's duty roster with `duties`: [{"deputy": id, "weekday_or_date": "每周三"}, ...]."""
     _require_manager(access)
+    # Locked: two rosters saved at once replace each other whole, never interleave.
     studio = Studio.objects.select_for_update().get(pk=studio.pk)
     rows = _clean_duties(studio, duties)
     StudioDuty.objects.filter(studio=studio).delete()
@@ -296,5 +303,6 @@ def _clean_duty(studio: Studio, item: dict) -> StudioDuty:
         raise ValidationError(_("请填写值班时间。"))
     deputy = _serving_deputy(item.get("deputy"), "deputy")
     row = StudioDuty(studio=studio, deputy=deputy, weekday_or_date=when)
+    # Uniqueness is checked within the new roster (_clean_duties), not against the rows it replaces.
     row.full_clean(exclude=["studio", "deputy"], validate_unique=False, validate_constraints=False)
     return row

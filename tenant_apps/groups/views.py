@@ -52,6 +52,7 @@ def group_detail(request, pk: int):
             "members": selectors.member_list(group),
             "is_mine": pk in selectors.group_ids_of(viewer),
             "viewer_deputy_id": viewer,
+            # The three-deputy advice (地方组织法 Art. 43) is for the office that can act on it, not for visitors.
             "warnings": selectors.group_warnings(group.member_count) if can_manage else [],
             "can_manage": can_manage,
         },
@@ -104,6 +105,7 @@ def group_edit(request, pk: int):
     return render(request, "groups/form.html", {"form": form, "title": _("编辑代表小组"), "group": group})
 
 
+# SECURITY: POST only (CSRF-checked): a link or an image cannot delete a group.
 @require_POST
 @require_access(can_manage_groups)
 def group_delete(request, pk: int):

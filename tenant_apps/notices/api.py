@@ -42,6 +42,7 @@ class NoticeInputSerializer(serializers.Serializer):
 class _NoticesApi(CongressApiView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        # Every endpoint, reading included: notices pass between offices, and the menu shows them to no one else.
         self.require(is_office(self.access))
 
     def notice_or_404(self, pk):

@@ -26,4 +26,5 @@ class NoticesConfig(AppConfig):
                 "the delivery status.",
             )
         )
+        # DOWN: the exchange refuses a notice to any congress that is not below its sender.
         register_kind(TransferKind("notice", "通知", "Notice", DOWN, delivery.deliver_notice))

@@ -6,6 +6,7 @@ from tenant_apps.notices.models import Direction, Notice
 
 def deliver_notice(transfer) -> str:
     payload = transfer.payload
+    # Keyed on the unique transfer_id: a delivery job retried after a crash finds the copy it already made.
     notice, _created = Notice.objects.get_or_create(
         transfer_id=transfer.pk,
         defaults={

@@ -14,6 +14,7 @@ def congresses_below(congress, scope: str) -> list:
 
     level = list(Congress.objects.filter(parent=congress))
     found = list(level)
+    # One query per tier (at most three below a province), not one per congress.
     while scope == Scope.ALL and level:
         level = list(Congress.objects.filter(parent__in=level))
         found += level

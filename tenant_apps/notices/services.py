@@ -63,6 +63,7 @@ def notice_send(*, access: Access, title: str, body: str, scope: str = Scope.CHI
 def notice_acknowledge(*, access: Access, notice: Notice) -> Notice:
     """The receiving office acknowledges (签收) a notice; the sender sees it as accepted."""
     _require_office_here(access)
+    # Locked and read again: of two acknowledgements at once the second is refused, so the sender is answered once.
     locked = Notice.objects.select_for_update().get(pk=notice.pk)
     if locked.direction != Direction.RECEIVED:
         raise ValidationError({"notice": [_("只能签收收到的通知。")]})

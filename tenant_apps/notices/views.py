@@ -64,6 +64,7 @@ def detail(request, pk: int):
     )
 
 
+# SECURITY: POST only (CSRF-checked): acknowledging is a recorded act of the office, not something a link does.
 @require_POST
 @require_access(is_office)
 def acknowledge(request, pk: int):

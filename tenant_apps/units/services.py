@@ -37,6 +37,7 @@ MAX_DEPTH = 20
 def _require_manager(access: Access) -> None:
     """Refuse unless the caller manages units of the congress whose schema is in use."""
     congress = access.congress
+    # SECURITY: an Access of one congress must never write into another congress's schema.
     if not can_manage_units(access) or not in_schema_of(congress):
         raise PermissionDenied(_("只有本级人大机关工作人员可以管理承办单位。"))
 
@@ -71,6 +72,7 @@ def _parent_from(value, unit: HandlingUnit) -> HandlingUnit | None:
         raise ValidationError({"parent": [_("没有这个承办单位。")]})
     if unit.pk is not None and unit.pk in _ancestor_ids(parent):
         raise ValidationError({"parent": [_("上级单位不能是本单位或本单位的下级单位。")]})
+    # A deactivated parent already in place may stay: editing other fields must not force a move.
     if not parent.is_active and parent.pk != unit.parent_id:
         raise ValidationError({"parent": [_("%(name)s已停用，不能作为上级单位。") % {"name": parent.name}]})
     return parent
@@ -175,6 +177,7 @@ def staff_add(*, access: Access, unit: HandlingUnit, email: str, name: str = "",
     name = (name or "").strip()
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError({"name": [_("姓名不能超过%(n)d个字。") % {"n": NAME_MAX_LENGTH}]})
+    # Locked: a concurrent deactivation or contact change of this unit waits, so the checks below hold to commit.
     unit = lock(unit)
     if not unit.is_active:
         raise ValidationError({"unit": [_("%(name)s已停用，不能增加工作人员。") % {"name": unit.name}]})
@@ -183,6 +186,7 @@ def staff_add(*, access: Access, unit: HandlingUnit, email: str, name: str = "",
     if UnitStaff.objects.filter(unit=unit, user=user).exists():
         raise ValidationError({"email": [_("%(email)s已经是本单位工作人员。") % {"email": user.email}]})
     if is_contact:
+        # The old contact steps down first: units_staff_one_contact allows one per unit.
         UnitStaff.objects.filter(unit=unit, is_contact=True).update(is_contact=False)
     link = UnitStaff.objects.create(unit=unit, user=user, is_contact=is_contact)
     membership_grant(actor=access.user, user=user, congress=access.congress, role=Role.HANDLING_UNIT_STAFF)

@@ -33,6 +33,7 @@ class Command(BaseCommand):
         )
         try:
             if options["queue"]:
+                # No account acts from the command line: the history names the OS user instead.
                 record = provisioning_request(
                     access=None,
                     spec=spec,

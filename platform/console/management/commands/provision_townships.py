@@ -52,6 +52,7 @@ class Command(BaseCommand):
             )
         )
         existing = Congress.objects.filter(division_code=spec.division_code).first()
+        # A re-run skips rows already made exactly so; a code held by a different congress is rejected below.
         if existing is not None and (existing.subdomain, existing.name, existing.parent_id) == (
             spec.subdomain,
             spec.name,

@@ -71,6 +71,7 @@ class Command(BaseCommand):
         terms = {}
         for code, (number, starts_on) in demo.TERMS.items():
             congress = Congress.objects.get(division_code=code)
+            # A re-run reuses the open term: term_open refuses a second one (term_one_open_per_congress).
             terms[code] = Term.objects.filter(congress=congress, status="open").first() or registry.term_open(
                 access=root, congress=congress, number=number, starts_on=datetime.date.fromisoformat(starts_on)
             )
@@ -80,6 +81,7 @@ class Command(BaseCommand):
         yang, _created = registry.deputy_register(
             actor=None, data={k: demo.DEMO_DEPUTY[k] for k in ("name", "id_number", "mobile")}
         )
+        # On a re-run deputy_register finds her again by ID number, with her account already linked.
         if yang.user_id is None:
             yang.user = get_user_model().objects.get(email=demo.DEMO_DEPUTY["email"])
             yang.save(update_fields=["user"])
@@ -96,6 +98,7 @@ class Command(BaseCommand):
 
     def _demo_deputy(self, root, term, code: str, index: int, n: int) -> None:
         birth = datetime.date(1960 + (index * 7 + n * 3) % 35, 1 + (n * 5) % 12, 1 + (index + n * 3) % 28)
+        # An ID number starts with the area code of the holder's registration (GB 11643): here the congress's own.
         first17 = f"{code[:6]}{birth:%Y%m%d}{(index * 10 + n) % 1000:03d}"
         occupation, work_unit = demo.OCCUPATIONS[(index + n) % len(demo.OCCUPATIONS)]
         deputy, _created = registry.deputy_register(
@@ -103,6 +106,7 @@ class Command(BaseCommand):
             data={
                 "name": demo.SURNAMES[(index + n * 3) % len(demo.SURNAMES)]
                 + demo.GIVEN[(index * 3 + n) % len(demo.GIVEN)],
+                # A valid check digit: the registry refuses ID numbers that fail it.
                 "id_number": first17 + identifiers.id_check_digit(first17),
                 "mobile": f"139{index:04d}{n:04d}",
                 "ethnicity": demo.ETHNICITIES[(index + n) % len(demo.ETHNICITIES)],
