@@ -1,10 +1,12 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shared_apps.memberships.permissions import Access
 from tenant_apps.about.models import Contact, Profile, ProfileRevision
 from tenant_apps.about.permissions import can_edit_profile
+from tenants.workflow import require_here
 from tenants.workflow.history import record_event
 
 PROFILE_FIELDS = ("introduction", "address", "postcode", "phone", "email", "reception_hours")
@@ -16,6 +18,7 @@ def profile_update(*, access: Access, data: dict, contacts: list[dict] | None = 
 
     Raises PermissionDenied, or ValidationError naming the field; on error nothing changes.
     """
+    require_here(access, gettext_lazy("只能修改本级人大的概况。"))
     if not can_edit_profile(access):
         raise PermissionDenied(_("只有本级人大机关工作人员可以修改人大概况。"))
     # Locked when it exists; two first saves at once cannot make two rows: pk 1 only (about_profile_single_row).
