@@ -13,36 +13,18 @@ an earlier run are removed first; everything is removed at the end, even on erro
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
-import time
 import zoneinfo
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import provision_chain, setup_django, timed
+
 CHAIN = (
     ("province", "970000000000", "bench-sug-province", "Bench suggestions province"),
     ("city", "970100000000", "bench-sug-city", "Bench suggestions city"),
     ("county", "970101000000", "bench-sug-county", "Bench suggestions county"),
 )
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-def setup_django() -> None:
-    if not os.environ.get("DATABASE_URL"):
-        sys.exit("bench/suggestions.py: DATABASE_URL is not set.")
-    for path in (ROOT, ROOT / "platform"):
-        if str(path) not in sys.path:
-            sys.path.insert(0, str(path))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
-    import django
-
-    django.setup()
-    import logging
-
-    logging.getLogger("tenants.schemas").setLevel(logging.WARNING)
 
 
 def remove_congress(code: str) -> None:
@@ -74,20 +56,6 @@ def cleanup() -> None:
         remove_congress(code)
     Deputy.objects.filter(name="Bench 代表").delete()
     get_user_model().objects.filter(email="bench-suggestions@example.org").delete()
-
-
-def provision():
-    from console.services import provision_now
-    from console.specs import CongressSpec
-
-    parent = None
-    for tier, code, subdomain, name in CHAIN:
-        spec = CongressSpec(tier=tier, parent=parent, division_code=code, name=name, subdomain=subdomain)
-        request = provision_now(access=None, spec=spec, source="cli", actor_label="bench")
-        if request.status != "succeeded":
-            sys.exit(f"[bench] could not provision {code}: {request.error}")
-        parent = request.congress
-    return parent
 
 
 def fill(congress, units: int, items: int) -> None:
@@ -164,16 +132,6 @@ def per_unit_loop(congress, year: int, month: int):
     return Bulletin(congress.name, year, month, as_of, rows)
 
 
-def timed(func, runs: int) -> list[float]:
-    func()  # warm-up, untimed
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        func()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
 def p(samples: list[float], q: float) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[int(q) - 1] if len(samples) > 1 else samples[0]
 
@@ -184,7 +142,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=30)
     parser.add_argument("--items", type=int, default=400)
     args = parser.parse_args()
-    setup_django()
+    setup_django("suggestions.py")
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -196,7 +154,7 @@ def main() -> None:
 
     cleanup()
     try:
-        county = provision()
+        county = provision_chain(CHAIN)
         fill(county, args.units, args.items)
         with county:
             built = bulletin_for(county, 2026, 6)

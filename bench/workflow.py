@@ -17,35 +17,17 @@ first; everything is removed at the end, even on error.
 """
 
 import argparse
-import os
 import statistics
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import provision_chain, setup_django, timed
+
 CHAIN = (
     ("province", "980000000000", "bench-wf-province", "Bench workflow province"),
     ("city", "980100000000", "bench-wf-city", "Bench workflow city"),
     ("county", "980101000000", "bench-wf-county", "Bench workflow county"),
 )
 EMAILS = ("bench-wf-office@example.org", "bench-wf-deputy@example.org", "bench-wf-staff@example.org")
-
-
-def setup_django() -> None:
-    if not os.environ.get("DATABASE_URL"):
-        sys.exit("bench/workflow.py: DATABASE_URL is not set.")
-    for path in (ROOT, ROOT / "platform"):
-        if str(path) not in sys.path:
-            sys.path.insert(0, str(path))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
-    import django
-
-    django.setup()
-    import logging
-
-    logging.getLogger("tenants.schemas").setLevel(logging.WARNING)
 
 
 def cleanup() -> None:
@@ -73,20 +55,6 @@ def cleanup() -> None:
             schemas.drop_schema(schema_name_for(code))
     Deputy.objects.filter(name="Bench 工作流代表").delete()
     get_user_model().objects.filter(email__in=EMAILS).delete()
-
-
-def provision():
-    from console.services import provision_now
-    from console.specs import CongressSpec
-
-    parent = None
-    for tier, code, subdomain, name in CHAIN:
-        spec = CongressSpec(tier=tier, parent=parent, division_code=code, name=name, subdomain=subdomain)
-        request = provision_now(access=None, spec=spec, source="cli", actor_label="bench")
-        if request.status != "succeeded":
-            sys.exit(f"[bench] could not provision {code}: {request.error}")
-        parent = request.congress
-    return parent
 
 
 def people(county) -> dict:
@@ -134,16 +102,6 @@ def message(county):
             sender_name="张三",
             mobile_last4="0000",
         )
-
-
-def timed(func, runs: int) -> list[float]:
-    func()  # warm-up, untimed
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        func()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
 
 
 def queries(func) -> int:
@@ -223,13 +181,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--many", type=int, default=500)
     args = parser.parse_args()
-    setup_django()
+    setup_django("workflow.py")
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
     cleanup()
     try:
-        county = provision()
+        county = provision_chain(CHAIN)
         who = people(county)
         add_stations_and_units(county, who, 5)
         core, baseline = core_against_baseline(county, who, args.runs)
