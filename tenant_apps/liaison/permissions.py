@@ -1,6 +1,7 @@
 """Who may do what with stations and public messages. Pure predicates over a `Handler`: the caller as a handler
-of messages in this congress, read once per request (`handler_for`, four queries at most), so that showing a
-message's buttons or checking an action costs the same few queries however many actions the table has.
+of messages in this congress, read once per request (`handler_for`, four queries at most; pages get it from
+require_access(..., relation=handler_for), the API in its `initial`), so that showing a message's buttons or
+checking an action costs the same few queries however many actions the table has.
 
 Who handles a message here: the deputy it names, the deputies on duty at its station and the station's staff,
 and the office (office staff, congress administrators) for everything. Once forwarded, the staff of the

@@ -456,7 +456,7 @@ DELIVERY = Workflow(
     transitions=DELIVERY_TRANSITIONS,
     refusals=Refusals(
         elsewhere="delivery outside the receiving congress's schema",
-        wrong_status="a message that is %(status)s cannot take %(action)s",
+        wrong_status="the message here is %(status)s: the delivery step %(action)s does not apply to it",
         forbidden="%(action)s is the exchange's delivery, not an account's",
         not_applicable="%(action)s does not apply",
     ),

@@ -55,7 +55,8 @@ def record_event(model: type[E], subject: Any = None, *, actor: Any, data: dict 
     user (the system, the public): the row then names no one."""
     if subject is not None:
         fields[model.subject_field] = subject  # type: ignore[attr-defined]  # Event subclasses declare it
-        if issubclass(model, TransitionEvent):
+        if issubclass(model, TransitionEvent) and hasattr(subject, "status"):
+            # apply_transition passes both from its workflow's status field; other writers leave them to this.
             fields.setdefault("to_status", subject.status)
             fields.setdefault("from_status", subject.status)
     authenticated = getattr(actor, "is_authenticated", False)

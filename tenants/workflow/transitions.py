@@ -28,8 +28,8 @@ Text = str | Promise  # plain, or gettext_lazy (translated when shown)
 @dataclass(frozen=True)
 class Notify:
     """Who is told of a step, and what. `recipients(step)` names the accounts (ids) that must act next or
-    want to know; the workflow's `deliver` sends them `title` (its placeholders filled by the workflow) in-app,
-    and by SMS or e-mail as each prefers."""
+    want to know; the workflow's `deliver` sends them `title` (its placeholders filled by the workflow) by the
+    channels it uses (the liaison workflow: in-app at once; its SMS and e-mail go out in the daily digest)."""
 
     recipients: Callable[[Any], Iterable[int]]
     kind: str
@@ -38,8 +38,9 @@ class Notify:
 
 @dataclass(frozen=True)
 class Transition:
-    """One action of a table. `permission(who, obj)` and `applies(who, obj)` are pure predicates over what the
-    workflow's `relation` preloaded (or the caller's Access); `effect(step)` validates the action's input,
+    """One action of a table. `permission(who, obj)` is a pure predicate over what the workflow's `relation`
+    preloaded (or the caller's Access); `applies(who, obj)` is a condition on the object beyond its status, which
+    may read a public table (the transfer that brought a message); `effect(step)` validates the action's input,
     changes the locked object through `step.set`, and returns the target status (one of `targets`)."""
 
     label: Text  # the button, and the verb in messages
@@ -242,6 +243,7 @@ def apply_transition(workflow: Workflow, *, access, obj, action: str, data: dict
             actor=getattr(access, "user", None),
             action=action,
             from_status=from_status,
+            to_status=getattr(item, workflow.status_field),
             note=step.note,
             data=step.event_data,
             **extra,
@@ -251,5 +253,7 @@ def apply_transition(workflow: Workflow, *, access, obj, action: str, data: dict
             if recipients:
                 workflow.deliver(step, transition.notify, recipients)
         for callback in step.commit_callbacks:
-            transaction.on_commit(callback)
+            # Robust: the step is committed by then; a failing callback (a mail server down) is logged by Django
+            # and neither undoes the step nor makes its caller believe it failed.
+            transaction.on_commit(callback, robust=True)
     return item

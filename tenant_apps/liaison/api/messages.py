@@ -16,7 +16,7 @@ from shared_apps.memberships.api_base import CongressApiView
 from shared_apps.registry.models import Deputy
 from tenant_apps.liaison import abuse, selectors
 from tenant_apps.liaison.models import Station
-from tenant_apps.liaison.permissions import can_view_held_list
+from tenant_apps.liaison.permissions import Handler, can_view_held_list, handler_for
 from tenant_apps.liaison.services import submission
 from tenants.api import call_service
 from tenants.shortcuts import or_404
@@ -141,12 +141,15 @@ class MessageSubmitApi(CongressApiView):
 
 
 class _HeldApi(CongressApiView):
+    handler: Handler  # the caller as a reviewer here, read once per request
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.require(can_view_held_list(self.access))
+        self.handler = handler_for(self.access)
+        self.require(can_view_held_list(self.handler))
 
     def held_or_404(self, pk):
-        return or_404(selectors.held_message_get_for_user(self.access, pk))
+        return or_404(selectors.held_message_get_for_user(self.handler, pk))
 
 
 class HeldMessageListApi(_HeldApi):
@@ -154,7 +157,7 @@ class HeldMessageListApi(_HeldApi):
 
     @extend_schema(responses=HeldMessageSerializer(many=True))
     def get(self, request):
-        return Response(HeldMessageSerializer(selectors.held_message_list(self.access), many=True).data)
+        return Response(HeldMessageSerializer(selectors.held_message_list(self.handler), many=True).data)
 
 
 class HeldMessageReleaseApi(_HeldApi):
@@ -162,7 +165,7 @@ class HeldMessageReleaseApi(_HeldApi):
 
     @extend_schema(request=None, responses=HeldMessageSerializer)
     def post(self, request, pk: int):
-        message = call_service(submission.message_release, access=self.access, message=self.held_or_404(pk))
+        message = call_service(submission.message_release, access=self.handler, message=self.held_or_404(pk))
         return Response(HeldMessageSerializer(message).data)
 
 
@@ -175,7 +178,7 @@ class HeldMessageDiscardApi(_HeldApi):
         data.is_valid(raise_exception=True)
         message = call_service(
             submission.message_discard,
-            access=self.access,
+            access=self.handler,
             message=self.held_or_404(pk),
             reason=data.validated_data.get("reason", ""),
         )

@@ -1,6 +1,9 @@
 """Pages of the handlers' workspace (the inbox, a message with its actions, the sender's mobile on request,
 photos) and the sender's rating page. Each parses input and calls one service or selector; the caller's
-Handler is read once per request and passed to every predicate, selector and service."""
+Handler is read once per request (by require_access, which hands it to the view as `who`) and passed to every
+predicate, selector and service."""
+
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,12 +26,12 @@ from tenants.shortcuts import or_404
 INPUT_FIELDS = ("reply_text", "public_reply_text", "unit", "note", "title")
 
 
-@require_access(can_use_inbox)
-def inbox(request):
+@require_access(can_use_inbox, relation=handler_for)
+def inbox(request, who: Handler):
     """The messages the caller may handle here, new ones first; `?status=` narrows the list."""
     status = request.GET.get("status", "")
-    labels = selectors.category_labels(request.access.congress)
-    items = list(selectors.message_list(request.access, status=status)[:200])
+    labels = selectors.category_labels(who.congress)
+    items: list[Any] = list(selectors.message_list(who, status=status)[:200])  # each gets its category's label
     for item in items:
         item.category_label = labels.get(item.category, item.category)
     return render(
@@ -63,18 +66,18 @@ def _render(request, handler: Handler, message, *, mobile: str | None = None, st
     )
 
 
-@require_access(can_use_inbox)
-def message_handle(request, pk: int):
+@require_access(can_use_inbox, relation=handler_for)
+def message_handle(request, pk: int, who: Handler):
     """One message: its text, photos, history, and the caller's actions (the mobile masked)."""
-    handler = handler_for(request.access)
+    handler = who
     return _render(request, handler, or_404(selectors.message_get_for_user(handler, pk)))
 
 
 @require_POST
-@require_access(can_use_inbox)
-def message_act(request, pk: int):
+@require_access(can_use_inbox, relation=handler_for)
+def message_act(request, pk: int, who: Handler):
     """Apply the posted `action` and come back to the message (or the inbox), with the outcome as a notice."""
-    handler = handler_for(request.access)
+    handler = who
     message = or_404(selectors.message_get_for_user(handler, pk))
     action = request.POST.get("action", "")
     data = {key: request.POST[key] for key in INPUT_FIELDS if key in request.POST}
@@ -91,10 +94,10 @@ def message_act(request, pk: int):
 
 
 @require_POST
-@require_access(can_use_inbox)
-def message_mobile(request, pk: int):
+@require_access(can_use_inbox, relation=handler_for)
+def message_mobile(request, pk: int, who: Handler):
     """Show the sender's full mobile number once, on this explicit request (logged)."""
-    handler = handler_for(request.access)
+    handler = who
     message = or_404(selectors.message_get_for_user(handler, pk))
     try:
         mobile = services.message_mobile_reveal(access=handler, message=message)
@@ -107,10 +110,10 @@ def message_mobile(request, pk: int):
 
 
 @require_GET
-@require_access(can_use_inbox)
-def message_photo(request, pk: int, photo_pk: int):
+@require_access(can_use_inbox, relation=handler_for)
+def message_photo(request, pk: int, photo_pk: int, who: Handler):
     """Stream one photo of a message to someone who may see the message."""
-    message = or_404(selectors.message_get_for_user(request.access, pk))
+    message = or_404(selectors.message_get_for_user(who, pk))
     photo = or_404(message.photos.filter(pk=photo_pk).first())
     try:
         handle = photo.file.open("rb")

@@ -11,7 +11,7 @@ from shared_apps.memberships.decorators import require_access
 from tenant_apps.liaison import abuse, selectors
 from tenant_apps.liaison.forms import MessageForm
 from tenant_apps.liaison.models import MessageStatus
-from tenant_apps.liaison.permissions import can_view_held_list
+from tenant_apps.liaison.permissions import Handler, can_view_held_list, handler_for
 from tenant_apps.liaison.services import submission
 from tenant_apps.liaison.workflow import REASON_MAX
 from tenants.forms import add_service_errors
@@ -85,18 +85,18 @@ def message_sent(request):
 # -- held messages (staff) ------------------------------------------------------------------------------------
 
 
-@require_access(can_view_held_list)
-def held_list(request):
+@require_access(can_view_held_list, relation=handler_for)
+def held_list(request, who: Handler):
     return render(
         request,
         "liaison/message_held.html",
-        {"held": selectors.held_message_list(request.access), "reason_max": REASON_MAX},
+        {"held": selectors.held_message_list(who), "reason_max": REASON_MAX},
     )
 
 
-def _review(request, service, success: str, **kwargs):
+def _review(request, who: Handler, service, success: str, **kwargs):
     try:
-        message = service(access=request.access, **kwargs)
+        message = service(access=who, **kwargs)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
@@ -105,18 +105,19 @@ def _review(request, service, success: str, **kwargs):
 
 
 @require_POST
-@require_access(can_view_held_list)
-def message_release(request, pk: int):
-    message = or_404(selectors.held_message_get_for_user(request.access, pk))
-    return _review(request, submission.message_release, _("留言%(code)s已放行，转入待处理。"), message=message)
+@require_access(can_view_held_list, relation=handler_for)
+def message_release(request, pk: int, who: Handler):
+    message = or_404(selectors.held_message_get_for_user(who, pk))
+    return _review(request, who, submission.message_release, _("留言%(code)s已放行，转入待处理。"), message=message)
 
 
 @require_POST
-@require_access(can_view_held_list)
-def message_discard(request, pk: int):
-    message = or_404(selectors.held_message_get_for_user(request.access, pk))
+@require_access(can_view_held_list, relation=handler_for)
+def message_discard(request, pk: int, who: Handler):
+    message = or_404(selectors.held_message_get_for_user(who, pk))
     return _review(
         request,
+        who,
         submission.message_discard,
         _("留言%(code)s已不予受理。"),
         message=message,

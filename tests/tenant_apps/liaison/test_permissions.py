@@ -71,3 +71,27 @@ def test_outside_its_congress_a_caller_handles_nothing_here(desk, django_assert_
     with desk.qingyan, django_assert_num_queries(0):
         handler = handler_for(huaxi_office)
     assert handler.deputy_id is None and not handler.staffed_station_ids and not handler.staffed_unit_ids
+
+
+@pytest.mark.parametrize("persona", ["zhou", "yang", "xu"])
+def test_a_message_page_reads_the_handler_once_and_costs_the_same_in_a_bigger_county(desk, client_for, persona):
+    """The page's checks, its selector and its buttons share one Handler (require_access hands it to the view)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    message = _message(desk, persona)
+    client = client_for(persona, "qingyan")
+    url = f"/liaison/messages/{message.pk}/"
+    client.get(url)  # the session and the caches warm up untimed
+
+    def page_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        # The Handler is the only reader of the station staff table on this page: one read means one Handler.
+        staff_reads = sum('"liaison_stationstaff"' in q["sql"] for q in captured.captured_queries)
+        return len(captured.captured_queries), staff_reads
+
+    before = page_queries()
+    _more_of_everything(desk)
+    assert page_queries() == before
+    assert before[1] == 1
