@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from shared_apps.memberships.models import Membership, Role
+from shared_apps.memberships.permissions import OFFICE_ROLES
 
 
 def roles_for(user, congress) -> frozenset[str]:
@@ -8,6 +9,12 @@ def roles_for(user, congress) -> frozenset[str]:
     if user is None or not user.is_authenticated or congress is None:
         return frozenset()
     return frozenset(Membership.objects.filter(user=user, congress=congress).values_list("role", flat=True))
+
+
+def office_user_ids(congress) -> set[int]:
+    """The active accounts of `congress`'s office (office staff, administrators): who reviews, assigns and closes."""
+    rows = Membership.objects.filter(congress=congress, role__in=OFFICE_ROLES, user__is_active=True)
+    return set(rows.values_list("user_id", flat=True))
 
 
 def user_is_platform_admin(user) -> bool:

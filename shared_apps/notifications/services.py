@@ -1,5 +1,6 @@
 """Writes to notices. Tenant modules create them only through `notify`; accounts mark their own as read."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,13 @@ def notify(*, user, congress, kind: str, title: str, body: str = "", url: str = 
     return Notification.objects.create(
         user=user, congress=congress, kind=kind, title=title, body=str(body or ""), url=str(url or "")
     )
+
+
+def notify_users(*, user_ids, congress, kind: str, title: str, body: str = "", url: str = "") -> int:
+    """Leave each ACTIVE account among `user_ids` the same notice (notify), in id order; returns how many were
+    left. The way workflows tell whoever their step concerns."""
+    users = get_user_model().objects.filter(pk__in=set(user_ids), is_active=True).order_by("pk")
+    return len([notify(user=u, congress=congress, kind=kind, title=title, body=body, url=url) for u in users])
 
 
 def mark_read(*, user, notification: Notification) -> Notification:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.accounts.sms import send_sms
+from shared_apps.memberships.selectors import office_user_ids
 from shared_apps.registry.models import Deputy
 from tenant_apps.liaison import selectors
 from tenant_apps.liaison.models import DigestSent, MessageStatus, PublicMessage, StationDeputy, StationStaff
@@ -41,7 +42,7 @@ def candidates(congress) -> set[int]:
     ids |= set(StationStaff.objects.values_list("user_id", flat=True))
     units = waiting.exclude(forwarded_unit_id=None).values("forwarded_unit_id")
     ids |= set(UnitStaff.objects.filter(unit_id__in=units).values_list("user_id", flat=True))
-    return ids | selectors.office_user_ids(congress)
+    return ids | office_user_ids(congress)
 
 
 def digest_text(congress, count: int) -> str:

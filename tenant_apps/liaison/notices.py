@@ -8,11 +8,12 @@ notices are read on any host. SMS and e-mail to handlers go out once a day (dige
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from shared_apps.notifications.services import notify
+from shared_apps.memberships.selectors import office_user_ids
+from shared_apps.notifications.services import notify, notify_users
 from tenant_apps.liaison.figures import refresh_public_figures
 from tenant_apps.liaison.models import PublicMessage
 from tenant_apps.liaison.readmodels import refresh_counts
-from tenant_apps.liaison.selectors import active_users, handler_user_ids, office_user_ids
+from tenant_apps.liaison.selectors import handler_user_ids
 from tenants.connection import current_schema, in_schema_of
 from tenants.language import platform_text
 
@@ -34,8 +35,7 @@ def excerpt(text: str) -> str:
 def tell(congress, message: PublicMessage, user_ids, *, kind: str, title: str) -> None:
     """Notify each active account of `user_ids` in-app about `message`, linking to its handling page here."""
     url = detail_url(congress, message.pk)
-    for user in active_users(user_ids):
-        notify(user=user, congress=congress, kind=kind, title=title, body=excerpt(message.text), url=url)
+    notify_users(user_ids=user_ids, congress=congress, kind=kind, title=title, body=excerpt(message.text), url=url)
 
 
 def deliver(step, notice, user_ids: set[int]) -> None:

@@ -8,9 +8,10 @@ delivery handler, for a change that arrives from another congress); `rebuild_rea
 from shared_apps.exchange.models import InboxCount, LiaisonFigure
 from shared_apps.exchange.services import inbox_count_set
 from shared_apps.memberships.models import Membership
+from shared_apps.memberships.selectors import office_user_ids
 from tenant_apps.liaison.figures import refresh_public_figures
 from tenant_apps.liaison.models import MessageStatus, PublicMessage
-from tenant_apps.liaison.selectors import active_users, awaiting, office_user_ids
+from tenant_apps.liaison.selectors import active_users, awaiting
 from tenants.connection import current_schema, in_schema_of
 
 INBOX_KIND = "messages"

@@ -112,15 +112,6 @@ def handler_user_ids(message: PublicMessage) -> set[int]:
     return ids
 
 
-def office_user_ids(congress) -> set[int]:
-    """The active accounts of this congress's office (office staff, administrators)."""
-    return set(
-        Membership.objects.filter(congress=congress, role__in=OFFICE_ROLES, user__is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
-
-
 def unit_staff_ids(unit_id: int | None) -> set[int]:
     """The accounts of a handling unit's staff."""
     if unit_id is None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from shared_apps.memberships.permissions import Access
 from shared_apps.workdays.calendar import add_working_days, deadline_after_months
-from tenant_apps.suggestions import commitments, inbox
+from tenant_apps.suggestions import commitments, inbox, notices
 from tenant_apps.suggestions import permissions as perms
 from tenant_apps.suggestions.attachments import reply_letter_present
 from tenant_apps.suggestions.models import (
@@ -35,7 +35,7 @@ from tenant_apps.suggestions.models import (
 )
 from tenant_apps.units.models import HandlingUnit, UnitStaff
 from tenants.selectors import effective_settings
-from tenants.workflow import Refusals, Step, Transition, Workflow
+from tenants.workflow import Notify, Refusals, Step, Transition, Workflow
 from tenants.workflow import allowed_actions as allowed_on
 
 __all__ = ["SUGGESTIONS", "TRANSITIONS", "Status", "allowed_actions", "motion_quorum"]
@@ -268,16 +268,29 @@ def _close(step: SuggestionStep) -> str:
 
 S = Status
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition(gettext_lazy("提交"), frozenset({S.DRAFT}), (S.SUBMITTED,), perms.can_submit, _submit),
+    "submit": Transition(
+        gettext_lazy("提交"),
+        frozenset({S.DRAFT}),
+        (S.SUBMITTED,),
+        perms.can_submit,
+        _submit,
+        notify=Notify(notices.office, "suggestion_submitted", gettext_lazy("%(item)s已提交，请审查")),
+    ),
     "withdraw": Transition(
         gettext_lazy("撤回"),
         frozenset({S.DRAFT, S.SUBMITTED, S.ACCEPTED}),
         (S.WITHDRAWN,),
         perms.is_lead_deputy,
         _withdraw,
+        notify=Notify(notices.office_if_submitted, "suggestion_withdrawn", gettext_lazy("%(item)s已由领衔代表撤回")),
     ),
     "accept": Transition(
-        gettext_lazy("立案"), frozenset({S.SUBMITTED}), (S.ACCEPTED,), lambda a, s: perms.is_office(a), _accept
+        gettext_lazy("立案"),
+        frozenset({S.SUBMITTED}),
+        (S.ACCEPTED,),
+        lambda a, s: perms.is_office(a),
+        _accept,
+        notify=Notify(notices.deputies, "suggestion_accepted", gettext_lazy("您的%(item)s已立案")),
     ),
     "return": Transition(
         gettext_lazy("退回"),
@@ -286,6 +299,7 @@ TRANSITIONS: dict[str, Transition] = {
         lambda a, s: perms.is_office(a),
         _return,
         note_required=True,
+        notify=Notify(notices.deputies, "suggestion_returned", gettext_lazy("您的%(item)s被退回"), notices.reason),
     ),
     "convert_to_suggestion": Transition(
         gettext_lazy("议案转建议"),
@@ -294,12 +308,23 @@ TRANSITIONS: dict[str, Transition] = {
         lambda a, s: perms.is_office(a),
         _convert,
         applies=lambda a, s: s.kind == Kind.MOTION,
+        notify=Notify(notices.deputies, "suggestion_converted", gettext_lazy("您的议案已转为建议：%(item)s")),
     ),
     "merge": Transition(
-        gettext_lazy("并案"), frozenset({S.SUBMITTED, S.ACCEPTED}), (S.MERGED,), lambda a, s: perms.is_office(a), _merge
+        gettext_lazy("并案"),
+        frozenset({S.SUBMITTED, S.ACCEPTED}),
+        (S.MERGED,),
+        lambda a, s: perms.is_office(a),
+        _merge,
+        notify=Notify(notices.deputies, "suggestion_merged", gettext_lazy("您的%(item)s已并案办理")),
     ),
     "assign": Transition(
-        gettext_lazy("交办"), frozenset({S.ACCEPTED}), (S.ASSIGNED,), lambda a, s: perms.is_office(a), _assign
+        gettext_lazy("交办"),
+        frozenset({S.ACCEPTED}),
+        (S.ASSIGNED,),
+        lambda a, s: perms.is_office(a),
+        _assign,
+        notify=Notify(notices.unit_staff, "suggestion_assigned", gettext_lazy("交办：%(item)s，请按期办理答复")),
     ),
     "return_misassigned": Transition(
         gettext_lazy("退回交办"),
@@ -308,9 +333,17 @@ TRANSITIONS: dict[str, Transition] = {
         perms.is_assigned_unit_staff,
         _return_misassigned,
         note_required=True,
+        notify=Notify(
+            notices.office, "suggestion_misassigned", gettext_lazy("%(item)s被承办单位退回，请重新交办"), notices.reason
+        ),
     ),
     "reply": Transition(
-        gettext_lazy("答复"), frozenset({S.ASSIGNED, S.REHANDLING}), (S.REPLIED,), perms.is_lead_unit_staff, _reply
+        gettext_lazy("答复"),
+        frozenset({S.ASSIGNED, S.REHANDLING}),
+        (S.REPLIED,),
+        perms.is_lead_unit_staff,
+        _reply,
+        notify=Notify(notices.deputies, "suggestion_replied", gettext_lazy("您的%(item)s已答复，请评价")),
     ),
     "evaluate": Transition(
         gettext_lazy("评价"),
@@ -318,9 +351,20 @@ TRANSITIONS: dict[str, Transition] = {
         (S.CLOSED, S.REHANDLING, S.REPLIED),
         perms.is_item_deputy,
         _evaluate,
+        notify=Notify(
+            notices.after_evaluation,
+            "suggestion_evaluated",
+            gettext_lazy("代表已评价%(item)s的办理"),
+            notices.evaluation,
+        ),
     ),
     "close": Transition(
-        gettext_lazy("办结"), frozenset({S.REPLIED}), (S.CLOSED,), lambda a, s: perms.is_office(a), _close
+        gettext_lazy("办结"),
+        frozenset({S.REPLIED}),
+        (S.CLOSED,),
+        lambda a, s: perms.is_office(a),
+        _close,
+        notify=Notify(notices.deputies_and_lead_unit, "suggestion_closed", gettext_lazy("%(item)s已办结")),
     ),
 }
 
@@ -366,6 +410,7 @@ SUGGESTIONS = Workflow(
     # What follows every step in its transaction: a B/C answer opens its commitment; the deputies' waiting
     # counts (the workspace's read model) are recomputed.
     hooks=(commitments.on_step, inbox.on_step),
+    deliver=notices.deliver,
     event_labels=EVENT_LABELS,
 )
 

@@ -34,6 +34,8 @@ class Notify:
     recipients: Callable[[Any], Iterable[int]]
     kind: str
     title: Text
+    # What the notice says under its title, from the step (None: the workflow's deliver decides).
+    body: Callable[[Any], str] | None = None
 
 
 @dataclass(frozen=True)

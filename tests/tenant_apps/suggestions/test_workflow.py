@@ -8,13 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from shared_apps.memberships.permissions import Access
 from shared_apps.memberships.selectors import roles_for
-from shared_apps.registry.models import Deputy
-from shared_apps.registry.selectors import term_current
 from shared_apps.workdays import services as workdays
 from tenant_apps.suggestions import services
 from tenant_apps.suggestions.models import Assignment, Status, Suggestion, SuggestionEvent
 from tenant_apps.suggestions.workflow import TRANSITIONS, allowed_actions
-from tests.support.registry import seated_deputy
 from tests.support.suggestions import ALLOWED, at, snapshot
 
 OFFICE_ACTIONS = ("accept", "return", "convert_to_suggestion", "merge", "assign", "close")
@@ -28,13 +25,6 @@ WRONG = {
     "reply": ["zhang", "yang", "kong", "hu"],
     "evaluate": ["zhang", "liu", "zhao", "kong"],
 }
-
-
-@pytest.fixture
-def signers(congresses) -> list[Deputy]:
-    """Nine more Huaxi deputies with accounts: with Yang, the ten a county motion needs (地方组织法 Art. 22)."""
-    term = term_current(congresses["huaxi"])
-    return [seated_deputy(n, term, f"signer{n}@example.org") for n in range(1, 10)]
 
 
 # -- the grid ------------------------------------------------------------------------------------------
