@@ -163,6 +163,39 @@ def test_the_workflow_core_sits_at_the_bottom():
             assert targets <= {"tenants.connection", *[m for m in graph if m.startswith("tenants.workflow")]}, module
 
 
+def workflows() -> dict[str, object]:
+    """Every Workflow the project defines ("NAME = Workflow(...)" at a module's top level), imported."""
+    import importlib
+
+    found = {}
+    for module, path in _modules().items():
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            call = getattr(node, "value", None)
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(call, ast.Call)
+                and getattr(call.func, "id", "") == "Workflow"
+            ):
+                name = node.targets[0].id  # type: ignore[attr-defined]
+                found[f"{module}.{name}"] = getattr(importlib.import_module(module), name)
+    return found
+
+
+def test_every_transition_of_every_workflow_declares_who_is_told():
+    """Each step tells whoever must act next (a Notify), or says it concerns no one else (NO_ONE, with a comment
+    why): a table can never forget to notify."""
+    from tenants.workflow import Workflow
+
+    found = workflows()
+    assert len(found) >= 5 and all(isinstance(w, Workflow) for w in found.values())
+    silent = [
+        f"{name}.{action}" for name, w in found.items() for action, t in w.transitions.items() if t.notify is None
+    ]
+    assert silent == []
+    undelivered = [name for name, w in found.items() if w.deliver is None]
+    assert undelivered == []
+
+
 def test_every_history_table_derives_from_the_cores_event_model():
     from tenants.workflow.history import Event
 

@@ -13,6 +13,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -21,7 +22,10 @@ from shared_apps.accounts.invitations import send_invitation
 from shared_apps.memberships.models import Role
 from shared_apps.memberships.permissions import Access, can_provision_congress
 from shared_apps.memberships.services import membership_grant
+from shared_apps.notifications.services import notify_users
 from tenants import schemas
+from tenants.hosts import root_url
+from tenants.language import platform_text
 from tenants.models import (
     PENDING_STATUSES,
     Congress,
@@ -32,7 +36,7 @@ from tenants.models import (
     ProvisioningStatus,
 )
 from tenants.selectors import platform_defaults
-from tenants.workflow import Refusals, Step, Transition, Workflow, apply_transition
+from tenants.workflow import NO_ONE, Notify, Refusals, Step, Transition, Workflow, apply_transition
 from tenants.workflow.history import record_event
 
 logger = logging.getLogger(__name__)
@@ -69,11 +73,47 @@ def _by_the_system(access: Access, request: ProvisioningRequest) -> bool:
     return can_provision_congress(access)
 
 
+def _requester(step: Step) -> set[int]:
+    """Whoever asked for the congress on the console or the API (a command's operator has no account)."""
+    return {step.obj.requested_by_id} if step.obj.requested_by_id else set()
+
+
+def _deliver(step: Step, notice: Notify, user_ids: set[int]) -> None:
+    """In-app, from the central platform, linking to the request's page on the console."""
+    request = step.obj
+    url = root_url(reverse("console:provisioning_detail", urlconf="config.urls_public", kwargs={"pk": request.pk}))
+    notify_users(
+        user_ids=user_ids,
+        congress=None,
+        kind=notice.kind,
+        title=platform_text(notice.title, name=request.name),
+        body=request.error or request.subdomain,
+        url=url,
+    )
+
+
 S = ProvisioningStatus
 TRANSITIONS: dict[str, Transition] = {
-    "start": Transition(gettext_lazy("开始创建"), frozenset({S.QUEUED}), (S.RUNNING,), _by_the_system, _start),
-    "succeed": Transition(gettext_lazy("创建完成"), frozenset({S.RUNNING}), (S.SUCCEEDED,), _by_the_system, _succeed),
-    "fail": Transition(gettext_lazy("创建失败"), frozenset({S.QUEUED, S.RUNNING}), (S.FAILED,), _by_the_system, _fail),
+    # The console shows the progress to whoever waits on the request's page; the outcome is told to them.
+    "start": Transition(
+        gettext_lazy("开始创建"), frozenset({S.QUEUED}), (S.RUNNING,), _by_the_system, _start, notify=NO_ONE
+    ),
+    "succeed": Transition(
+        gettext_lazy("创建完成"),
+        frozenset({S.RUNNING}),
+        (S.SUCCEEDED,),
+        _by_the_system,
+        _succeed,
+        notify=Notify(_requester, "congress_created", gettext_lazy("%(name)s已创建")),
+    ),
+    "fail": Transition(
+        gettext_lazy("创建失败"),
+        frozenset({S.QUEUED, S.RUNNING}),
+        (S.FAILED,),
+        _by_the_system,
+        _fail,
+        notify=Notify(_requester, "congress_failed", gettext_lazy("%(name)s创建失败")),
+    ),
 }
 
 PROVISIONING = Workflow(
@@ -90,6 +130,7 @@ PROVISIONING = Workflow(
     ),
     # No require_here: a request is a public-schema row, handled on the root domain, in no congress's schema.
     in_congress=False,
+    deliver=_deliver,
     event_labels={PROVISIONING_REQUESTED: gettext_lazy("提交申请")},
 )
 

@@ -60,7 +60,10 @@ def deliver_escalation(transfer) -> str:
         "escalated_in",
         platform_text(gettext_lazy("%(name)s已接收上报，正在办理。"), name=congress.name),
     )
-    notices.on_message_received(congress, message, escalated=True)
+    if earlier is None:
+        notices.on_message_received(congress, message, escalated=True)
+    else:
+        notices.refresh_after_arrival(congress, message)  # the RECEIVED step's Notify told handlers and the office
     return f"message:{message.pk}"
 
 
@@ -107,7 +110,7 @@ def deliver_return(transfer) -> str:
     message = apply_transition(DELIVERY, access=_system(congress), obj=message, action=RETURNED_IN, data=data)
     public_note = platform_text(gettext_lazy("%(name)s已收回这条留言，重新办理。"), name=congress.name)
     tracking.track(congress, message, "returned_in", public_note)
-    notices.on_message_returned(congress, message, payload.get("from_name", ""))
+    notices.refresh_after_arrival(congress, message)  # the step's Notify told the handlers and the office
     return f"message:{message.pk}"
 
 

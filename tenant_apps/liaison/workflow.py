@@ -45,14 +45,14 @@ from tenant_apps.liaison.permissions import (
     suggestions_on,
 )
 from tenant_apps.liaison.readmodels import refresh_counts
-from tenant_apps.liaison.selectors import handler_user_ids, unit_staff_ids
+from tenant_apps.liaison.selectors import handler_user_ids
 from tenant_apps.liaison.tasks import defer_reply_sms
 from tenant_apps.suggestions.models import Suggestion
 from tenant_apps.suggestions.services import suggestion_draft_create
 from tenant_apps.units.models import HandlingUnit
 from tenants.fields import max_length
 from tenants.language import platform_text
-from tenants.workflow import Notify, Refusals, Step, Transition, Workflow
+from tenants.workflow import NO_ONE, Notify, Refusals, Step, Transition, Workflow
 from tenants.workflow import allowed_actions as allowed_on
 
 __all__ = ["MESSAGES", "TRANSITIONS", "allowed_actions", "event_label", "event_list"]
@@ -203,14 +203,6 @@ def _returnable(handler: Handler, message: PublicMessage) -> bool:
     return origin_status(message) in (TransferStatus.DELIVERED, TransferStatus.ACCEPTED)
 
 
-# -- who is told ----------------------------------------------------------------------------------------
-
-
-def forwarded_unit_staff(step: MessageStep) -> set[int]:
-    """The staff of the unit the message was just forwarded to: it is theirs to answer now."""
-    return unit_staff_ids(step.message.forwarded_unit_id)
-
-
 # -- what follows every step (the workflow's hooks, run in this order in the step's transaction) ---------------
 
 
@@ -263,11 +255,27 @@ TRANSITIONS: dict[str, MessageTransition] = {
         _accept,
         applies=_awaits_acceptance,
         refusal=gettext_lazy("只有下级人大上报、尚未受理的留言需要受理"),
+        notify=NO_ONE,  # whoever escalated it is told by the tell_escalator hook, in their own congress
     ),
-    "reply": MessageTransition(gettext_lazy("答复"), frozenset({S.NEW, S.FORWARDED}), (S.REPLIED,), can_reply, _reply),
+    # The sender is told by SMS (the effect queues it); the office, when a public text awaits its approval.
+    "reply": MessageTransition(
+        gettext_lazy("答复"),
+        frozenset({S.NEW, S.FORWARDED}),
+        (S.REPLIED,),
+        can_reply,
+        _reply,
+        notify=Notify(
+            notices.office_if_public_text_proposed, "liaison_public_reply", gettext_lazy("待审核的公开答复（%(code)s）")
+        ),
+    ),
     # Not from "escalated": the matter is the upper congress's now, and its tracker must not move back here.
     "approve_public": MessageTransition(
-        gettext_lazy("公开答复"), frozenset({S.REPLIED, S.CLOSED}), (S.REPLIED, S.CLOSED), is_office_of, _approve_public
+        gettext_lazy("公开答复"),
+        frozenset({S.REPLIED, S.CLOSED}),
+        (S.REPLIED, S.CLOSED),
+        is_office_of,
+        _approve_public,
+        notify=Notify(notices.replier, "liaison_reply_public", gettext_lazy("您的答复已在互动之窗公开（%(code)s）")),
     ),
     "forward": MessageTransition(
         gettext_lazy("转交办"),
@@ -275,7 +283,7 @@ TRANSITIONS: dict[str, MessageTransition] = {
         (S.FORWARDED,),
         can_handle,
         _forward,
-        notify=Notify(forwarded_unit_staff, "liaison_forwarded", gettext_lazy("转交办的群众留言（%(code)s）")),
+        notify=Notify(notices.forwarded_unit_staff, "liaison_forwarded", gettext_lazy("转交办的群众留言（%(code)s）")),
     ),
     "to_suggestion": MessageTransition(
         gettext_lazy("转为建议"),
@@ -285,6 +293,7 @@ TRANSITIONS: dict[str, MessageTransition] = {
         _to_suggestion,
         applies=suggestions_on,
         refusal=gettext_lazy("本级人大没有启用议案建议模块"),
+        notify=NO_ONE,  # the draft is the deputy's own; the office hears of it when it is submitted
     ),
     "escalate": MessageTransition(
         gettext_lazy("上报"),
@@ -295,6 +304,7 @@ TRANSITIONS: dict[str, MessageTransition] = {
         note_required=True,
         applies=_has_parent,
         refusal=gettext_lazy("省级人大没有上一级人大"),
+        notify=NO_ONE,  # the congress above is told when the exchange delivers it (DELIVERY, deliveries.py)
     ),
     "return": MessageTransition(
         gettext_lazy("退回下级"),
@@ -306,6 +316,7 @@ TRANSITIONS: dict[str, MessageTransition] = {
         applies=_returnable,
         takes_up=False,
         refusal=gettext_lazy("只有下级人大上报的留言可以退回"),
+        notify=NO_ONE,  # the congress below is told when the exchange delivers the return
     ),
     "close": MessageTransition(
         gettext_lazy("办结"),
@@ -315,9 +326,16 @@ TRANSITIONS: dict[str, MessageTransition] = {
         _close,
         note_required=True,
         escalator_notice=gettext_lazy("%(name)s已办结您上报的群众留言（%(code)s）"),
+        notify=Notify(notices.handlers, "liaison_closed", gettext_lazy("群众留言已办结（%(code)s）")),
     ),
     "reopen": MessageTransition(
-        gettext_lazy("重新办理"), frozenset({S.CLOSED}), (S.NEW, S.REPLIED), is_office_of, _reopen, note_required=True
+        gettext_lazy("重新办理"),
+        frozenset({S.CLOSED}),
+        (S.NEW, S.REPLIED),
+        is_office_of,
+        _reopen,
+        note_required=True,
+        notify=Notify(notices.handlers, "liaison_reopened", gettext_lazy("群众留言需要重新办理（%(code)s）")),
     ),
 }
 
@@ -380,18 +398,31 @@ def _discard(step: MessageStep) -> str:
     return MessageStatus.DISCARDED
 
 
-def announce_release(step: MessageStep) -> None:
-    """A released message reaches its handlers now: tell them in-app, refresh the counts and the figures."""
+def refresh_after_release(step: MessageStep) -> None:
+    """A released message reaches its handlers now (they are told by the release's Notify): their counts and
+    the figures move."""
     if step.message.status == MessageStatus.NEW:
-        notices.on_message_received(step.access.congress, step.message)
+        notices.refresh_after_arrival(step.access.congress, step.message)
 
 
 REVIEW_TRANSITIONS: dict[str, MessageTransition] = {
     "release": MessageTransition(
-        gettext_lazy("审核通过"), frozenset({S.HELD}), (S.NEW,), can_review_held, _release, takes_up=False
+        gettext_lazy("审核通过"),
+        frozenset({S.HELD}),
+        (S.NEW,),
+        can_review_held,
+        _release,
+        takes_up=False,
+        notify=Notify(notices.handlers, "liaison_message", notices.NEW_MESSAGE),
     ),
     "discard": MessageTransition(
-        gettext_lazy("不予受理"), frozenset({S.HELD}), (S.DISCARDED,), can_review_held, _discard, takes_up=False
+        gettext_lazy("不予受理"),
+        frozenset({S.HELD}),
+        (S.DISCARDED,),
+        can_review_held,
+        _discard,
+        takes_up=False,
+        notify=NO_ONE,  # the sender reads the reason under the tracking code; no handler ever saw it
     ),
 }
 
@@ -408,7 +439,8 @@ REVIEW = Workflow(
     ),
     step_class=MessageStep,
     relation=lambda access, message: handler_for(access),
-    hooks=(track, announce_release),
+    hooks=(track, refresh_after_release),
+    deliver=notices.deliver,
     event_fields=lambda step: {"public_note": step.public_note},
 )
 
@@ -441,11 +473,21 @@ def _received_again(step: MessageStep) -> str:
 
 DELIVERY_TRANSITIONS: dict[str, MessageTransition] = {
     RETURNED_IN: MessageTransition(
-        EVENT_LABELS[RETURNED_IN], frozenset({S.ESCALATED}), (S.NEW, S.REPLIED), is_delivery, _returned_from_above
+        EVENT_LABELS[RETURNED_IN],
+        frozenset({S.ESCALATED}),
+        (S.NEW, S.REPLIED),
+        is_delivery,
+        _returned_from_above,
+        notify=Notify(notices.handlers_and_office, "liaison_returned", notices.RETURNED_FROM_ABOVE),
     ),
     # A matter returned from here earlier comes up again under its code: the same message is taken up afresh.
     RECEIVED: MessageTransition(
-        EVENT_LABELS[RECEIVED], frozenset({S.RETURNED}), (S.NEW,), is_delivery, _received_again
+        EVENT_LABELS[RECEIVED],
+        frozenset({S.RETURNED}),
+        (S.NEW,),
+        is_delivery,
+        _received_again,
+        notify=Notify(notices.handlers_and_office, "liaison_escalation", notices.ESCALATED_IN),
     ),
 }
 
@@ -462,6 +504,7 @@ DELIVERY = Workflow(
     ),
     step_class=MessageStep,
     relation=lambda access, message: handler_for(access),
+    deliver=notices.deliver,
 )
 
 

@@ -17,6 +17,7 @@ an app.
 """
 
 from tenants.workflow.transitions import (
+    NO_ONE,
     Notify,
     Refusals,
     Step,
@@ -29,6 +30,7 @@ from tenants.workflow.transitions import (
 )
 
 __all__ = [
+    "NO_ONE",
     "Notify",
     "Refusals",
     "Step",

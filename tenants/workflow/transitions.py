@@ -38,6 +38,11 @@ class Notify:
     body: Callable[[Any], str] | None = None
 
 
+# A transition whose step concerns no one else here says so: `notify=NO_ONE` (with a comment why), so that a
+# forgotten declaration (`notify=None`) stands out (tests/test_architecture.py checks every table).
+NO_ONE = Notify(recipients=lambda step: (), kind="", title="")
+
+
 @dataclass(frozen=True)
 class Transition:
     """One action of a table. `permission(who, obj)` is a pure predicate over what the workflow's `relation`
@@ -251,7 +256,8 @@ def apply_transition(workflow: Workflow, *, access, obj, action: str, data: dict
             **extra,
         )
         if transition.notify is not None and workflow.deliver is not None:
-            recipients = set(transition.notify.recipients(step))
+            # Whoever took the step knows it: the notice is for the others it concerns.
+            recipients = set(transition.notify.recipients(step)) - {getattr(access.user, "pk", None)}
             if recipients:
                 workflow.deliver(step, transition.notify, recipients)
         for callback in step.commit_callbacks:
