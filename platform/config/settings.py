@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.congress",
+                "shared_apps.notifications.context_processors.unread_notices",
             ],
         },
     },
