@@ -86,7 +86,7 @@ def _deliver(step: Step, notice: Notify, user_ids: set[int]) -> None:
         user_ids=user_ids,
         congress=None,
         kind=notice.kind,
-        title=platform_text(notice.title, name=request.name),
+        title=platform_text(notice.title_for(step), name=request.name),
         body=request.error or request.subdomain,
         url=url,
     )

@@ -51,7 +51,7 @@ def deliver(step, notice, user_ids: set[int]) -> None:
     message = step.obj
     transfer = step.data.get("transfer")
     from_name = transfer.payload.get("from_name", "") if transfer is not None else ""
-    title = platform_text(notice.title, code=message.tracking_code, name=from_name)
+    title = platform_text(notice.title_for(step), code=message.tracking_code, name=from_name)
     tell(step.access.congress, message, user_ids, kind=notice.kind, title=title)
 
 

@@ -78,6 +78,14 @@ def after_evaluation(step) -> set[int]:
 
 # -- what ----------------------------------------------------------------------------------------------
 
+EVALUATED = gettext_lazy("代表已评价%(item)s的办理")
+SENT_BACK = gettext_lazy("代表对%(item)s的办理不满意，请重新办理")
+
+
+def evaluation_title(step):
+    """Whether the evaluation sent the item back: the lead unit must handle it again, and reads so first."""
+    return SENT_BACK if step.item.status == Status.REHANDLING else EVALUATED
+
 
 def reason(step) -> str:
     """The note the step asked for (a return's reasons), else the item's title."""
@@ -99,7 +107,7 @@ def deliver(step, notice, user_ids: set[int]) -> None:
     """The suggestions workflow's delivery of a transition's Notify: in-app, the item named in the title."""
     item = step.item
     congress = step.access.congress
-    title = platform_text(notice.title, item=item_label(item))
+    title = platform_text(notice.title_for(step), item=item_label(item))
     body = notice.body(step) if notice.body is not None else item.title
     notify_users(
         user_ids=user_ids, congress=congress, kind=notice.kind, title=title, body=body, url=detail_url(congress, item)

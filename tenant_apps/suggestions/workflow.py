@@ -354,7 +354,7 @@ TRANSITIONS: dict[str, Transition] = {
         notify=Notify(
             notices.after_evaluation,
             "suggestion_evaluated",
-            gettext_lazy("代表已评价%(item)s的办理"),
+            notices.evaluation_title,
             notices.evaluation,
         ),
     ),

@@ -33,9 +33,15 @@ class Notify:
 
     recipients: Callable[[Any], Iterable[int]]
     kind: str
-    title: Text
+    # The title (gettext_lazy with the workflow's placeholders), or a function of the step choosing one when the
+    # outcome decides what the reader must do (an evaluation that sends an item back is not one that closes it).
+    title: Text | Callable[[Any], Text]
     # What the notice says under its title, from the step (None: the workflow's deliver decides).
     body: Callable[[Any], str] | None = None
+
+    def title_for(self, step) -> Text:
+        title = self.title
+        return title if isinstance(title, str | Promise) else title(step)
 
 
 # A transition whose step concerns no one else here says so: `notify=NO_ONE` (with a comment why), so that a

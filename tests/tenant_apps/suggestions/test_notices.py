@@ -58,7 +58,7 @@ def test_an_unsatisfied_evaluation_sends_the_item_back_to_the_lead_unit_and_tell
     done, since = _act(world, request, "evaluate", Status.REPLIED, result="unsatisfied", attitude="satisfied")
     told, rows = _told(world, since)
     assert done.status == Status.REHANDLING and told == {"liu", "li", "zhang"}
-    assert all("不满意" in n.body for n in rows)
+    assert all("不满意" in n.body and "请重新办理" in n.title for n in rows)
 
 
 def test_withdrawing_a_draft_tells_no_one(world, request):
