@@ -36,7 +36,7 @@ from tenants.models import (
     ProvisioningStatus,
 )
 from tenants.selectors import platform_defaults
-from tenants.workflow import NO_ONE, Notify, Refusals, Step, Transition, Workflow, apply_transition
+from tenants.workflow import NO_ONE, Notify, Refusals, Step, Transition, Workflow, WrongStatus, apply_transition
 from tenants.workflow.history import record_event
 
 logger = logging.getLogger(__name__)
@@ -147,26 +147,18 @@ def provisioning_execute(request_id: int) -> ProvisioningRequest:
         started = time.monotonic()
         try:
             apply_transition(PROVISIONING, access=SYSTEM, obj=request, action="succeed", data={"started": started})
+        except WrongStatus:
+            raise  # another worker finished the request while we waited for its lock: no failure of ours
         except Exception as exc:
-            # Another worker finished the request while we waited for its lock: no failure of ours to record.
-            if _finished_meanwhile(exc):
-                raise
             logger.exception("provisioning request %s failed", request_id)
             data = {"error": _error_text(exc), "started": started}
             # A transaction of its own: "succeed"'s rolled back, taking the schema, the congress row and its domain.
             apply_transition(PROVISIONING, access=SYSTEM, obj=request, action="fail", data=data)
-    except ValidationError as exc:
-        # Race: another worker took the request from "queued" or finished it while we waited for its lock.
-        if not _finished_meanwhile(exc):
-            raise
+    except WrongStatus:
+        pass  # race: another worker took the request from "queued" or finished it while we waited for its lock
     # Read again: the steps saved other instances, and a rival worker may have written the outcome.
     request.refresh_from_db()
     return request
-
-
-def _finished_meanwhile(exc: Exception) -> bool:
-    """The core refused a step because the request's status moved on (it answers by the field "status")."""
-    return isinstance(exc, ValidationError) and hasattr(exc, "error_dict") and "status" in exc.message_dict
 
 
 def _error_text(exc: Exception) -> str:

@@ -25,6 +25,11 @@ from tenants.workflow.history import HistoryRow, history_rows, record_event
 Text = str | Promise  # plain, or gettext_lazy (translated when shown)
 
 
+class WrongStatus(ValidationError):
+    """The object's status is not one the action starts from (keyed "status", as every refusal of it is):
+    callers that race on purpose — two workers on one provisioning request — tell it from other refusals."""
+
+
 @dataclass(frozen=True)
 class Notify:
     """Who is told of a step, and what. `recipients(step)` names the accounts (ids) that must act next or
@@ -187,7 +192,7 @@ def _check(workflow: Workflow, transition: Transition, who, obj, status: str) ->
     if status not in transition.sources:
         display = getattr(obj, f"get_{workflow.status_field}_display")()
         text = str(refusals.wrong_status) % {"status": display, "action": transition.label}
-        raise ValidationError({"status": [text]})
+        raise WrongStatus({"status": [text]})
     if not transition.permission(who, obj):
         raise PermissionDenied(str(refusals.forbidden) % {"action": transition.label})
     if transition.applies is not None and not transition.applies(who, obj):
