@@ -8,8 +8,7 @@ and the office (office staff, congress administrators) for everything. Once forw
 handling unit may answer it too. Held and discarded messages are the office's and the station staff's only.
 """
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
 
 from django.db.models import Exists, OuterRef
 
@@ -25,11 +24,10 @@ SUGGESTIONS_MODULE = "suggestions"
 
 
 @dataclass(frozen=True)
-class Handler:
-    """The caller's standing towards this congress's messages, preloaded. It answers like the Access it wraps
-    (`user`, `congress`, `roles`), so services take either."""
+class Handler(Access):
+    """The caller's standing towards this congress's messages: their Access, with the rows the predicates need
+    read once. Being an Access, it goes wherever one does (services, selectors, the workflow core)."""
 
-    access: Access
     deputy_id: int | None = None  # the caller's registry deputy, when they hold the deputy role here
     serves_here: bool = False  # that deputy holds a serving seat in this congress
     duty_station_ids: frozenset[int] = field(default_factory=frozenset)  # stations where the deputy is on duty
@@ -37,39 +35,20 @@ class Handler:
     staffed_unit_ids: frozenset[int] = field(default_factory=frozenset)  # handling units the caller staffs
 
     @property
-    def user(self) -> Any:
-        return self.access.user
-
-    @property
-    def congress(self):
-        return self.access.congress
-
-    @property
-    def roles(self) -> frozenset[str]:
-        return self.access.roles
-
-    @property
-    def is_member(self) -> bool:
-        return self.access.is_member
-
-    @property
-    def is_authenticated(self) -> bool:
-        return self.access.is_authenticated
-
-    @property
     def is_office(self) -> bool:
         """The office of this congress (office staff, administrators): every message and every action."""
-        return is_office(self.access)
+        return is_office(self)
 
 
-def handler_for(access: "Access | Handler") -> Handler:
+def handler_for(access: Access) -> Handler:
     """The caller as a handler here, read in at most four queries (fewer for fewer roles); a Handler is returned
     as it is. The rows are read from the congress's own schema only: elsewhere the caller handles nothing."""
     if isinstance(access, Handler):
         return access
+    standing = {f.name: getattr(access, f.name) for f in fields(Access)}
     # SECURITY: station and unit rows live in the congress's schema; read them only there, for its members.
     if not access.is_member or not access.is_authenticated or not in_schema_of(access.congress):
-        return Handler(access)
+        return Handler(**standing)
     user_id = access.user.pk
     deputy_id, serves_here, duty = None, False, frozenset[int]()
     if Role.DEPUTY in access.roles:
@@ -82,7 +61,7 @@ def handler_for(access: "Access | Handler") -> Handler:
     if Role.HANDLING_UNIT_STAFF in access.roles:
         units = frozenset(UnitStaff.objects.filter(user_id=user_id).values_list("unit_id", flat=True))
     return Handler(
-        access,
+        **standing,
         deputy_id=deputy_id,
         serves_here=serves_here,
         duty_station_ids=duty,
@@ -109,7 +88,7 @@ def can_view_figures(access: Access) -> bool:
 # -- messages ------------------------------------------------------------------------------------------
 
 
-def can_use_inbox(access: "Access | Handler") -> bool:
+def can_use_inbox(access: Access) -> bool:
     """The workspace's pages: the office, deputies, handling-unit staff, and station staff (members here)."""
     handler = handler_for(access)
     if handler.congress is None or not handler.is_member:
@@ -183,7 +162,7 @@ def can_review_held(handler: Handler, message: PublicMessage) -> bool:
     return handler.is_office or is_station_staff(handler, message)
 
 
-def can_view_held_list(access: "Access | Handler") -> bool:
+def can_view_held_list(access: Access) -> bool:
     """The list of held messages: the office, and members made staff of a station here."""
     handler = handler_for(access)
     return handler.is_office or (handler.is_member and bool(handler.staffed_station_ids))

@@ -45,7 +45,7 @@ def _mine(handler: Handler) -> Q:
     return condition
 
 
-def message_list(access: "Access | Handler", *, status: str = "") -> QuerySet[PublicMessage]:
+def message_list(access: Access, *, status: str = "") -> QuerySet[PublicMessage]:
     """The messages the caller may handle here, new ones first, then the newest. The office sees every one
     (held ones only when asking for that status); everyone else the ones they handle. Nothing for outsiders."""
     handler = handler_for(access)
@@ -61,7 +61,7 @@ def message_list(access: "Access | Handler", *, status: str = "") -> QuerySet[Pu
     return messages.select_related("station", "deputy", "forwarded_unit").order_by(first, "-created_at", "-id")
 
 
-def message_get_for_user(access: "Access | Handler", pk) -> PublicMessage | None:
+def message_get_for_user(access: Access, pk) -> PublicMessage | None:
     """One message the caller may see; None both for a missing one and for one they may not see."""
     handler = handler_for(access)
     if not can_use_inbox(handler):
@@ -155,7 +155,7 @@ def origin_info(message) -> dict | None:
 # -- held messages -------------------------------------------------------------------------------------
 
 
-def held_message_list(access: "Access | Handler") -> QuerySet[PublicMessage]:
+def held_message_list(access: Access) -> QuerySet[PublicMessage]:
     """Held messages the caller may review (all for the office; their stations' for station staff), oldest first."""
     handler = handler_for(access)
     held = PublicMessage.objects.filter(status=MessageStatus.HELD).select_related("station", "deputy")
@@ -166,7 +166,7 @@ def held_message_list(access: "Access | Handler") -> QuerySet[PublicMessage]:
     return held.filter(station_id__in=handler.staffed_station_ids).order_by("created_at", "id")
 
 
-def held_message_get_for_user(access: "Access | Handler", pk) -> PublicMessage | None:
+def held_message_get_for_user(access: Access, pk) -> PublicMessage | None:
     """A held message the caller may review; None when missing, not held, or not theirs to review."""
     try:
         pk = int(pk)

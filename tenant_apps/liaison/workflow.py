@@ -140,7 +140,7 @@ def _to_suggestion(step: MessageStep) -> str:
     first_line = message.text.strip().splitlines()[0] if message.text.strip() else message.tracking_code
     title = _text(step, "title") or _("群众留言：%(text)s") % {"text": first_line}
     body = _("（由群众留言%(code)s转为建议）") % {"code": message.tracking_code} + "\n\n" + message.text
-    item = suggestion_draft_create(access=step.who.access, data={"title": title[:title_max], "body": body})
+    item = suggestion_draft_create(access=step.who, data={"title": title[:title_max], "body": body})
     step.set(suggestion=item)
     step.event_data["suggestion"] = item.pk
     step.public_note = platform_text(gettext_lazy("代表已将留言转为建议。"))
@@ -352,10 +352,23 @@ EVENT_LABELS = {
 }
 
 
+def _handler_of(access, message: PublicMessage) -> Handler:
+    return handler_for(access)
+
+
+# What the three tables of a message (handling, review, delivery) share.
+ON_A_MESSAGE: dict = {
+    "model": PublicMessage,
+    "event_model": MessageEvent,
+    "step_class": MessageStep,
+    "relation": _handler_of,
+    "deliver": notices.deliver,
+    "event_fields": lambda step: {"public_note": step.public_note},
+    "event_labels": EVENT_LABELS,
+}
+
 MESSAGES = Workflow(
     name="liaison.messages",
-    model=PublicMessage,
-    event_model=MessageEvent,
     transitions=TRANSITIONS,
     refusals=Refusals(
         elsewhere=gettext_lazy("只能在本级人大的平台上办理群众留言。"),
@@ -364,12 +377,8 @@ MESSAGES = Workflow(
         not_applicable=gettext_lazy("这条留言不能%(action)s。"),
         not_applicable_because=gettext_lazy("这条留言不能%(action)s：%(reason)s。"),
     ),
-    step_class=MessageStep,
-    relation=lambda access, message: handler_for(access),
     hooks=(take_up, tell_escalator, track, refresh_waiting_counts, refresh_figures),
-    deliver=notices.deliver,
-    event_fields=lambda step: {"public_note": step.public_note},
-    event_labels=EVENT_LABELS,
+    **ON_A_MESSAGE,
 )
 
 
@@ -428,8 +437,6 @@ REVIEW_TRANSITIONS: dict[str, MessageTransition] = {
 
 REVIEW = Workflow(
     name="liaison.review",
-    model=PublicMessage,
-    event_model=MessageEvent,
     transitions=REVIEW_TRANSITIONS,
     refusals=Refusals(
         elsewhere=gettext_lazy("只能在本级人大的平台上审核留言。"),
@@ -437,11 +444,8 @@ REVIEW = Workflow(
         forbidden=gettext_lazy("只有人大办公室和该联络站的工作人员可以审核暂缓处理的留言。"),
         not_applicable=gettext_lazy("这条留言不能%(action)s。"),
     ),
-    step_class=MessageStep,
-    relation=lambda access, message: handler_for(access),
     hooks=(track, refresh_after_release),
-    deliver=notices.deliver,
-    event_fields=lambda step: {"public_note": step.public_note},
+    **ON_A_MESSAGE,
 )
 
 
@@ -493,8 +497,6 @@ DELIVERY_TRANSITIONS: dict[str, MessageTransition] = {
 
 DELIVERY = Workflow(
     name="liaison.delivery",
-    model=PublicMessage,
-    event_model=MessageEvent,
     transitions=DELIVERY_TRANSITIONS,
     refusals=Refusals(
         elsewhere="delivery outside the receiving congress's schema",
@@ -502,9 +504,7 @@ DELIVERY = Workflow(
         forbidden="%(action)s is the exchange's delivery, not an account's",
         not_applicable="%(action)s does not apply",
     ),
-    step_class=MessageStep,
-    relation=lambda access, message: handler_for(access),
-    deliver=notices.deliver,
+    **ON_A_MESSAGE,
 )
 
 
@@ -525,6 +525,6 @@ def event_list(message: PublicMessage) -> list[MessageEvent]:
     return events
 
 
-def allowed_actions(access: "Access | Handler", message: PublicMessage) -> list[str]:
+def allowed_actions(access: Access, message: PublicMessage) -> list[str]:
     """The actions the caller may take on the message now, in table order (the buttons a page shows)."""
     return allowed_on(MESSAGES, access, message)

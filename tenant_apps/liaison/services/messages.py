@@ -15,7 +15,7 @@ from shared_apps.memberships.permissions import Access
 from shared_apps.registry import crypto
 from tenant_apps.liaison import tracking
 from tenant_apps.liaison.models import MessageEvent, MessageStatus, PublicMessage, Rating
-from tenant_apps.liaison.permissions import Handler, can_view, can_view_mobile, handler_for
+from tenant_apps.liaison.permissions import can_view, can_view_mobile, handler_for
 from tenant_apps.liaison.workflow import MESSAGES
 from tenants.language import platform_text
 from tenants.workflow import apply_transition, lock, require_here
@@ -24,7 +24,7 @@ from tenants.workflow.history import record_event
 RATABLE = (MessageStatus.REPLIED, MessageStatus.CLOSED)
 
 
-def message_transition(*, access: "Access | Handler", message: PublicMessage, action: str, **data) -> PublicMessage:
+def message_transition(*, access: Access, message: PublicMessage, action: str, **data) -> PublicMessage:
     """Apply one action of workflow.TRANSITIONS to the message, as `access`; returns the updated message.
 
     The workflow core checks, in order: the action exists, the message's status is one it starts from, the
@@ -38,7 +38,7 @@ def message_transition(*, access: "Access | Handler", message: PublicMessage, ac
 
 
 @transaction.atomic
-def message_mobile_reveal(*, access: "Access | Handler", message: PublicMessage) -> str:
+def message_mobile_reveal(*, access: Access, message: PublicMessage) -> str:
     """The sender's full mobile number, for the office or the message's deputy, on their explicit request;
     each look is logged as a "mobile_viewed" event. Raises PermissionDenied for everyone else."""
     handler = handler_for(access)

@@ -32,7 +32,7 @@ from tenant_apps.liaison.models import (
     PublicMessage,
     Station,
 )
-from tenant_apps.liaison.permissions import Handler, handler_for
+from tenant_apps.liaison.permissions import handler_for
 from tenant_apps.liaison.selectors import categories
 from tenant_apps.liaison.workflow import REVIEW
 from tenants.connection import current_schema, in_schema_of
@@ -250,13 +250,13 @@ def message_submit(
     return message
 
 
-def message_release(*, access: "Access | Handler", message: PublicMessage) -> PublicMessage:
+def message_release(*, access: Access, message: PublicMessage) -> PublicMessage:
     """Release a held message (→ new): it reaches the deputies and staff who handle it, who are told in-app. The
     office or the staff of its station. Raises PermissionDenied, or ValidationError when it is no longer held."""
     return apply_transition(REVIEW, access=handler_for(access), obj=message, action="release")
 
 
-def message_discard(*, access: "Access | Handler", message: PublicMessage, reason: str) -> PublicMessage:
+def message_discard(*, access: Access, message: PublicMessage, reason: str) -> PublicMessage:
     """Discard a held message (→ discarded, 不予受理) with the reason, which the sender reads under the tracking
     code. The office or the staff of its station. Raises PermissionDenied, or ValidationError (reason, status)."""
     return apply_transition(REVIEW, access=handler_for(access), obj=message, action="discard", data={"reason": reason})
