@@ -237,6 +237,13 @@ def register_core_specs() -> None:
             default=[["satisfied", "满意"], ["basically_satisfied", "基本满意"], ["unsatisfied", "不满意"]],
         ),
         SettingSpec(
+            "notices.channels",
+            "通知可用的发送方式（sms 短信、email 电子邮件；删去一行即停用）",
+            "Channels notices may use (sms, email; remove a row to switch it off)",
+            kind="choices",
+            default=[["sms", "短信"], ["email", "电子邮件"]],
+        ),
+        SettingSpec(
             "terminology",
             "术语",
             "Terminology",

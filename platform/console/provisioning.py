@@ -89,6 +89,7 @@ def _deliver(step: Step, notice: Notify, user_ids: set[int]) -> None:
         title=platform_text(notice.title_for(step), name=request.name),
         body=request.error or request.subdomain,
         url=url,
+        immediate=notice.immediate,
     )
 
 

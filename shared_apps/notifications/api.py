@@ -94,3 +94,29 @@ class NoticeReadAllApi(AnyHostApiView):
     def post(self, request):
         self.require(self.access.is_authenticated)
         return Response({"marked": services.mark_all_read(user=request.user)})
+
+
+class PreferenceSerializer(serializers.Serializer):
+    by_sms = serializers.BooleanField()
+    by_email = serializers.BooleanField()
+    sms_to = serializers.CharField(read_only=True, help_text="the masked mobile number SMS goes to; empty: none")
+
+
+class NoticePreferenceApi(AnyHostApiView):
+    """How notices that matter at once reach the caller beyond the in-app list (SMS, e-mail)."""
+
+    def _answer(self, request, preference) -> Response:
+        data = {"by_sms": preference.by_sms, "by_email": preference.by_email}
+        return Response(PreferenceSerializer({**data, "sms_to": selectors.sms_number_masked(request.user)}).data)
+
+    @extend_schema(responses=PreferenceSerializer)
+    def get(self, request):
+        self.require(self.access.is_authenticated)
+        return self._answer(request, selectors.preference_for(request.user))
+
+    @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
+    def put(self, request):
+        self.require(self.access.is_authenticated)
+        serializer = PreferenceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(request, services.preference_set(user=request.user, **serializer.validated_data))

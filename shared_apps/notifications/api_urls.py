@@ -9,4 +9,5 @@ urlpatterns = [
     path("", api.NoticeListApi.as_view(), name="list"),
     path("<int:pk>/read/", api.NoticeReadApi.as_view(), name="read"),
     path("read/", api.NoticeReadAllApi.as_view(), name="read_all"),
+    path("preferences/", api.NoticePreferenceApi.as_view(), name="preferences"),
 ]

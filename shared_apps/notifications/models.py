@@ -21,6 +21,9 @@ class Notification(models.Model):
     url = models.CharField(_("链接"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    # When the notice also went out by SMS / e-mail (delivery.py); None: not (yet), or not by that channel.
+    sms_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -34,3 +37,24 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class DeliveryPreference(models.Model):
+    """How an account wants notices that matter at once (a reply, an assignment, a return) beyond the in-app
+    list: by SMS (to the mobile number the deputy registry holds for the account's deputy) and/or by e-mail (to
+    the sign-in address). No row: the defaults below. The congress's setting `notices.channels` can switch a
+    channel off for everyone it notifies."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="delivery_preference"
+    )
+    by_sms = models.BooleanField(_("短信通知"), default=True)
+    by_email = models.BooleanField(_("电子邮件通知"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("通知方式")
+        verbose_name_plural = _("通知方式")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: sms={self.by_sms} email={self.by_email}"

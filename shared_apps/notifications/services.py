@@ -5,7 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shared_apps.notifications.models import Notification
+from shared_apps.notifications import delivery
+from shared_apps.notifications.models import DeliveryPreference, Notification
+from shared_apps.notifications.tasks import deliver_notice
 from tenants.fields import max_length
 
 TITLE_MAX = max_length(Notification, "title")
@@ -25,11 +27,31 @@ def notify(*, user, congress, kind: str, title: str, body: str = "", url: str = 
     )
 
 
-def notify_users(*, user_ids, congress, kind: str, title: str, body: str = "", url: str = "") -> int:
+def notify_users(
+    *, user_ids, congress, kind: str, title: str, body: str = "", url: str = "", immediate: bool = False
+) -> int:
     """Leave each ACTIVE account among `user_ids` the same notice (notify), in id order; returns how many were
-    left. The way workflows tell whoever their step concerns."""
-    users = get_user_model().objects.filter(pk__in=set(user_ids), is_active=True).order_by("pk")
-    return len([notify(user=u, congress=congress, kind=kind, title=title, body=body, url=url) for u in users])
+    left. The way workflows tell whoever their step concerns. `immediate`: the notice also goes out at once by
+    SMS / e-mail to those who want it (delivery.py), through one job per notice queued in this transaction."""
+    users = list(get_user_model().objects.filter(pk__in=set(user_ids), is_active=True).order_by("pk"))
+    notices = [notify(user=u, congress=congress, kind=kind, title=title, body=body, url=url) for u in users]
+    if immediate and notices:
+        channels = delivery.congress_channels(congress)
+        preferences = delivery.preferences_of([u.pk for u in users])
+        for notice in notices:
+            if delivery.wants(preferences[notice.user_id], channels).anything:
+                deliver_notice.defer(notification_id=notice.pk)
+    return len(notices)
+
+
+def preference_set(*, user, by_sms: bool, by_email: bool) -> DeliveryPreference:
+    """Record how the account wants notices that matter at once (beyond the in-app list)."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied(_("请先登录。"))
+    preference, _created = DeliveryPreference.objects.update_or_create(
+        user_id=user.pk, defaults={"by_sms": bool(by_sms), "by_email": bool(by_email)}
+    )
+    return preference
 
 
 def mark_read(*, user, notification: Notification) -> Notification:

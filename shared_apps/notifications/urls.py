@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.notice_list, name="index"),
     path("<int:pk>/read/", views.notice_read, name="read"),
     path("read/", views.notice_read_all, name="read_all"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

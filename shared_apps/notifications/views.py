@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.notifications import selectors, services
+from shared_apps.notifications.forms import PreferenceForm
 
 PAGE_SIZE = 50
 
@@ -44,3 +45,16 @@ def notice_read_all(request):
     count = services.mark_all_read(user=request.user)
     messages.success(request, _("已将%(n)d条通知标记为已读。") % {"n": count})
     return redirect("my_notices:index")
+
+
+@login_required
+def preferences(request):
+    """How notices that matter at once (a reply, an assignment, a return) reach the account beyond this list."""
+    current = selectors.preference_for(request.user)
+    form = PreferenceForm(request.POST or None, initial={"by_sms": current.by_sms, "by_email": current.by_email})
+    if request.method == "POST" and form.is_valid():
+        services.preference_set(user=request.user, **form.cleaned_data)
+        messages.success(request, _("通知方式已保存。"))
+        return redirect("my_notices:preferences")
+    context = {"form": form, "mobile": selectors.sms_number_masked(request.user), "email": request.user.email}
+    return render(request, "notifications/preferences.html", context)

@@ -33,7 +33,8 @@ def excerpt(text: str) -> str:
 
 
 def tell(congress, message: PublicMessage, user_ids, *, kind: str, title: str) -> None:
-    """Notify each active account of `user_ids` in-app about `message`, linking to its handling page here."""
+    """Notify each active account of `user_ids` in-app about `message`, linking to its handling page here (SMS
+    and e-mail: the daily digest)."""
     url = detail_url(congress, message.pk)
     notify_users(user_ids=user_ids, congress=congress, kind=kind, title=title, body=excerpt(message.text), url=url)
 

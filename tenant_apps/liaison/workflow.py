@@ -61,6 +61,12 @@ REPLY_MAX = 5000
 ACCEPTED_NOTICE = gettext_lazy("%(name)s已受理您上报的群众留言（%(code)s）")
 
 
+def in_app(recipients, kind, title, body=None) -> Notify:
+    """A message's notices are in-app at once; SMS and e-mail reach handlers in the daily digest (digest.py),
+    which names every waiting message, so no notice of this module goes out by SMS on its own."""
+    return Notify(recipients, kind, title, body, immediate=False)
+
+
 class MessageStep(Step):
     """A step of the message workflow. `public_note` is what the sender reads for this step under the
     tracking code (empty: the step shows by its status only)."""
@@ -264,7 +270,7 @@ TRANSITIONS: dict[str, MessageTransition] = {
         (S.REPLIED,),
         can_reply,
         _reply,
-        notify=Notify(
+        notify=in_app(
             notices.office_if_public_text_proposed, "liaison_public_reply", gettext_lazy("待审核的公开答复（%(code)s）")
         ),
     ),
@@ -275,7 +281,7 @@ TRANSITIONS: dict[str, MessageTransition] = {
         (S.REPLIED, S.CLOSED),
         is_office_of,
         _approve_public,
-        notify=Notify(notices.replier, "liaison_reply_public", gettext_lazy("您的答复已在互动之窗公开（%(code)s）")),
+        notify=in_app(notices.replier, "liaison_reply_public", gettext_lazy("您的答复已在互动之窗公开（%(code)s）")),
     ),
     "forward": MessageTransition(
         gettext_lazy("转交办"),
@@ -283,7 +289,7 @@ TRANSITIONS: dict[str, MessageTransition] = {
         (S.FORWARDED,),
         can_handle,
         _forward,
-        notify=Notify(notices.forwarded_unit_staff, "liaison_forwarded", gettext_lazy("转交办的群众留言（%(code)s）")),
+        notify=in_app(notices.forwarded_unit_staff, "liaison_forwarded", gettext_lazy("转交办的群众留言（%(code)s）")),
     ),
     "to_suggestion": MessageTransition(
         gettext_lazy("转为建议"),
@@ -326,7 +332,7 @@ TRANSITIONS: dict[str, MessageTransition] = {
         _close,
         note_required=True,
         escalator_notice=gettext_lazy("%(name)s已办结您上报的群众留言（%(code)s）"),
-        notify=Notify(notices.handlers, "liaison_closed", gettext_lazy("群众留言已办结（%(code)s）")),
+        notify=in_app(notices.handlers, "liaison_closed", gettext_lazy("群众留言已办结（%(code)s）")),
     ),
     "reopen": MessageTransition(
         gettext_lazy("重新办理"),
@@ -335,7 +341,7 @@ TRANSITIONS: dict[str, MessageTransition] = {
         is_office_of,
         _reopen,
         note_required=True,
-        notify=Notify(notices.handlers, "liaison_reopened", gettext_lazy("群众留言需要重新办理（%(code)s）")),
+        notify=in_app(notices.handlers, "liaison_reopened", gettext_lazy("群众留言需要重新办理（%(code)s）")),
     ),
 }
 
@@ -422,7 +428,7 @@ REVIEW_TRANSITIONS: dict[str, MessageTransition] = {
         can_review_held,
         _release,
         takes_up=False,
-        notify=Notify(notices.handlers, "liaison_message", notices.NEW_MESSAGE),
+        notify=in_app(notices.handlers, "liaison_message", notices.NEW_MESSAGE),
     ),
     "discard": MessageTransition(
         gettext_lazy("不予受理"),
@@ -482,7 +488,7 @@ DELIVERY_TRANSITIONS: dict[str, MessageTransition] = {
         (S.NEW, S.REPLIED),
         is_delivery,
         _returned_from_above,
-        notify=Notify(notices.handlers_and_office, "liaison_returned", notices.RETURNED_FROM_ABOVE),
+        notify=in_app(notices.handlers_and_office, "liaison_returned", notices.RETURNED_FROM_ABOVE),
     ),
     # A matter returned from here earlier comes up again under its code: the same message is taken up afresh.
     RECEIVED: MessageTransition(
@@ -491,7 +497,7 @@ DELIVERY_TRANSITIONS: dict[str, MessageTransition] = {
         (S.NEW,),
         is_delivery,
         _received_again,
-        notify=Notify(notices.handlers_and_office, "liaison_escalation", notices.ESCALATED_IN),
+        notify=in_app(notices.handlers_and_office, "liaison_escalation", notices.ESCALATED_IN),
     ),
 }
 

@@ -110,5 +110,11 @@ def deliver(step, notice, user_ids: set[int]) -> None:
     title = platform_text(notice.title_for(step), item=item_label(item))
     body = notice.body(step) if notice.body is not None else item.title
     notify_users(
-        user_ids=user_ids, congress=congress, kind=notice.kind, title=title, body=body, url=detail_url(congress, item)
+        user_ids=user_ids,
+        congress=congress,
+        kind=notice.kind,
+        title=title,
+        body=body,
+        url=detail_url(congress, item),
+        immediate=notice.immediate,
     )

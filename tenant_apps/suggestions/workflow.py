@@ -274,7 +274,7 @@ TRANSITIONS: dict[str, Transition] = {
         (S.SUBMITTED,),
         perms.can_submit,
         _submit,
-        notify=Notify(notices.office, "suggestion_submitted", gettext_lazy("%(item)s已提交，请审查")),
+        notify=Notify(notices.office, "suggestion_submitted", gettext_lazy("%(item)s已提交，请审查"), immediate=False),
     ),
     "withdraw": Transition(
         gettext_lazy("撤回"),
@@ -282,7 +282,12 @@ TRANSITIONS: dict[str, Transition] = {
         (S.WITHDRAWN,),
         perms.is_lead_deputy,
         _withdraw,
-        notify=Notify(notices.office_if_submitted, "suggestion_withdrawn", gettext_lazy("%(item)s已由领衔代表撤回")),
+        notify=Notify(
+            notices.office_if_submitted,
+            "suggestion_withdrawn",
+            gettext_lazy("%(item)s已由领衔代表撤回"),
+            immediate=False,
+        ),
     ),
     "accept": Transition(
         gettext_lazy("立案"),
@@ -290,7 +295,7 @@ TRANSITIONS: dict[str, Transition] = {
         (S.ACCEPTED,),
         lambda a, s: perms.is_office(a),
         _accept,
-        notify=Notify(notices.deputies, "suggestion_accepted", gettext_lazy("您的%(item)s已立案")),
+        notify=Notify(notices.deputies, "suggestion_accepted", gettext_lazy("您的%(item)s已立案"), immediate=False),
     ),
     "return": Transition(
         gettext_lazy("退回"),
@@ -308,7 +313,9 @@ TRANSITIONS: dict[str, Transition] = {
         lambda a, s: perms.is_office(a),
         _convert,
         applies=lambda a, s: s.kind == Kind.MOTION,
-        notify=Notify(notices.deputies, "suggestion_converted", gettext_lazy("您的议案已转为建议：%(item)s")),
+        notify=Notify(
+            notices.deputies, "suggestion_converted", gettext_lazy("您的议案已转为建议：%(item)s"), immediate=False
+        ),
     ),
     "merge": Transition(
         gettext_lazy("并案"),
@@ -316,7 +323,7 @@ TRANSITIONS: dict[str, Transition] = {
         (S.MERGED,),
         lambda a, s: perms.is_office(a),
         _merge,
-        notify=Notify(notices.deputies, "suggestion_merged", gettext_lazy("您的%(item)s已并案办理")),
+        notify=Notify(notices.deputies, "suggestion_merged", gettext_lazy("您的%(item)s已并案办理"), immediate=False),
     ),
     "assign": Transition(
         gettext_lazy("交办"),

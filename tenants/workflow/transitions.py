@@ -34,7 +34,7 @@ class WrongStatus(ValidationError):
 class Notify:
     """Who is told of a step, and what. `recipients(step)` names the accounts (ids) that must act next or
     want to know; the workflow's `deliver` sends them `title` (its placeholders filled by the workflow) by the
-    channels it uses (the liaison workflow: in-app at once; its SMS and e-mail go out in the daily digest)."""
+    channels it uses: in-app always, SMS / e-mail at once when `immediate` (by the recipient's preferences)."""
 
     recipients: Callable[[Any], Iterable[int]]
     kind: str
@@ -43,6 +43,9 @@ class Notify:
     title: Text | Callable[[Any], Text]
     # What the notice says under its title, from the step (None: the workflow's deliver decides).
     body: Callable[[Any], str] | None = None
+    # Whether the notice also goes out at once by SMS / e-mail (by each recipient's preferences and the
+    # congress's channels) — for what someone must act on or has waited for; False: in-app, and the digests.
+    immediate: bool = True
 
     def title_for(self, step) -> Text:
         title = self.title

@@ -4,9 +4,11 @@ must act next, in-app, with a link to the item, exactly once."""
 import pytest
 from django.db.models import Max
 
+from shared_apps.accounts.sms import MemorySmsSender
 from shared_apps.notifications.models import Notification
 from tenant_apps.suggestions.models import Status
 from tenant_apps.suggestions.workflow import TRANSITIONS
+from tests.support.jobs import queued_jobs, run_queued_jobs
 from tests.support.suggestions import ALLOWED
 
 # Who is told after each action, from its first source status (sorted) on the items tests.support builds:
@@ -52,6 +54,23 @@ def test_each_step_tells_whom_its_table_says(world, request, action):
     assert {n.kind for n in rows} == {kind} and len(rows) == len(told)  # once each
     assert all(n.url.endswith(f"/suggestions/{done.pk}/") and "huaxi." in n.url for n in rows)
     assert all(n.congress_id == world.huaxi.pk and n.read_at is None for n in rows)
+    # Immediate notices also go out by SMS / e-mail: one delivery job each (everyone wants SMS by default).
+    queued = {args["notification_id"] for _pk, _name, args in queued_jobs("notifications.deliver_notice")}
+    expected = {n.pk for n in rows} if TRANSITIONS[action].notify.immediate else set()
+    assert queued & {n.pk for n in rows} == expected
+
+
+def test_the_deputy_gets_the_reply_by_sms_at_her_registry_number_once(world, request, settings):
+    settings.SMS_BACKEND = "shared_apps.accounts.sms.MemorySmsSender"
+    MemorySmsSender.outbox.clear()
+    done, since = _act(world, request, "reply", Status.ASSIGNED)
+    run_queued_jobs("notifications.deliver_notice")  # the assignment's, on the way, and the reply's
+    assert run_queued_jobs("notifications.deliver_notice") == 0
+    [(mobile, text)] = [(m, t) for m, t in MemorySmsSender.outbox if "已答复" in t]
+    assert mobile == "13885012345" and "已答复" in text and text.endswith(f"/suggestions/{done.pk}/")
+    notice = Notification.objects.get(pk__gt=since, kind="suggestion_replied")
+    assert notice.sms_sent_at is not None and notice.email_sent_at is None
+    MemorySmsSender.outbox.clear()
 
 
 def test_an_unsatisfied_evaluation_sends_the_item_back_to_the_lead_unit_and_tells_the_office(world, request):
