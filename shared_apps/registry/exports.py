@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from shared_apps.registry import roster
 from shared_apps.registry.models import RegistryEvent, Seat, SeatStatus, Term
 from shared_apps.registry.permissions import can_view_identity
+from shared_apps.registry.roster_columns import COLUMNS, STATUS_HEADER
 from tenants.workflow.history import record_event
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -117,15 +118,18 @@ _TEXT_KEYS = ("id_number", "mobile")
 
 def template_headers() -> list[str]:
     """The template's headers: required columns marked with *."""
-    return [f"{c.header}*" if c.required else c.header for c in roster.COLUMNS]
+    return [f"{c.header}*" if c.required else c.header for c in COLUMNS]
 
 
 def _guide_rows() -> list[list[str]]:
-    return [[c.header, _("必填") if c.required else _("选填"), str(c.meaning), str(c.format)] for c in roster.COLUMNS]
+    return [
+        [c.header, _("必填") if c.required else _("选填"), str(c.meaning), str(c.format), "、".join(c.variants)]
+        for c in COLUMNS
+    ]
 
 
 def _add_gender_choices(sheet) -> None:
-    index = [c.key for c in roster.COLUMNS].index("gender")
+    index = [c.key for c in COLUMNS].index("gender")
     letter = get_column_letter(index + 1)
     validation = DataValidation(type="list", formula1='"男,女"', allow_blank=True)
     validation.add(f"{letter}2:{letter}{roster.MAX_ROWS + 1}")
@@ -137,10 +141,10 @@ def roster_template(term: Term | None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = TEMPLATE_SHEET
-    text_columns = [i for i, c in enumerate(roster.COLUMNS) if c.key in _TEXT_KEYS]
+    text_columns = [i for i, c in enumerate(COLUMNS) if c.key in _TEXT_KEYS]
     write_sheet(sheet, template_headers(), [], text_columns=text_columns)
     _add_gender_choices(sheet)
-    guide = [_("列名"), _("必填"), _("含义"), _("格式")]
+    guide = [_("列名"), _("必填"), _("含义"), _("格式"), _("也可以用的列名")]
     write_sheet(workbook.create_sheet(GUIDE_SHEET), guide, _guide_rows())
     names = term.constituencies.values_list("name", flat=True) if term else []
     write_sheet(workbook.create_sheet(CONSTITUENCY_SHEET), [_("选区")], [[n] for n in names])
@@ -206,7 +210,7 @@ def roster_export(access, congress) -> HttpResponse:
         clear += shown
     if clear:
         _log_identity_view(access, term, clear)
-    headers = [c.header for c in roster.COLUMNS] + [roster.STATUS_HEADER]
-    text_columns = [i for i, c in enumerate(roster.COLUMNS) if c.key in _TEXT_KEYS]
+    headers = [c.header for c in COLUMNS] + [STATUS_HEADER]
+    text_columns = [i for i, c in enumerate(COLUMNS) if c.key in _TEXT_KEYS]
     filename = f"{congress.name}-{term}-{_('代表名册')}-{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(filename, headers, rows, title=TEMPLATE_SHEET, text_columns=text_columns)

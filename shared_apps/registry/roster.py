@@ -6,7 +6,8 @@ the registry services, or nothing at all. Between the two web steps the upload w
 (PRIVATE_STORAGE_ROOT/roster-uploads/, never served by the web server), named by a signed token bound to the
 congress and the user (see `upload_*`).
 
-The columns are documented in docs/roster.md; `COLUMNS` is the single source of the headers.
+The columns and the headings accepted for each are in roster_columns.py (`COLUMNS`, the single source of the
+headers) and documented in docs/roster.md. Columns the registry does not hold are ignored and listed, never refused.
 
 SECURITY: rows hold clear ID and mobile numbers in memory only. Everything shown (preview, error messages, API)
 uses the masked forms, error messages never quote an ID number, and nothing here logs row contents.
@@ -27,7 +28,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
@@ -35,13 +35,22 @@ from openpyxl import load_workbook
 from shared_apps.registry import crypto, identifiers, services
 from shared_apps.registry.models import Constituency, Delegation, Deputy, Seat, Term, TermStatus
 from shared_apps.registry.permissions import can_manage_registry
+from shared_apps.registry.roster_columns import (
+    COLUMNS,
+    COLUMNS_BY_KEY,
+    Column,
+    Headings,
+    accepted_headings,
+    is_header_row,
+    read_headings,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 HEADER_SCAN_ROWS = 10
-MAX_COLUMNS = 64  # cells further right are not read (the roster has 13 columns)
+MAX_COLUMNS = 64  # cells further right are not read (the template has 13 columns; office rosters add some)
 EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number; an 18-digit ID stored as a number is lost
 UPLOAD_DIR = "roster-uploads"
 
@@ -54,7 +63,12 @@ def _storage():
 UPLOAD_MAX_AGE = 2 * 3600  # seconds a previewed upload stays committable (and on disk)
 SIGNING_SALT = "roster"
 _UPLOAD_NAME = re.compile(rf"^{UPLOAD_DIR}/[0-9a-f]{{32}}\.xlsx$")
-_DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_DATE_TEXTS = (
+    re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),  # 19750317, often typed as a number
+)
+# 出生年月 (the usual birth column of Chinese forms) gives the year and month only: 1975.03, 1975年3月, 197503.
+_MONTH_TEXTS = (re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?"), re.compile(r"(\d{4})(\d{2})"))
 
 ROW_NEW = "new"
 ROW_LINKED = "linked"
@@ -66,64 +80,6 @@ ROW_STATUS_LABELS = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
-class Column:
-    """One roster column: its Chinese header (the match key), the value it fills and its documentation."""
-
-    header: str
-    key: str
-    required: bool
-    meaning: str | Promise  # gettext_lazy: translated where shown, in the reader's language
-    format: str | Promise
-    max_length: int | None = None
-
-
-COLUMNS = (
-    Column("姓名", "name", True, gettext_lazy("代表姓名"), gettext_lazy("文字，最多50字"), 50),
-    Column(
-        "身份证号码",
-        "id_number",
-        True,
-        gettext_lazy("18位居民身份证号码，用于识别同一个人"),
-        gettext_lazy("文本格式（请把整列设置为“文本”），末位可以是X"),
-    ),
-    Column("手机号码", "mobile", False, gettext_lazy("本人手机号码"), gettext_lazy("11位中国大陆手机号")),
-    Column("性别", "gender", False, gettext_lazy("性别"), gettext_lazy("男或女；留空按身份证号码推算")),
-    Column("民族", "ethnicity", False, gettext_lazy("民族"), gettext_lazy("文字，如汉族、苗族"), 20),
-    Column(
-        "出生日期",
-        "date_of_birth",
-        False,
-        gettext_lazy("出生日期"),
-        gettext_lazy("Excel日期或YYYY-MM-DD文本；留空按身份证号码推算"),
-    ),
-    Column("党派", "party", False, gettext_lazy("政治面貌"), gettext_lazy("文字，如中共党员、群众"), 40),
-    Column("职业", "occupation", False, gettext_lazy("职业"), gettext_lazy("文字，最多100字"), 100),
-    Column("工作单位及职务", "work_unit", False, gettext_lazy("工作单位及职务"), gettext_lazy("文字，最多200字"), 200),
-    Column(
-        "选区",
-        "constituency",
-        True,
-        gettext_lazy("选出该代表的选区或选举单位"),
-        gettext_lazy("本届已有的选区名称"),
-        100,
-    ),
-    Column("代表团", "delegation", False, gettext_lazy("所属代表团"), gettext_lazy("名称；新的代表团自动建立"), 100),
-    Column(
-        "当选日期",
-        "starts_on",
-        False,
-        gettext_lazy("当选日期"),
-        gettext_lazy("Excel日期或YYYY-MM-DD文本；留空为本届开始日期"),
-    ),
-    Column("简介", "biography", False, gettext_lazy("个人简介"), gettext_lazy("文字")),
-)
-COLUMNS_BY_HEADER = {c.header: c for c in COLUMNS}
-COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
-# 席位状态 is written by the export (so that an exported roster can be edited and imported again) and 序号 is the
-# row-number column most office rosters have; both are ignored on import.
-STATUS_HEADER = "席位状态"
-IGNORED_HEADERS = frozenset({STATUS_HEADER, "序号"})
 # Optional profile values: a blank cell leaves what is already registered (perhaps by another tier) as it is.
 PROFILE_KEYS = ("mobile", "gender", "ethnicity", "date_of_birth", "party", "occupation", "work_unit", "biography")
 GENDER_TEXT = {"male": "男", "female": "女"}
@@ -176,12 +132,14 @@ class RosterRow:
 
 @dataclasses.dataclass
 class RosterPreview:
-    """The parsed roster: every row with its errors and what committing it would do."""
+    """The parsed roster: every row with its errors and what committing it would do, and the file's columns (those
+    read and those ignored)."""
 
     term: Term
     rows: list[RosterRow]
     new_constituencies: list[str]
     new_delegations: list[str]
+    headings: Headings
 
     @property
     def error_rows(self) -> list[RosterRow]:
@@ -245,42 +203,31 @@ def _open_sheet(data: bytes):
         raise RosterFileError(_("无法读取这个 .xlsx 文件，文件可能已损坏，请用 Excel 打开后重新保存。")) from None
 
 
-def _header_name(value) -> str:
-    # The template marks required headers with *; people typing with a Chinese IME enter the full-width ＊.
-    return re.sub(r"[\s*＊]", "", str(value)) if value is not None else ""
+def _read_headings(cells) -> Headings:
+    """The header row's columns; a missing required column refuses the file, naming the headings it may have."""
+    headings = read_headings(cells)
+    if headings.missing:
+        problems = [
+            _("缺少必填列：%(col)s（列名可以是：%(headings)s）。")
+            % {"col": column.header, "headings": accepted_headings(column)}
+            for column in headings.missing
+        ]
+        raise RosterFileError(" ".join([*problems, _("请使用下载的模板中的列名。")]))
+    return headings
 
 
-def _is_header(cells) -> bool:
-    names = {_header_name(v) for v in cells}
-    return "姓名" in names and "身份证号码" in names
-
-
-def _header_map(cells) -> dict[int, str]:
-    """Column index → column key; every header problem of the file in one RosterFileError."""
-    mapping, unknown, seen = {}, [], set()
-    for index, value in enumerate(cells):
-        name = _header_name(value)
-        if not name or name in IGNORED_HEADERS:
-            continue
-        if name not in COLUMNS_BY_HEADER or name in seen:
-            unknown.append(name)
-            continue
-        seen.add(name)
-        mapping[index] = COLUMNS_BY_HEADER[name].key
-    missing = [c.header for c in COLUMNS if c.required and c.header not in seen]
-    _raise_header_problems(unknown, missing)
-    return mapping
-
-
-def _raise_header_problems(unknown: list[str], missing: list[str]) -> None:
-    problems = []
-    if unknown:
-        problems.append(_("无法识别或重复的列：%(cols)s。") % {"cols": "、".join(unknown)})
-    if missing:
-        problems.append(_("缺少必填列：%(cols)s。") % {"cols": "、".join(missing)})
-    if problems:
-        problems.append(_("请使用下载的模板中的列名。"))
-        raise RosterFileError(" ".join(problems))
+def _no_header_row() -> RosterFileError:
+    return RosterFileError(
+        _(
+            "找不到表头行：前%(n)d行中没有一行同时有姓名列和身份证号码列。"
+            "姓名列的列名可以是：%(name)s；身份证号码列的列名可以是：%(id)s。"
+        )
+        % {
+            "n": HEADER_SCAN_ROWS,
+            "name": accepted_headings(COLUMNS_BY_KEY["name"]),
+            "id": accepted_headings(COLUMNS_BY_KEY["id_number"]),
+        }
+    )
 
 
 def _is_blank(cells) -> bool:
@@ -298,20 +245,22 @@ def _data_rows(lines, mapping: dict[int, str]) -> list[tuple[int, dict]]:
     return rows
 
 
-def read_rows(data: bytes) -> list[tuple[int, dict]]:
-    """(Excel line number, {column key: raw cell value}) for every non-blank row under the header row.
+def read_rows(data: bytes) -> tuple[Headings, list[tuple[int, dict]]]:
+    """The header row's columns, and (Excel line number, {column key: raw cell value}) for every non-blank row
+    under it.
 
-    The header row is the first of the first HEADER_SCAN_ROWS rows holding 姓名 and 身份证号码, so a title row
-    above it is allowed; the first worksheet is read."""
+    The header row is the first of the first HEADER_SCAN_ROWS rows holding a 姓名 and a 身份证号码 heading (in any
+    accepted form), so a title row above it is allowed; the first worksheet is read."""
     workbook, sheet = _open_sheet(data)
     try:
         lines = enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1)
         for line, cells in lines:
-            if _is_header(cells):
-                return _data_rows(lines, _header_map(cells))
+            if is_header_row(cells):
+                headings = _read_headings(cells)
+                return headings, _data_rows(lines, headings.keys)
             if line >= HEADER_SCAN_ROWS:
                 break
-        raise RosterFileError(_("找不到表头行（需要“姓名”和“身份证号码”两列），请使用下载的模板。"))
+        raise _no_header_row()
     finally:
         workbook.close()
 
@@ -370,6 +319,16 @@ def _parse_gender(value, column: Column) -> str:
     return _GENDERS.get(text.lower(), "")
 
 
+def _match_date(text: str) -> datetime.date | None:
+    for pattern in _DATE_TEXTS:
+        if match := pattern.fullmatch(text):
+            try:
+                return datetime.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return None
+    return None
+
+
 def _parse_date(value, column: Column) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -378,39 +337,97 @@ def _parse_date(value, column: Column) -> datetime.date | None:
     text = _text(value)
     if not text:
         return None
-    match = _DATE_TEXT.fullmatch(text)
-    try:
-        if match:
-            return datetime.date(*(int(part) for part in match.groups()))
-    except ValueError:
-        pass
-    raise ValidationError(_("日期格式应为YYYY-MM-DD（如2021-01-15），或使用Excel日期。"))
+    date = _match_date(text)
+    if date is None:
+        raise ValidationError(_("日期格式应为YYYY-MM-DD（如2021-01-15），或使用Excel日期。"))
+    return date
+
+
+@dataclasses.dataclass(frozen=True)
+class BirthMonth:
+    """A birth date known to the month (出生年月), settled into a date by `_settle_birth_month`. Excel keeps 1975.10
+    typed into a number cell as the number 1975.1, so a number ending in .1 may be January or October: `months`
+    then holds both."""
+
+    year: int
+    months: tuple[int, ...]
+
+
+def _month_of_text(text: str) -> BirthMonth | None:
+    for pattern in _MONTH_TEXTS:
+        if (match := pattern.fullmatch(text)) and 1 <= int(match.group(2)) <= 12:
+            return BirthMonth(int(match.group(1)), (int(match.group(2)),))
+    return None
+
+
+def _month_of_number(value: float) -> BirthMonth | None:
+    year, _dot, decimals = repr(value).partition(".")
+    if len(year) != 4 or not decimals.isdigit() or len(decimals) > 2:
+        return None
+    candidates = [int(decimals)] if len(decimals) == 2 else [int(decimals), int(decimals) * 10]
+    months = tuple(m for m in candidates if 1 <= m <= 12)
+    return BirthMonth(int(year), months) if months else None
+
+
+def _parse_birth_date(value, column: Column) -> datetime.date | BirthMonth | None:
+    """A date (Excel or text, as `_parse_date`), or the year and month only: 1975.03, 1975年3月, 197503."""
+    if isinstance(value, float) and not value.is_integer():
+        month = _month_of_number(value)
+    else:
+        try:
+            return _parse_date(value, column)
+        except ValidationError:
+            month = _month_of_text(_text(value))
+    if month is None:
+        raise ValidationError(_("日期格式应为YYYY-MM-DD（如1975-03-15）或只写年月（如1975.03），或使用Excel日期。"))
+    return month
+
+
+def _settle_birth_month(row: RosterRow) -> None:
+    """A birth month becomes a date: the ID number's birth date when it falls in that month (the ID number gives the
+    day), else the first of the month. A number that may be two months (1975.1) and that the ID number does not
+    settle is left blank, so the birth date is taken from the ID number."""
+    month = row.values.get("date_of_birth")
+    if not isinstance(month, BirthMonth):
+        return
+    number = row.values.get("id_number")
+    from_id = identifiers.birth_date_from_id(number) if number else None
+    if from_id and from_id.year == month.year and from_id.month in month.months:
+        row.values["date_of_birth"] = from_id
+    elif len(month.months) == 1:
+        row.values["date_of_birth"] = datetime.date(month.year, month.months[0], 1)
+    else:
+        row.values["date_of_birth"] = None
 
 
 PARSERS = {
     "id_number": _parse_id_number,
     "mobile": _parse_mobile,
     "gender": _parse_gender,
-    "date_of_birth": _parse_date,
+    "date_of_birth": _parse_birth_date,
     "starts_on": _parse_date,
 }
 
 
-def _labelled(column: Column, messages) -> list[str]:
-    return [m if m.startswith(column.header) else f"{column.header}：{m}" for m in messages]
+def _labelled(label: str, messages) -> list[str]:
+    return [m if m.startswith(label) else f"{label}：{m}" for m in messages]
 
 
-def clean_row(line: int, raw: dict) -> RosterRow:
-    """Parse one row's cells; errors name the column and never quote an ID number."""
+def clean_row(line: int, raw: dict, labels: dict[str, str] | None = None) -> RosterRow:
+    """Parse one row's cells. Errors name the column as the file heads it (`labels`: column key → heading; the
+    template's header by default) and never quote an ID number."""
+    labels = labels or {}
     row = RosterRow(line=line, values={})
     for column in COLUMNS:
+        label = labels.get(column.key, column.header)
         try:
             row.values[column.key] = PARSERS.get(column.key, _parse_text)(raw.get(column.key), column)
         except ValidationError as exc:
-            row.errors += _labelled(column, exc.messages)
+            row.errors += _labelled(label, exc.messages)
             continue
         if column.required and not row.values[column.key]:
-            row.errors.append(_("缺少必填项：%(col)s。") % {"col": column.header})
+            row.errors.append(_("缺少必填项：%(col)s。") % {"col": label})
+    _settle_birth_month(row)
     return row
 
 
@@ -479,14 +496,15 @@ def roster_preview(*, access, congress, data: bytes, allow_new_constituencies: b
     Raises PermissionDenied, or RosterFileError when the file as a whole is unusable."""
     _require_manager(access, congress)
     term = _require_open_term(congress)
-    rows = [clean_row(line, raw) for line, raw in read_rows(data)]
+    headings, lines = read_rows(data)
+    rows = [clean_row(line, raw, headings.labels) for line, raw in lines]
     if not rows:
         raise RosterFileError(_("名册中没有代表数据。"))
     known = set(Constituency.objects.filter(term=term).values_list("name", flat=True))
     new_constituencies = _check_constituencies(rows, known, allow_new_constituencies)
     _mark_duplicates(rows)
     _mark_existing(rows, term)
-    return RosterPreview(term, rows, new_constituencies, _new_delegations(rows, term))
+    return RosterPreview(term, rows, new_constituencies, _new_delegations(rows, term), headings)
 
 
 # --- committing -----------------------------------------------------------------------------------------
@@ -528,7 +546,7 @@ def _service_errors(exc: ValidationError) -> list[str]:
     messages = []
     for key, errors in exc.message_dict.items():
         column = COLUMNS_BY_KEY.get(key)
-        messages += _labelled(column, errors) if column else errors
+        messages += _labelled(column.header, errors) if column else errors
     return messages
 
 

@@ -31,6 +31,19 @@ class RosterRowSerializer(serializers.Serializer):
     errors = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]
 
 
+class RosterColumnSerializer(serializers.Serializer):
+    column = serializers.CharField(help_text="the Excel column letter")
+    heading = serializers.CharField(help_text="the heading as the file writes it")
+    field = serializers.ChoiceField(choices=list(roster.COLUMNS_BY_KEY), help_text="the roster column it fills")
+    header = serializers.CharField(help_text="that column's header in the template")
+
+
+class RosterIgnoredColumnSerializer(serializers.Serializer):
+    column = serializers.CharField(help_text="the Excel column letter")
+    heading = serializers.CharField(help_text="the heading as the file writes it")
+    reason = serializers.CharField(help_text="why it is not read: not a roster column, or a second column of a field")
+
+
 def _counts():
     return serializers.DictField(child=serializers.IntegerField())
 
@@ -41,6 +54,10 @@ class RosterPreviewSerializer(serializers.Serializer):
     counts = _counts()
     new_constituencies = serializers.ListField(child=serializers.CharField())
     new_delegations = serializers.ListField(child=serializers.CharField())
+    columns = RosterColumnSerializer(many=True, help_text="the file's columns that are read")
+    ignored_columns = RosterIgnoredColumnSerializer(
+        many=True, help_text="the file's columns that are not read (已忽略的列); they never refuse the file"
+    )
     rows = RosterRowSerializer(many=True)
 
 
@@ -48,6 +65,7 @@ class RosterRejectedSerializer(serializers.Serializer):
     detail = serializers.CharField()
     counts = _counts()
     errors = RosterRowSerializer(many=True)  # type: ignore[assignment]  # a declared field, as above
+    ignored_columns = RosterIgnoredColumnSerializer(many=True)
 
 
 def _preview_payload(preview: roster.RosterPreview) -> dict:
@@ -57,6 +75,8 @@ def _preview_payload(preview: roster.RosterPreview) -> dict:
         "counts": preview.counts,
         "new_constituencies": preview.new_constituencies,
         "new_delegations": preview.new_delegations,
+        "columns": [column.as_public() for column in preview.headings.used],
+        "ignored_columns": [column.as_public() for column in preview.headings.ignored],
         "rows": [row.as_public() for row in preview.rows],
     }
 
@@ -117,7 +137,12 @@ class RosterCommitApi(_RosterUploadApi):
     @staticmethod
     def _rejected(exc: roster.RosterRejected) -> dict:
         preview = exc.preview
-        return {"detail": str(exc), "counts": preview.counts, "errors": [r.as_public() for r in preview.error_rows]}
+        return {
+            "detail": str(exc),
+            "counts": preview.counts,
+            "errors": [r.as_public() for r in preview.error_rows],
+            "ignored_columns": [column.as_public() for column in preview.headings.ignored],
+        }
 
 
 class RosterExportApi(CongressApiView):
