@@ -34,6 +34,18 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if USE_HTTPS else 
 # Proxies in front of the app that append to X-Forwarded-For (deploy/nginx: 1); 0 uses REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
+# A form's text, files not counted (each upload checks its own size: photos, attachments, rosters). Django's
+# default, named here because the 413 page quotes it; nginx's client_max_body_size bounds the whole body.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# The official footer of a Chinese website, shown when set: ICP filing (ICP备案号, e.g. 黔ICP备12345678号-1),
+# the government website identifier (网站标识码), the public security filing (公安备案号), and who runs the
+# root domain's platform (a congress's host names its own office).
+SITE_ICP_RECORD = env_str("SITE_ICP_RECORD", "")
+SITE_GOV_CODE = env_str("SITE_GOV_CODE", "")
+SITE_PSB_RECORD = env_str("SITE_PSB_RECORD", "")
+SITE_ORGANISER = env_str("SITE_ORGANISER", "")
 
 SHARED_APPS = [
     # Our own `migrate` (which also keeps the template schema current) must shadow django-tenants' one,
@@ -86,6 +98,8 @@ MIDDLEWARE = [
     "shared_apps.accounts.middleware.LanguageMiddleware",
     "tenants.middleware.CongressMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which is the first to read a form: a body over the limit gets its 413 page.
+    "config.errors.RequestTooLargeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -108,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.congress",
                 "shared_apps.notifications.context_processors.unread_notices",
+                "config.site.site_footer",
             ],
         },
     },

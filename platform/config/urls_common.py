@@ -1,10 +1,11 @@
 """URLs served on every host: sign-in (one account everywhere), language switch, the congress switcher, the
-account's notices (page and API: they concern the account, not a congress)."""
+account's notices (page and API: they concern the account, not a congress), the web app manifest."""
 
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 
+from config import site
 from shared_apps.memberships.views import my_congresses
 from shared_apps.registry.views import workspace
 
@@ -17,6 +18,7 @@ common_urlpatterns = [
     path("me/workspace/", workspace, name="workspace_here"),
     path("me/notices/", include(("shared_apps.notifications.urls", "my_notices"))),
     path("api/v1/me/notices/", include(("shared_apps.notifications.api_urls", "my_notices_api"))),
+    path("manifest.webmanifest", site.manifest, name="manifest"),
 ]
 
 

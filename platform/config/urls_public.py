@@ -11,6 +11,12 @@ from shared_apps.registry import urls as registry_urls
 from shared_apps.workdays import api_urls as workdays_api
 from tenant_apps.liaison.urls import root_urlpatterns as tracker_urlpatterns
 
+# The error pages (config/errors.py): friendly pages, JSON under /api/. Django looks them up in the host's URL conf.
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("", platform_home, name="platform_home"),
     path("console/", include("console.urls")),

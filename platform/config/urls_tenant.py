@@ -9,6 +9,12 @@ from shared_apps.registry import api_urls as registry_api
 from shared_apps.registry import urls as registry_urls
 from tenants.modules import all_modules
 
+# The error pages (config/errors.py): friendly pages, JSON under /api/. Django looks them up in the host's URL conf.
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     *console_urls.congress_urlpatterns,
     path("api/v1/", include((console_api.congress_urlpatterns, "api"))),
