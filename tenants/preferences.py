@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 
 from tenants.language import pick
 
-KINDS = ("int", "text", "choices", "terms")
+KINDS = ("int", "bool", "text", "choices", "terms")
 
 
 @dataclass(frozen=True)
 class SettingSpec:
-    """One setting. `kind`: int (with bounds), text, choices (list of [code, label]), terms (key → label)."""
+    """One setting. `kind`: int (with bounds), bool (a rule on or off), text, choices (list of [code, label]),
+    terms (key → label)."""
 
     key: str
     label_zh: str
@@ -73,6 +74,10 @@ def clean_preferences(values: dict[str, Any]) -> dict[str, Any]:
 def _clean_value(spec: SettingSpec, value: Any) -> Any:
     if spec.kind == "int":
         return _clean_int(spec, value)
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            raise ValidationError(_("必须是“是”或“否”。"))
+        return value
     if spec.kind == "text":
         if not isinstance(value, str):
             raise ValidationError(_("必须是文本。"))

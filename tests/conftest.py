@@ -118,7 +118,8 @@ def api_for(users):
 
 
 @pytest.fixture
-def world(users, congresses) -> World:
+def world(users, congresses, clean_side_channels) -> World:
+    """Huaxi's World; its reply letters go to a temporary private storage (clean_side_channels)."""
     return World(users, congresses["huaxi"])
 
 

@@ -60,6 +60,8 @@ class ConfigurationForm(forms.Form):
             return forms.IntegerField(
                 label=spec.label, initial=value, min_value=spec.min_value, max_value=spec.max_value
             )
+        if spec.kind == "bool":
+            return forms.BooleanField(label=spec.label, initial=value, required=False)
         if spec.kind == "text":
             return forms.CharField(label=spec.label, initial=value, required=False)
         if spec.kind == "choices":
@@ -92,7 +94,7 @@ class ConfigurationForm(forms.Form):
 
     @staticmethod
     def _parse(spec, raw):
-        if spec.kind in ("int", "text"):
+        if spec.kind in ("int", "bool", "text"):
             return raw
         pairs = []
         separator = "|" if spec.kind == "choices" else "="

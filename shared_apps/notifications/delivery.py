@@ -69,7 +69,7 @@ def sms_text(notice: Notification) -> str:
 def deliver(notification_id: int) -> list[str]:
     """Send notice `notification_id` by each channel its recipient wants and has not yet had; returns the
     channels sent now. Safe to run again (the stamps say what went out)."""
-    sent = []
+    sent: list[str] = []
     for channel in ("sms", "email"):
         with transaction.atomic():
             notice = (

@@ -142,6 +142,12 @@ class TransitionInputSerializer(serializers.Serializer):
     )
     attitude = serializers.CharField(required=False, help_text="evaluate: a code of categories.evaluation")
     result = serializers.CharField(required=False, help_text="evaluate: a code of categories.evaluation")
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text="evaluate: why, required unless both ratings are the top of the scale (满意)",
+    )
 
 
 class ContactInputSerializer(serializers.Serializer):

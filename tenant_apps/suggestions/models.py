@@ -162,6 +162,8 @@ class Evaluation(models.Model):
     round = models.PositiveSmallIntegerField()
     attitude = models.CharField(_("办理态度"), max_length=32)
     result = models.CharField(_("办理结果"), max_length=32, choices=EvaluationLevel.choices)
+    # Why, when either rating is below the top of the scale (required then; the unit reads it to re-handle).
+    reason = models.TextField(_("理由"), max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -96,11 +96,13 @@ def evaluation(step) -> str:
     """What the deputy said of the answer, in the congress's own words for each level, as the unit reads it."""
     levels = {code: label for code, label in step.settings["categories.evaluation"]}
     attitude, result = step.data.get("attitude", ""), step.data.get("result", "")
-    return platform_text(
+    said = platform_text(
         gettext_lazy("办理态度：%(attitude)s；办理结果：%(result)s"),
         attitude=levels.get(attitude, attitude),
         result=levels.get(result, result),
     )
+    reason = str(step.data.get("reason") or "").strip()
+    return platform_text(gettext_lazy("%(said)s。理由：%(reason)s"), said=said, reason=reason) if reason else said
 
 
 def deliver(step, notice, user_ids: set[int]) -> None:

@@ -52,6 +52,20 @@ def register() -> None:
             default=[["B", "正在解决或者列入规划逐步解决"], ["C", "因目前条件限制需待以后解决"]],
         ),
         SettingSpec(
+            "reply.letter_required",
+            "主办单位答复须附答复函",
+            "The lead unit's reply needs its reply letter",
+            kind="bool",
+            default=True,
+        ),
+        SettingSpec(
+            "reply.meeting_required",
+            "答复前须与领衔代表面商（记录面商）",
+            "A meeting with the lead deputy is logged before the reply",
+            kind="bool",
+            default=False,
+        ),
+        SettingSpec(
             "screening.admissibility",
             "不宜作为建议的提示词",
             "Phrases that suggest an item is not admissible",

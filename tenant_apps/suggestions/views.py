@@ -321,7 +321,16 @@ def _transition_data(post) -> dict:
     """The transition's input from the posted form (the same keys as the API's)."""
     data = {
         k: post[k]
-        for k in ("note", "into", "result_category", "reply_public_text", "commitment_text", "attitude", "result")
+        for k in (
+            "note",
+            "into",
+            "result_category",
+            "reply_public_text",
+            "commitment_text",
+            "attitude",
+            "result",
+            "reason",
+        )
         if post.get(k)
     }
     if post.get("all_cosigners_agree"):

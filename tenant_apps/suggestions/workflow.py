@@ -34,6 +34,7 @@ from tenant_apps.suggestions.models import (
     SuggestionEvent,
 )
 from tenant_apps.units.models import HandlingUnit, UnitStaff
+from tenants.fields import max_length
 from tenants.selectors import effective_settings
 from tenants.workflow import Notify, Refusals, Step, Transition, Workflow
 from tenants.workflow import allowed_actions as allowed_on
@@ -66,6 +67,9 @@ class SuggestionStep(Step):
         # apply_transition makes steps only after require_here (in_schema_of is False for None).
         assert self.access.congress is not None
         return effective_settings(self.access.congress)
+
+
+EVALUATION_REASON_MAX = max_length(Evaluation, "reason")
 
 
 def _codes(choices) -> list[str]:
@@ -212,21 +216,27 @@ def _reply(step: SuggestionStep) -> str:
     if category not in _codes(step.settings["categories.result"]):
         raise ValidationError({"result_category": [_("请选择本级人大规定的办理结果分类。")]})
     text = _required_text(step, "reply_public_text", _("请填写答复的公开文本。"))
+    coming = step.item.reply_round + 1
+    if step.settings["reply.letter_required"] and not reply_letter_present(step.item, coming):
+        raise ValidationError({"reply_letter": [_("请先上传本次答复的答复函：本级人大规定答复须附主办单位的答复函。")]})
+    meeting_held = step.item.contacts.filter(kind=ContactKind.MEETING).exists()
+    if step.settings["reply.meeting_required"] and not meeting_held:
+        raise ValidationError({"meeting": [_("请先记录与领衔代表的面商：本级人大规定答复前须面商。")]})
     step.set(
         replied_at=step.now,
         result_category=category,
         reply_public_text=text,
         reply_round=step.item.reply_round + 1,
     )
-    # RULES.md: units meet the lead deputy (面商) before replying. Not enforced (some meetings go unlogged),
-    # but recorded so the office and the bulletin's meeting rate can see replies given without one.
-    # The reply letter (答复函) is uploaded as an attachment before replying; like the meeting, its absence is
-    # recorded and shown rather than refused.
+    # RULES.md: units meet the lead deputy (面商) and reply with a letter (答复函, uploaded as an attachment).
+    # Each is refused above where the congress's settings require it; either way the event records both (the
+    # bulletin's meeting rate) and the reply's text, so a re-handled item still shows its earlier answer.
     step.event_data.update(
         result_category=category,
         round=step.item.reply_round,
-        meeting_held=step.item.contacts.filter(kind=ContactKind.MEETING).exists(),
+        meeting_held=meeting_held,
         reply_letter=reply_letter_present(step.item, step.item.reply_round),
+        text=text,
     )
     return Status.REPLIED
 
@@ -239,14 +249,20 @@ def _evaluate(step: SuggestionStep) -> str:
         raise ValidationError({"attitude": [_("请评价办理态度。")]})
     if result not in levels:
         raise ValidationError({"result": [_("请评价办理结果。")]})
+    # RULES.md: a rating below the top of the scale (基本满意, 不满意) says why, for the unit's re-handling.
+    reason = str(step.data.get("reason") or "").strip()
+    if (attitude != levels[0] or result != levels[0]) and not reason:
+        raise ValidationError({"reason": [_("评价为基本满意或不满意时，请写明理由，供承办单位改进或重新办理。")]})
+    if len(reason) > EVALUATION_REASON_MAX:
+        raise ValidationError({"reason": [_("理由不能超过%(n)d字。") % {"n": EVALUATION_REASON_MAX}]})
     deputy_id = perms.deputy_id_of(step.access.user)
     assert deputy_id is not None  # the transition's predicate, perms.is_item_deputy, refuses callers who are not
     if Evaluation.objects.filter(suggestion=item, deputy_id=deputy_id, round=item.reply_round).exists():
         raise ValidationError({"result": [_("您已评价过这次答复。")]})
     Evaluation.objects.create(
-        suggestion=item, deputy_id=deputy_id, round=item.reply_round, attitude=attitude, result=result
+        suggestion=item, deputy_id=deputy_id, round=item.reply_round, attitude=attitude, result=result, reason=reason
     )
-    step.event_data.update(attitude=attitude, result=result, round=item.reply_round)
+    step.event_data.update(attitude=attitude, result=result, round=item.reply_round, reason=reason)
     if deputy_id != item.lead_deputy_id:
         return Status.REPLIED  # a co-signer's rating is kept; the lead deputy's rating moves the item
     round_results = Evaluation.objects.filter(suggestion=item, round=item.reply_round).values_list("result", flat=True)

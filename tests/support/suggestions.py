@@ -1,16 +1,20 @@
 """Motions and suggestions: Huaxi's World (units, staff and items built through the services, as the personas
 would), the persona allowed each action, the paths to every status, and snapshots of what an action may change."""
 
+import contextlib
 import datetime
 import zoneinfo
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
 from shared_apps.memberships.permissions import Access
 from shared_apps.memberships.selectors import roles_for
 from tenant_apps.suggestions import services
+from tenant_apps.suggestions.attachments import REPLY_LETTER_STATUSES, attachment_add, reply_letter_present
 from tenant_apps.suggestions.models import (
     Assignment,
     Contact,
@@ -25,6 +29,7 @@ from tenant_apps.suggestions.models import (
 from tenant_apps.units import services as units
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+LETTER = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # the smallest file the upload check accepts
 
 # The persona who may take each action on the items the tests build (Yang leads them; Liu staffs the lead unit).
 ALLOWED = {
@@ -51,7 +56,13 @@ PATHS = {
     Status.MERGED: ["submit", "merge"],
     Status.ASSIGNED: ["submit", "accept", "assign"],
     Status.REPLIED: ["submit", "accept", "assign", "reply"],
-    Status.REHANDLING: ["submit", "accept", "assign", "reply", ("evaluate", {"result": "unsatisfied"})],
+    Status.REHANDLING: [
+        "submit",
+        "accept",
+        "assign",
+        "reply",
+        ("evaluate", {"result": "unsatisfied", "reason": "停车场仍未开放。"}),
+    ],
     Status.CLOSED: ["submit", "accept", "assign", "reply", "close"],
 }
 
@@ -99,13 +110,23 @@ class World:
             "assign": {"units": [{"unit": self.bureau.pk, "role": "lead"}, {"unit": self.court.pk, "role": "joint"}]},
             "return_misassigned": {"note": "不属于本单位职责"},
             "reply": {"result_category": "A", "reply_public_text": "已增设停车场和接驳车。"},
-            "evaluate": {"attitude": "satisfied", "result": "satisfied"},
+            "evaluate": {"attitude": "satisfied", "result": "satisfied", "reason": "答复还需补充落实时间。"},
         }.get(action, {})
 
     def act(self, item: Suggestion, persona: str, action: str, **data) -> Suggestion:
+        if action == "reply" and item.status in REPLY_LETTER_STATUSES:
+            self.letter(item, persona)
         return services.suggestion_transition(
             access=self.as_(persona), suggestion=item, action=action, **{**self.input_for(action), **data}
         )
+
+    def letter(self, item: Suggestion, persona: str = "liu") -> None:
+        """The lead unit's reply letter for the coming reply (the congress requires one by default), once; the
+        reply itself refuses a persona who may not upload one."""
+        if not reply_letter_present(item, item.reply_round + 1):
+            letter = SimpleUploadedFile("答复函.pdf", LETTER, content_type="application/pdf")
+            with contextlib.suppress(PermissionDenied, ValidationError):
+                attachment_add(access=self.as_(persona), suggestion=item, kind="reply_letter", uploaded_file=letter)
 
     def drive(self, status: str, kind: str = "suggestion", signers=()) -> Suggestion:
         """A new item in `status`, reached through the services."""

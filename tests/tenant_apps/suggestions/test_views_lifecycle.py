@@ -2,6 +2,7 @@
 the persona who may take it, and at each step a wrong persona's post is refused and changes nothing.
 (The same path through the API: test_workflow.test_from_draft_to_closed_through_the_api.)"""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -9,7 +10,7 @@ from shared_apps.registry.selectors import term_current
 from tenant_apps.suggestions.models import Status, Suggestion
 from tenant_apps.suggestions.workflow import TRANSITIONS
 from tests.support.registry import seated_deputy
-from tests.support.suggestions import everything
+from tests.support.suggestions import LETTER, everything
 from tests.support.web import host_of
 
 TITLE = "关于花溪湿地公园步道维护的建议"
@@ -108,14 +109,24 @@ def test_from_draft_to_closed_through_the_pages(world):
 
     # The lead unit replies with a category (and what it commits to); the deputy is unsatisfied.
     first = {"result_category": "B", "reply_public_text": "分段维修。", "commitment_text": "年内完成全部步道维修。"}
+    refused("liu", "transition/", {"action": "reply", **first}, message="请先上传本次答复的答复函")
+
+    def letter(status):
+        upload = SimpleUploadedFile("答复函.pdf", LETTER, content_type="application/pdf")
+        done("liu", "attachments/", {"kind": "reply_letter", "file": upload}, status=status, message="答复函.pdf")
+
+    letter(Status.ASSIGNED)
     act("liu", "reply", ["kong", "hu", "yang", "zhang"], status=Status.REPLIED, **first)
     assert item().reply_round == 1 and item().result_category == "B"
     listing = client("yang").get("/suggestions/").content.decode()
     assert "待评价答复" in listing and TITLE in listing
-    unsatisfied = {"attitude": "basically_satisfied", "result": "unsatisfied"}
+    rating = {"action": "evaluate", "attitude": "satisfied", "result": "unsatisfied"}
+    refused("yang", "transition/", rating, message="请写明理由")
+    unsatisfied = {"attitude": "basically_satisfied", "result": "unsatisfied", "reason": "北段仍未修复。"}
     act("yang", "evaluate", ["liu", "zhang", "zhao"], status=Status.REHANDLING, **unsatisfied)
 
     # Re-handling: the lead unit replies again, the deputy is satisfied, the item is closed.
+    letter(Status.REHANDLING)
     second = {"result_category": "A", "reply_public_text": "已全部修复。"}
     act("liu", "reply", ["kong", "yang"], status=Status.REPLIED, **second)
     assert item().reply_round == 2
@@ -139,8 +150,10 @@ def test_from_draft_to_closed_through_the_pages(world):
         "assign",
         "contact_log",
         "joint_opinion",
+        "attachment_add",
         "reply",
         "evaluate",
+        "attachment_add",
         "reply",
         "evaluate",
     ]

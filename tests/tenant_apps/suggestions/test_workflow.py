@@ -4,6 +4,7 @@ deadlines on the working-day calendar, and the life cycle from draft to closed t
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from shared_apps.memberships.permissions import Access
@@ -12,7 +13,7 @@ from shared_apps.workdays import services as workdays
 from tenant_apps.suggestions import services
 from tenant_apps.suggestions.models import Assignment, Status, Suggestion, SuggestionEvent
 from tenant_apps.suggestions.workflow import TRANSITIONS, allowed_actions
-from tests.support.suggestions import ALLOWED, at, snapshot
+from tests.support.suggestions import LETTER, ALLOWED, at, snapshot
 
 OFFICE_ACTIONS = ("accept", "return", "convert_to_suggestion", "merge", "assign", "close")
 
@@ -39,6 +40,8 @@ def test_every_action_from_every_status(world, request, status, action):
     transition, persona = TRANSITIONS[action], ALLOWED[action]
     with world.huaxi:
         item = world.drive(status, kind=kind, signers=cosigners)
+        if action == "reply":
+            world.letter(item)  # uploaded before: the reply is one event
         before = snapshot(item.pk)
         shown = action in allowed_actions(world.as_(persona), item)
         if status in transition.sources:
@@ -124,6 +127,9 @@ def test_a_joint_item_is_withdrawn_only_with_every_cosigners_agreement(world, si
         ("reply", Status.ASSIGNED, {"result_category": "Z"}, "result_category"),
         ("reply", Status.ASSIGNED, {"reply_public_text": ""}, "reply_public_text"),
         ("evaluate", Status.REPLIED, {"result": "great"}, "result"),
+        ("evaluate", Status.REPLIED, {"result": "unsatisfied", "reason": " "}, "reason"),
+        ("evaluate", Status.REPLIED, {"attitude": "basically_satisfied", "reason": ""}, "reason"),
+        ("evaluate", Status.REPLIED, {"result": "unsatisfied", "reason": "长" * 1001}, "reason"),
         ("merge", Status.SUBMITTED, {"into": 0}, "into"),
         ("convert_to_suggestion", Status.SUBMITTED, {}, "action"),  # a suggestion is not a motion
     ],
@@ -131,6 +137,8 @@ def test_a_joint_item_is_withdrawn_only_with_every_cosigners_agreement(world, si
 def test_invalid_input_changes_nothing(world, action, status, data, field):
     with world.huaxi:
         item = world.drive(status)
+        if action == "reply":
+            world.letter(item)
         before = snapshot(item.pk)
         with pytest.raises(ValidationError) as refused:
             world.act(item, ALLOWED[action], action, **data)
@@ -144,11 +152,70 @@ def test_a_cosigners_evaluation_is_kept_and_the_lead_deputys_moves_the_item(worl
     with world.huaxi:
         item = world.drive(Status.REPLIED, signers=[signer])
         item = services.suggestion_transition(
-            access=signer_access, suggestion=item, action="evaluate", attitude="satisfied", result="unsatisfied"
+            access=signer_access,
+            suggestion=item,
+            action="evaluate",
+            attitude="satisfied",
+            result="unsatisfied",
+            reason="停车场仍未开放。",
         )
         assert item.status == Status.REPLIED
         item = world.act(item, "yang", "evaluate")  # satisfied, but a co-signer was not: re-handle
         assert item.status == Status.REHANDLING
+
+
+def test_a_satisfied_evaluation_needs_no_reason_and_keeps_the_one_given(world):
+    with world.huaxi:
+        item = world.act(world.drive(Status.REPLIED), "yang", "evaluate", reason="")
+        assert item.status == Status.CLOSED
+        other = world.act(world.drive(Status.REPLIED), "yang", "evaluate", result="basically_satisfied")
+        assert other.evaluations.get().reason == "答复还需补充落实时间。"
+        event = SuggestionEvent.objects.filter(suggestion=other, action="evaluate").get()
+        assert event.data["reason"] == "答复还需补充落实时间。"
+
+
+def test_the_reply_needs_its_letter_where_the_congress_says_so(world):
+    """reply.letter_required (on by default): refused without the letter, nothing changed; with it, replied."""
+    with world.huaxi:
+        item = world.drive(Status.ASSIGNED)
+        before = snapshot(item.pk)
+        with pytest.raises(ValidationError) as refused:
+            services.suggestion_transition(
+                access=world.as_("liu"), suggestion=item, action="reply", **world.input_for("reply")
+            )
+        assert "reply_letter" in refused.value.message_dict and snapshot(item.pk) == before
+        world.letter(item)
+        replied = world.act(item, "liu", "reply")
+        event = SuggestionEvent.objects.filter(suggestion=item, action="reply").get()
+        assert replied.status == Status.REPLIED and event.data["reply_letter"] is True
+        assert event.data["text"] == "已增设停车场和接驳车。"
+
+
+def test_the_reply_needs_a_meeting_where_the_congress_says_so(world):
+    """reply.meeting_required (off by default): refused until a 面商 is logged; the letter is still needed."""
+    huaxi = world.huaxi
+    saved = huaxi.preferences
+    huaxi.preferences = {**saved, "reply.meeting_required": True, "reply.letter_required": False}
+    try:
+        with huaxi:
+            item = world.drive(Status.ASSIGNED)
+            before = snapshot(item.pk)
+            with pytest.raises(ValidationError) as refused:
+                services.suggestion_transition(
+                    access=world.as_("liu"), suggestion=item, action="reply", **world.input_for("reply")
+                )
+            assert "meeting" in refused.value.message_dict and snapshot(item.pk) == before
+            services.contact_log(
+                access=world.as_("liu"),
+                suggestion=item,
+                data={"kind": "meeting", "happened_on": "2026-03-02", "form": "座谈", "summary": "当面沟通办理方案"},
+            )
+            replied = services.suggestion_transition(
+                access=world.as_("liu"), suggestion=item, action="reply", **world.input_for("reply")
+            )
+            assert replied.status == Status.REPLIED
+    finally:
+        huaxi.preferences = saved
 
 
 # -- deadlines on the calendar --------------------------------------------------------------------------
@@ -233,11 +300,22 @@ def test_from_draft_to_closed_through_the_api(world, signers, api_for, monkeypat
     }
     assert "reply" in api_for("liu", "huaxi").get(url).json()["allowed_actions"]
     act("kong", "reply", 403, result_category="B", reply_public_text="……")  # the joint unit does not reply
+    refused = act("liu", "reply", 400, result_category="B", reply_public_text="正在规划。")
+    assert "reply_letter" in refused  # the congress requires the reply letter first
+
+    def letter():
+        upload = SimpleUploadedFile("答复函.pdf", LETTER, content_type="application/pdf")
+        answer = client("liu").post(url + "attachments/", {"kind": "reply_letter", "file": upload}, format="multipart")
+        assert answer.status_code == 201, answer.content
+
+    letter()
     assert act("liu", "reply", result_category="B", reply_public_text="正在规划。")["status"] == "replied"
     act("liu", "evaluate", 403, attitude="satisfied", result="satisfied")
     at(monkeypatch, datetime.date(2026, 3, 2))
-    item = act("yang", "evaluate", attitude="basically_satisfied", result="unsatisfied")
+    assert "reason" in act("yang", "evaluate", 400, attitude="basically_satisfied", result="unsatisfied")
+    item = act("yang", "evaluate", attitude="basically_satisfied", result="unsatisfied", reason="规划没有时间表。")
     assert item["status"] == "rehandling" and item["reply_due"] == "2026-04-02"
+    letter()
     assert act("liu", "reply", result_category="A", reply_public_text="已解决。")["status"] == "replied"
     item = act("yang", "evaluate", attitude="satisfied", result="satisfied")
     assert item["status"] == "closed"
