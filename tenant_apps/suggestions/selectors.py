@@ -4,6 +4,9 @@ The office sees every item except other people's drafts; deputies see the items 
 drafted; handling-unit staff see the items assigned to their units; delegation staff the items they drafted.
 """
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,7 @@ from tenant_apps.suggestions import permissions as perms
 from tenant_apps.suggestions.models import (
     Contact,
     ContactKind,
+    Evaluation,
     Extension,
     JointOpinion,
     Status,
@@ -99,3 +103,43 @@ def handling_get_for_user(access: Access, suggestion: Suggestion) -> dict | None
         "joint_opinions": list(JointOpinion.objects.filter(suggestion=suggestion).select_related("unit")),
         "extension": Extension.objects.filter(suggestion=suggestion).first(),
     }
+
+
+@dataclass
+class ReplyRound:
+    """One reply and what the deputies said of it: the page's "答复与评价"."""
+
+    round: int
+    replied_at: Any
+    result_category: str
+    text: str
+    meeting_held: bool | None
+    reply_letter: bool | None
+    evaluations: list = field(default_factory=list)
+
+
+def reply_rounds(access: Access, suggestion: Suggestion, levels: dict[str, str]) -> list[ReplyRound]:
+    """Every reply of a visible item, oldest first, each with its evaluations (reason included), for those who
+    see its handling (the office, its deputies, the assigned units); none for anyone else. `levels` names the
+    congress's evaluation codes. A reply recorded before replies kept their text shows the item's latest text."""
+    if not perms.can_view_handling(access, suggestion):
+        return []
+    events = SuggestionEvent.objects.filter(suggestion=suggestion, action="reply").order_by("created_at", "id")
+    rounds = [
+        ReplyRound(
+            round=event.data.get("round") or n,
+            replied_at=event.created_at,
+            result_category=event.data.get("result_category", ""),
+            text=event.data.get("text") or (suggestion.reply_public_text if n == suggestion.reply_round else ""),
+            meeting_held=event.data.get("meeting_held"),
+            reply_letter=event.data.get("reply_letter"),
+        )
+        for n, event in enumerate(events, start=1)
+    ]
+    by_round = {r.round: r for r in rounds}
+    for evaluation in Evaluation.objects.filter(suggestion=suggestion).select_related("deputy"):
+        evaluation.attitude_label = levels.get(evaluation.attitude, evaluation.attitude)
+        evaluation.result_label = levels.get(evaluation.result, evaluation.result)
+        if evaluation.round in by_round:
+            by_round[evaluation.round].evaluations.append(evaluation)
+    return rounds

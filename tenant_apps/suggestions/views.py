@@ -14,11 +14,14 @@ from shared_apps.memberships.decorators import require_access
 from shared_apps.memberships.models import Role
 from shared_apps.registry.models import Seat, SeatStatus
 from tenant_apps.suggestions import inbox, selectors, services
+from tenant_apps.suggestions.action_panels import CONFIRM, action_panels
+from tenant_apps.suggestions.attachments import reply_letter_present
 from tenant_apps.suggestions.models import AssignmentRole, ContactKind, Extension, Kind, RaisedDuring, Status
 from tenant_apps.suggestions.panels import panels_for
 from tenant_apps.suggestions.permissions import (
     can_create_draft,
     can_edit_draft,
+    can_view_handling,
     can_view_suggestions,
     deputy_id_of,
     is_assigned_unit_staff,
@@ -216,9 +219,14 @@ def _cosigner_search(request, item, cosigners) -> dict | None:
     return {"find": find, "seats": seats, "more": more}
 
 
-def _render_detail(request, item, *, cosigner_form=None):
+def _render_detail(request, item, *, cosigner_form=None, failed: tuple[str, dict] | None = None, status=200):
+    """The item page; `failed` = (action, errors by field) re-shows that action's panel with what was posted."""
     settings = effective_settings(request.access.congress)
-    actions = [(a, TRANSITIONS[a].label) for a in allowed_actions(request.access, item)]
+    allowed = allowed_actions(request.access, item)
+    actions = [(a, TRANSITIONS[a].label) for a in allowed]
+    failed_action, errors = failed or ("", {})
+    panels = action_panels(allowed, failed_action=failed_action, post=request.POST if failed else None, errors=errors)
+    levels = {code: label for code, label in settings["categories.evaluation"]}
     cosigners = list(item.cosigners.select_related("deputy"))
     own = _own_deputy_id(request.access)
     mine = next((c for c in cosigners if own is not None and c.deputy_id == own), None)
@@ -234,18 +242,48 @@ def _render_detail(request, item, *, cosigner_form=None):
             "cosigner_form": cosigner_form,
             "assignments": item.assignments.select_related("unit"),
             "actions": actions,
-            "units": HandlingUnit.objects.filter(is_active=True) if "assign" in dict(actions) else (),
+            "action_panels": panels,
+            "reply_rounds": selectors.reply_rounds(request.access, item, levels),
+            "units": HandlingUnit.objects.filter(is_active=True).order_by("name") if "assign" in dict(actions) else (),
             "unit_roles": AssignmentRole.choices,
+            "assign_roles": _assign_roles(request.POST if failed_action == "assign" else None),
+            "evaluation_axes": [("attitude", _("办理态度")), ("result", _("办理结果"))],
+            "reply_checklist": _reply_checklist(item, settings) if "reply" in allowed else None,
             "result_categories": settings["categories.result"],
             "evaluation_levels": settings["categories.evaluation"],
-            "history": SUGGESTIONS.history(item.events.select_related("actor")) if is_office(request.access) else None,
+            # The office, the item's deputies and the assigned units follow the whole handling.
+            "history": SUGGESTIONS.history(item.events.select_related("actor"))
+            if can_view_handling(request.access, item)
+            else None,
             "handling": selectors.handling_get_for_user(request.access, item),
             "warnings": selectors.handling_warnings(item),
             "handling_forms": _handling_forms(request.access, item),
             "contact_kinds": ContactKind.choices,
             "panels": panels_for(request, item),
         },
+        status=status,
     )
+
+
+def _reply_checklist(item, settings) -> dict:
+    """What the reply panel lists before the reply: the letter and the meeting, done or still to do."""
+    return {
+        "letter": reply_letter_present(item, item.reply_round + 1),
+        "letter_required": settings["reply.letter_required"],
+        "meeting": item.contacts.filter(kind=ContactKind.MEETING).exists(),
+        "meeting_required": settings["reply.meeting_required"],
+    }
+
+
+def _assign_roles(post) -> list[tuple[str, str, str, set[str]]]:
+    """The assignment panel's pickers: (role, legend, input type, the unit ids the failed post had chosen)."""
+    chosen = (lambda key: set(post.getlist(key))) if post is not None else (lambda key: set())
+    return [
+        (AssignmentRole.LEAD, _("主办单位（选一个）"), "radio", chosen("lead_unit")),
+        (AssignmentRole.JOINT, _("会办单位（可多选）"), "checkbox", chosen("joint_units")),
+        (AssignmentRole.ASSISTING, _("协办单位（可多选）"), "checkbox", chosen("assisting_units")),
+        (AssignmentRole.SEPARATE, _("分办单位（可多选）"), "checkbox", chosen("separate_units")),
+    ]
 
 
 def _handling_forms(access, item) -> set[str]:
@@ -346,17 +384,26 @@ def _transition_data(post) -> dict:
 @require_POST
 @require_access(can_view_suggestions)
 def transition(request, pk: int):
-    """Apply the posted `action` and come back to the item, with the outcome as a message."""
+    """Apply the posted `action` and come back to the item, with the outcome as a message. Refused input comes
+    back as the item's page with the action's panel holding what was typed and the errors by field (400); a
+    step that cannot be undone must carry the panel's confirmation."""
     item = or_404(selectors.suggestion_get_for_user(request.access, pk))
     action = request.POST.get("action", "")
     transition = TRANSITIONS.get(action)  # an unknown one is refused by the service
-    report_outcome(
-        request,
-        lambda: services.suggestion_transition(
+    try:
+        if action in CONFIRM and request.POST.get("confirm") != "1":
+            raise ValidationError({"confirm": [_("请勾选确认后再提交。")]})
+        services.suggestion_transition(
             access=request.access, suggestion=item, action=action, **_transition_data(request.POST)
-        ),
-        _("已%(action)s。") % {"action": transition.label} if transition else "",
-    )
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        return _render_detail(request, item, failed=(action, errors), status=400)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("您无权进行这项操作。"))
+    else:
+        messages.success(request, _("已%(action)s。") % {"action": transition.label} if transition else "")
     if selectors.suggestion_get_for_user(request.access, pk) is None:
         return redirect("suggestions:index")
     return redirect("suggestions:detail", pk=pk)

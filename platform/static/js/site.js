@@ -5,6 +5,9 @@
  *    the number itself is not a live region, so typing is not interrupted. Only on crossing into the last
  *    tenth of the limit, and on reaching it, one polite status message is announced.
  *    A field opts out with data-counter="off".
+ * 3. Filter boxes: <input data-filter="ID"> hides the labels inside #ID whose text does not contain what was
+ *    typed (the unit pickers of an assignment: plain radio buttons and check boxes, no Ctrl-click); Enter in
+ *    the box filters instead of submitting the form.
  * 2. "返回上一页" links (data-history-back) go back in the browser's history, which keeps what was typed
  *    into the previous page's form; without JavaScript or history they follow their href.
  *
@@ -90,6 +93,19 @@
     // Back to a form: the browser may put the typed text back after this ran.
     window.addEventListener("pageshow", function () {
       refreshers.forEach(function (refresh) { refresh(); });
+    });
+    document.addEventListener("input", function (event) {
+      var box = event.target;
+      if (!box.dataset || !box.dataset.filter) return;
+      var list = document.getElementById(box.dataset.filter);
+      if (!list) return;
+      var needle = box.value.trim().toLowerCase();
+      list.querySelectorAll("label").forEach(function (label) {
+        label.hidden = needle !== "" && label.textContent.toLowerCase().indexOf(needle) === -1;
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target.dataset && event.target.dataset.filter) event.preventDefault();
     });
     document.addEventListener("click", function (event) {
       var link = event.target.closest && event.target.closest("a[data-history-back]");

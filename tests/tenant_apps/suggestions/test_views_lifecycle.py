@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from shared_apps.registry.selectors import term_current
+from tenant_apps.suggestions.action_panels import CONFIRM
 from tenant_apps.suggestions.models import Status, Suggestion
 from tenant_apps.suggestions.workflow import TRANSITIONS
 from tests.support.registry import seated_deputy
@@ -76,9 +77,11 @@ def test_from_draft_to_closed_through_the_pages(world):
 
     def act(persona, action, wrong, *, status, **data):
         for other in wrong:
-            refused(other, "transition/", {"action": action, **data})
+            refused(other, "transition/", {"action": action, "confirm": "1", **data})
+        if action in CONFIRM:  # a step that cannot be undone is refused until its box is ticked
+            refused(persona, "transition/", {"action": action, **data}, message="请勾选确认后再提交")
         label = TRANSITIONS[action].label
-        done(persona, "transition/", {"action": action, **data}, status=status, message=f"已{label}")
+        done(persona, "transition/", {"action": action, "confirm": "1", **data}, status=status, message=f"已{label}")
 
     act("yang", "submit", ["liu", "zhang", 0], status=Status.SUBMITTED)
     act("zhang", "accept", ["yang", "zhao", "sun"], status=Status.ACCEPTED)
@@ -109,7 +112,7 @@ def test_from_draft_to_closed_through_the_pages(world):
 
     # The lead unit replies with a category (and what it commits to); the deputy is unsatisfied.
     first = {"result_category": "B", "reply_public_text": "分段维修。", "commitment_text": "年内完成全部步道维修。"}
-    refused("liu", "transition/", {"action": "reply", **first}, message="请先上传本次答复的答复函")
+    refused("liu", "transition/", {"action": "reply", "confirm": "1", **first}, message="请先上传本次答复的答复函")
 
     def letter(status):
         upload = SimpleUploadedFile("答复函.pdf", LETTER, content_type="application/pdf")
@@ -120,7 +123,7 @@ def test_from_draft_to_closed_through_the_pages(world):
     assert item().reply_round == 1 and item().result_category == "B"
     listing = client("yang").get("/suggestions/").content.decode()
     assert "待评价答复" in listing and TITLE in listing
-    rating = {"action": "evaluate", "attitude": "satisfied", "result": "unsatisfied"}
+    rating = {"action": "evaluate", "attitude": "satisfied", "result": "unsatisfied", "confirm": "1"}
     refused("yang", "transition/", rating, message="请写明理由")
     unsatisfied = {"attitude": "basically_satisfied", "result": "unsatisfied", "reason": "北段仍未修复。"}
     act("yang", "evaluate", ["liu", "zhang", "zhao"], status=Status.REHANDLING, **unsatisfied)

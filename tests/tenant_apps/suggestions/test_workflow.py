@@ -4,8 +4,8 @@ deadlines on the working-day calendar, and the life cycle from draft to closed t
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shared_apps.memberships.permissions import Access
 from shared_apps.memberships.selectors import roles_for
@@ -13,7 +13,7 @@ from shared_apps.workdays import services as workdays
 from tenant_apps.suggestions import services
 from tenant_apps.suggestions.models import Assignment, Status, Suggestion, SuggestionEvent
 from tenant_apps.suggestions.workflow import TRANSITIONS, allowed_actions
-from tests.support.suggestions import LETTER, ALLOWED, at, snapshot
+from tests.support.suggestions import ALLOWED, LETTER, at, snapshot
 
 OFFICE_ACTIONS = ("accept", "return", "convert_to_suggestion", "merge", "assign", "close")
 
