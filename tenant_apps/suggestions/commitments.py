@@ -55,6 +55,7 @@ def on_step(step) -> None:
     if step.action != "reply":
         return
     item = step.item
+    _settle_earlier(item, step)
     if item.result_category not in commitment_codes(step.settings):
         return
     lead = item.assignments.filter(role=AssignmentRole.LEAD).values_list("unit_id", flat=True).first()
@@ -71,6 +72,17 @@ def on_step(step) -> None:
             "year": timezone.localdate(step.now).year,
         },
     )
+
+
+def _settle_earlier(item, step) -> None:
+    """A re-handling reply replaces the earlier answer: its open promises stop being tracked — solved when the
+    item is now answered in the first result category (A: 已经解决或者基本解决), superseded otherwise."""
+    earlier = Commitment.objects.filter(suggestion=item, status=CommitmentStatus.OPEN, reply_round__lt=item.reply_round)
+    solved = item.result_category == step.settings["categories.result"][0][0]
+    if solved:
+        earlier.update(status=CommitmentStatus.SOLVED, solved_at=step.now)
+    else:
+        earlier.update(status=CommitmentStatus.SUPERSEDED)
 
 
 # -- predicates ----------------------------------------------------------------------------------------

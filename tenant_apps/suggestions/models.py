@@ -347,6 +347,9 @@ class CommitteeEvent(Event):
 class CommitmentStatus(models.TextChoices):
     OPEN = "open", _("跟踪中")
     SOLVED = "solved", _("已落实")
+    # A later reply (re-handling) answered the item again in another commitment or a category that is no
+    # promise (D): this round's promise is no longer the one tracked.
+    SUPERSEDED = "superseded", _("已由新的答复取代")
 
 
 class Commitment(models.Model):

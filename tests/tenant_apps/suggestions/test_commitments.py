@@ -92,16 +92,27 @@ def test_the_congress_chooses_which_categories_are_commitments(world):
         assert Commitment.objects.filter(suggestion=replied(world, "D"), result_category="D").exists()
 
 
-def test_a_later_reply_in_another_category_keeps_the_commitment(world):
+def test_a_re_handling_reply_settles_the_earlier_promise(world):
+    """Re-handled to A (solved), the B promise is solved, not left 跟踪中; a later C reply opens its own."""
     with world.huaxi:
         item = replied(world, "B", commitment_text=PROMISE)
         item = world.act(item, "yang", "evaluate", result="unsatisfied")
         assert item.status == Status.REHANDLING
         world.act(item, "liu", "reply", result_category="A")
+        rows = list(Commitment.objects.filter(suggestion=item).values_list("reply_round", "status"))
+        assert rows == [(1, "solved")] and Commitment.objects.get(suggestion=item).solved_at is not None
         item = world.act(item, "yang", "evaluate", result="unsatisfied")
         world.act(item, "liu", "reply", result_category="C", commitment_text="明年列入预算。")
         rows = list(Commitment.objects.filter(suggestion=item).values_list("reply_round", "result_category", "status"))
-        assert rows == [(1, "B", "open"), (3, "C", "open")]
+        assert rows == [(1, "B", "solved"), (3, "C", "open")]
+
+
+def test_a_re_handling_reply_with_a_new_promise_supersedes_the_old_one(world):
+    with world.huaxi:
+        item = world.act(replied(world, "B", commitment_text=PROMISE), "yang", "evaluate", result="unsatisfied")
+        world.act(item, "liu", "reply", result_category="C", commitment_text="明年列入预算。")
+        rows = list(Commitment.objects.filter(suggestion=item).values_list("reply_round", "status"))
+        assert rows == [(1, "superseded"), (2, "open")]
 
 
 # -- carried into the next year ---------------------------------------------------------------------------------
