@@ -189,9 +189,16 @@ def deputy_figures(period: Period) -> list[tuple[Deputy, Figures]]:
     return sorted(found, key=lambda pair: (pair[0].name, pair[0].pk))
 
 
-def deputy_public_figures(deputy_id: int) -> Figures:
-    """A deputy's figures here over all time, for their public page: messages addressed to them."""
-    return Figures.from_row(PublicMessage.objects.filter(deputy_id=deputy_id).aggregate(**_aggregates()))
+def deputy_public_figures(deputy) -> Figures:
+    """A deputy's figures here over all time, for their public page: messages addressed to them and those
+    they answered on a station's duty (a message to a station counts for the deputy who replied)."""
+    return Figures.from_row(PublicMessage.objects.filter(of_deputy(deputy)).aggregate(**_aggregates()))
+
+
+def of_deputy(deputy) -> Q:
+    """Messages addressed to `deputy`, or answered by their account."""
+    mine = Q(deputy_id=deputy.pk)
+    return mine | Q(replied_by_id=deputy.user_id) if deputy.user_id else mine
 
 
 # -- the public read model and the roll-up -------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from tenant_apps.liaison.figures import of_deputy
 from tenant_apps.liaison.models import MessageStatus, PublicMessage
 from tenants.selectors import effective_settings
 
@@ -48,8 +49,9 @@ def for_station(station) -> QuerySet[PublicMessage]:
     return window_messages().filter(station=station)
 
 
-def for_deputy(deputy_id: int) -> QuerySet[PublicMessage]:
-    return window_messages().filter(deputy_id=deputy_id)
+def for_deputy(deputy) -> QuerySet[PublicMessage]:
+    """Approved messages addressed to `deputy` or answered by them (figures.of_deputy)."""
+    return window_messages().filter(of_deputy(deputy))
 
 
 def for_deputies(deputy_ids) -> QuerySet[PublicMessage]:

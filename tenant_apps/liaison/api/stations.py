@@ -292,7 +292,8 @@ class WindowApi(CongressApiView):
         if params.get("station"):
             messages = window.for_station(or_404(selectors.station_public_get(params["station"])))
         elif params.get("deputy"):
-            messages = window.for_deputy(_int_or_404(params["deputy"]))
+            deputy = or_404(Deputy.objects.filter(pk=_int_or_404(params["deputy"])).only("id", "user_id").first())
+            messages = window.for_deputy(deputy)
         elif params.get("studio"):
             studio = or_404(Studio.objects.filter(pk=_int_or_404(params["studio"])).first())
             messages = window.for_deputies(window.studio_deputy_ids(studio))
@@ -336,8 +337,8 @@ class DeputyPublicApi(CongressApiView):
                 "name": deputy.name,
                 "photo_url": deputy.photo.url if deputy.photo else "",
                 "tier": seat.get_tier_display() if seat else "",
-                "figures": figures.deputy_public_figures(deputy.pk).to_json(),
-                "window": _window_page(window.for_deputy(deputy.pk), request, self.congress),
+                "figures": figures.deputy_public_figures(deputy).to_json(),
+                "window": _window_page(window.for_deputy(deputy), request, self.congress),
             }
         )
 

@@ -36,8 +36,8 @@ def deputy_page(request, deputy_id: int):
         {
             "deputy": deputy,
             "seat_here": seat,
-            "figures": figures.deputy_public_figures(deputy.pk),
-            "page": window.page_of(window.for_deputy(deputy.pk), request.GET.get("page"), request.congress),
+            "figures": figures.deputy_public_figures(deputy),
+            "page": window.page_of(window.for_deputy(deputy), request.GET.get("page"), request.congress),
             "message_url": deputy_message_url(deputy.pk),
             "track_url": track_url(),
         },

@@ -140,6 +140,18 @@ def test_a_deputy_page_shows_public_facts_figures_and_messages(client_for, api_f
     assert api_for(None, "huaxi").get(f"/api/v1/liaison/d/{deputies['田芳'].pk}/").status_code == 404
 
 
+def test_a_deputy_page_counts_the_station_messages_she_answered(client_for, api_for, congresses, deputies, users):
+    """A message to a station, answered by the deputy on duty, is hers too: not "0" right after she replied."""
+    huaxi, yang = congresses["huaxi"], deputies["杨秀英"]
+    message(huaxi, station=online(huaxi), replied_days=1, approved=True, replied_by=users["yang"], text="她答复的留言")
+    message(huaxi, station=online(huaxi), replied_days=1, approved=True, text="别人答复的留言")
+    data = api_for(None, "huaxi").get(f"/api/v1/liaison/d/{yang.pk}/").json()
+    assert data["figures"]["received"] == 1 and data["figures"]["answered"] == 1
+    assert [r["text"] for r in data["window"]["results"]] == ["她答复的留言"]
+    html = client_for(None, "huaxi").get(f"/liaison/d/{yang.pk}/").content.decode()
+    assert "她答复的留言" in html and "别人答复的留言" not in html
+
+
 def test_a_studio_page_lists_messages_to_its_deputies(client_for, api_for, congresses, deputies):
     huaxi, luo, yang = congresses["huaxi"], deputies["罗国华"], deputies["杨秀英"]
     with schema_context(huaxi.schema_name):
