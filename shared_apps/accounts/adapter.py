@@ -9,7 +9,6 @@ class AccountAdapter(DefaultAccountAdapter):
         return settings.ACCOUNT_ALLOW_SIGNUP
 
     def get_login_redirect_url(self, request) -> str:
-        """Deputies land on their workspace (every seat, every congress); others on the page they came from."""
-        if hasattr(request.user, "deputy"):
-            return "/me/workspace/"
-        return super().get_login_redirect_url(request)
+        """Everyone lands on their workspace (what waits for them in every congress), on whichever host they
+        signed in; a `next` page asked for before signing in still wins (allauth reads it first)."""
+        return "/me/workspace/"

@@ -20,6 +20,10 @@ class InboxCount(models.Model):
     congress = models.ForeignKey("tenants.Congress", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=40)
     count = models.PositiveIntegerField(default=0)
+    # What the workspace names: the page listing them all on the congress's host, and the oldest few
+    # ([{"title", "url", "since"}], at most services.INBOX_ITEMS), each linked. Labels: services.inbox_kind_label.
+    url = models.CharField(max_length=500, blank=True)
+    items = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

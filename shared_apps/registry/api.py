@@ -10,7 +10,7 @@ from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
 from shared_apps.registry import claims, selectors, services
 from shared_apps.registry.models import Invitation, Seat, SeatStatus
 from shared_apps.registry.permissions import can_manage_registry, can_read_rollup
-from shared_apps.registry.workspace import workspace_for
+from shared_apps.registry.workspace import desks_for, workspace_for
 from tenants.api import call_service
 
 
@@ -187,15 +187,27 @@ class ClaimApi(CongressApiView):
 
 
 class _Workspace:
-    """The signed-in deputy's seats at every tier with, per congress, how many items wait."""
+    """The signed-in user's workspace: per congress their roles and what waits (named, linked); for a deputy,
+    the seats at every tier with how many items wait in each congress."""
 
     def get(self, request):
         self.require(self.access.is_authenticated)
-        data = workspace_for(request.user)
-        self.require(data is not None)
+        data = workspace_for(request.user) or {"deputy": None, "seats": []}
         return Response(
             {
-                "deputy": data["deputy"].name,
+                "congresses": [
+                    {
+                        "congress": desk.congress.name,
+                        "url": desk.congress.url(),
+                        "roles": [str(role) for role in desk.roles],
+                        "waiting": [
+                            {"kind": g.kind, "label": g.label, "count": g.count, "url": g.url, "items": g.items}
+                            for g in desk.waiting
+                        ],
+                    }
+                    for desk in desks_for(request.user)
+                ],
+                "deputy": data["deputy"].name if data["deputy"] else None,
                 "seats": [
                     {
                         "tier": e["seat"].tier,

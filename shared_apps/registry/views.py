@@ -20,7 +20,7 @@ from shared_apps.registry.forms import (
 )
 from shared_apps.registry.models import Seat, Term
 from shared_apps.registry.permissions import can_manage_registry, can_read_rollup
-from shared_apps.registry.workspace import workspace_for
+from shared_apps.registry.workspace import desks_for, workspace_for
 from tenants.forms import add_service_errors
 from tenants.workflow.history import history_rows
 
@@ -146,10 +146,10 @@ def claim(request, token: str):
 
 @login_required
 def workspace(request):
-    data = workspace_for(request.user)
-    if data is None:
-        raise PermissionDenied
-    return render(request, "registry/workspace.html", data)
+    """Everyone's landing page after signing in (every host): what waits, by congress and kind, each item
+    linked; the congresses where they hold a role; a deputy's seats."""
+    data = workspace_for(request.user) or {"deputy": None, "seats": []}
+    return render(request, "registry/workspace.html", {**data, "desks": desks_for(request.user)})
 
 
 @require_access(can_read_rollup)

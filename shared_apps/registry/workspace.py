@@ -1,11 +1,17 @@
-"""The deputy's workspace: every seat at every tier and, per congress, what waits there.
+"""The workspace (工作台), where everyone lands after signing in: what waits for them, named and linked, grouped
+by congress and kind; the congresses where they hold a role; and for a deputy every seat at every tier.
 
-Reads only public tables (registry seats and the exchange's InboxCount read model) in a fixed number of
-queries, whatever the number of seats: no schema is visited. Where a congress runs the suggestions module, a
-seat links to drafting there, so a deputy with several seats chooses the congress they submit to.
+Reads only public tables (memberships, registry seats and the exchange's InboxCount read model, which the
+congresses' modules keep with the oldest waiting items named) in a fixed number of queries, whatever the
+number of seats or congresses: no schema is visited. Where a congress runs the suggestions module, a seat
+links to drafting there, so a deputy with several seats chooses the congress they submit to.
 """
 
+from dataclasses import dataclass, field
+
 from shared_apps.exchange.models import InboxCount
+from shared_apps.exchange.services import inbox_kind_label
+from shared_apps.memberships.models import Membership, Role
 from shared_apps.registry.models import Seat, SeatStatus
 
 # The module key and page of drafting in a congress (the module's pages live under /<key>/): named here as
@@ -62,3 +68,43 @@ def workspace_for(user) -> dict | None:
     # The database sorts tiers alphabetically; the page lists them from the NPC down (a stable sort keeps id order).
     seats.sort(key=lambda s: order.index(s.tier))
     return {"deputy": deputy, "seats": [_entry(s, waiting) for s in seats]}
+
+
+@dataclass
+class WaitingGroup:
+    kind: str
+    label: str
+    count: int
+    url: str
+    items: list = field(default_factory=list)  # [{"title", "url", "since"}], oldest first
+
+    @property
+    def more(self) -> int:
+        return max(self.count - len(self.items), 0)
+
+
+@dataclass
+class CongressDesk:
+    """One congress on the workspace: the caller's roles there and what waits for them there."""
+
+    congress: object
+    roles: list = field(default_factory=list)
+    waiting: list[WaitingGroup] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(group.count for group in self.waiting)
+
+
+def desks_for(user) -> list[CongressDesk]:
+    """Every congress where `user` holds a role or has something waiting, the busiest first: two queries."""
+    desks: dict[int, CongressDesk] = {}
+    memberships = Membership.objects.filter(user=user, congress__status="active").select_related("congress")
+    labels = dict(Role.choices)
+    for membership in memberships.order_by("congress__tier", "congress__name"):
+        desk = desks.setdefault(membership.congress_id, CongressDesk(membership.congress))
+        desk.roles.append(labels.get(membership.role, membership.role))
+    for row in InboxCount.objects.filter(user=user).select_related("congress").order_by("kind"):
+        desk = desks.setdefault(row.congress_id, CongressDesk(row.congress))
+        desk.waiting.append(WaitingGroup(row.kind, inbox_kind_label(row.kind), row.count, row.url, list(row.items)))
+    return sorted(desks.values(), key=lambda d: (-d.total, d.congress.name))

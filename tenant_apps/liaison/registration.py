@@ -7,7 +7,12 @@ OFFICE = frozenset({Role.OFFICE_STAFF.value, Role.CONGRESS_ADMIN.value})
 
 
 def register_module() -> None:
-    from tenant_apps.liaison.readmodels import rebuild_read_models
+    from django.utils.translation import gettext_lazy
+
+    from shared_apps.exchange.services import inbox_kind_register
+    from tenant_apps.liaison.readmodels import INBOX_KIND, rebuild_read_models
+
+    inbox_kind_register(INBOX_KIND, gettext_lazy("群众留言：待处理"))
 
     register(
         Module(

@@ -7,9 +7,16 @@ class SuggestionsConfig(AppConfig):
     verbose_name = "Motions and suggestions"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy
+
+        from shared_apps.exchange.services import inbox_kind_register
         from shared_apps.memberships.models import Role
         from tenant_apps.suggestions import inbox, settings_specs
         from tenants.modules import MenuEntry, Module, register
+
+        inbox_kind_register(inbox.KIND, gettext_lazy("议案建议：待您附议或评价"))
+        inbox_kind_register(inbox.OFFICE_KIND, gettext_lazy("议案建议：待审查、交办或审批延期"))
+        inbox_kind_register(inbox.UNIT_KIND, gettext_lazy("议案建议：待本单位答复或提出会办意见"))
 
         office = frozenset({Role.OFFICE_STAFF.value, Role.CONGRESS_ADMIN.value})
         roles = frozenset(

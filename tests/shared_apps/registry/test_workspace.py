@@ -22,7 +22,7 @@ def test_deputy_lands_on_the_workspace_with_every_congress_and_count(users, cong
         ("花溪区青岩镇人民代表大会", "township", 4),
     ]
     page = client.get("/me/workspace/", HTTP_HOST="qingyan.congress.localhost").content.decode()
-    assert page.count("项待办") == 3 and "//huaxi.congress.localhost" in page
+    assert page.count("项待办") == 2 and "暂无待办" in page and "//huaxi.congress.localhost" in page
 
 
 def test_workspace_takes_a_fixed_number_of_queries_whatever_the_number_of_seats(api_for, users, congresses):
@@ -41,7 +41,40 @@ def test_workspace_takes_a_fixed_number_of_queries_whatever_the_number_of_seats(
     assert len(three) == len(one) and len(real) == 3  # the deputy, the seats, the counts
 
 
-def test_workspace_is_for_deputies_only(api_for, client_for):
-    assert api_for("zhang").get("/api/v1/me/workspace/").status_code == 403
+def test_everyone_lands_on_a_workspace_naming_what_waits(users, congresses, client_for, api_for):
+    """Office staff (not a deputy) sign in on a congress host and land on their workspace, which names each
+    waiting item with its link, grouped by congress and kind."""
+    from shared_apps.exchange.services import Waiting
+
+    huaxi = congresses["huaxi"]
+    items = [Waiting(title=f"{n}. 关于第{n}件事的建议", url=huaxi.url(f"/suggestions/{n}/")) for n in range(1, 8)]
+    inbox_count_set(
+        user=users["zhang"],
+        congress=huaxi,
+        kind="suggestions_office",
+        count=7,
+        items=items,
+        url=huaxi.url("/suggestions/"),
+    )
+    client = Client(HTTP_HOST="huaxi.congress.localhost")
+    response = client.post("/accounts/login/", {"login": "zhang@example.org", "password": PASSWORD})
+    assert response["Location"] == "/me/workspace/"
+    page = client.get("/me/workspace/").content.decode()
+    assert "议案建议：待审查、交办或审批延期（7）" in page
+    assert f'href="{huaxi.url("/suggestions/1/")}"' in page and "5. 关于第5件事的建议" in page
+    assert "6. 关于第6件事的建议" not in page and "还有 2 项，查看全部" in page  # five named, the rest behind the list
+    assert "人大机关工作人员" in page  # the role held there
+    data = api_for("zhang", "huaxi").get("/api/v1/me/workspace/").json()
+    [desk] = [d for d in data["congresses"] if d["waiting"]]
+    assert desk["congress"] == huaxi.name and desk["waiting"][0]["count"] == 7 and len(desk["waiting"][0]["items"]) == 5
+    assert data["deputy"] is None and data["seats"] == []
+
+
+def test_a_workspace_with_nothing_waiting_says_so(client_for):
+    page = client_for("wu").get("/me/workspace/").content.decode()
+    assert "目前没有等待您处理的事项" in page and "还没有在任何人大担任角色" in page
+
+
+def test_the_workspace_is_for_signed_in_users(api_for, client_for):
     assert api_for(None).get("/api/v1/me/workspace/").status_code == 401
-    assert client_for("zhang").get("/me/workspace/").status_code == 403
+    assert client_for(None).get("/me/workspace/").status_code == 302

@@ -132,3 +132,25 @@ def test_the_api_gives_the_same_links_counts_and_waiting_items(world, users, con
     assert api_for("zhang", "huaxi").get("/api/v1/suggestions/?awaiting=me").json() == []
     assert api_for("yang", "qingyan").get("/api/v1/suggestions/?awaiting=me").json() == []
     assert api_for("ma", "huaxi").get("/api/v1/suggestions/?awaiting=me").status_code == 403
+
+
+def test_the_office_and_the_units_find_what_waits_for_them_named(world):
+    """Submitted: the office's workspace names the item; assigned: the lead unit's and the joint unit's staff
+    find it, each link opening the item; replied: it waits for neither unit any more."""
+    from shared_apps.exchange.models import InboxCount
+
+    def waiting(persona: str, kind: str) -> list[str]:
+        row = InboxCount.objects.filter(user=world.users[persona], congress=world.huaxi, kind=kind).first()
+        return [entry["title"] for entry in row.items] if row else []
+
+    with world.huaxi:
+        item = world.drive(Status.SUBMITTED)
+        label = f"{item.number}. {item.title}"
+        assert label in waiting("zhang", "suggestions_office") and label in waiting("li", "suggestions_office")
+        item = world.act(world.act(item, "zhang", "accept"), "zhang", "assign")
+        assert label not in waiting("zhang", "suggestions_office")
+        assert label in waiting("liu", "suggestions_unit") and label in waiting("kong", "suggestions_unit")
+        row = InboxCount.objects.get(user=world.users["kong"], congress=world.huaxi, kind="suggestions_unit")
+        assert row.items[-1]["url"].endswith(f"/suggestions/{item.pk}/") and row.url.endswith("/suggestions/")
+        world.act(item, "liu", "reply")
+        assert label not in waiting("liu", "suggestions_unit") and label not in waiting("kong", "suggestions_unit")

@@ -192,7 +192,9 @@ def test_the_office_sees_warnings_and_similar_items_while_reviewing(world, clien
         shown = client_for(persona, "huaxi").get(url).content.decode()
         assert "可能属于" not in shown and "相似的议案建议" not in shown, persona
     # The merge button goes through the workflow's one transition view.
-    client_for("zhang", "huaxi").post(f"/suggestions/{item.pk}/transition/", {"action": "merge", "into": target.pk, "confirm": "1"})
+    client_for("zhang", "huaxi").post(
+        f"/suggestions/{item.pk}/transition/", {"action": "merge", "into": target.pk, "confirm": "1"}
+    )
     with world.huaxi:
         item.refresh_from_db()
         assert (item.status, item.merged_into_id) == (Status.MERGED, target.pk)
