@@ -19,6 +19,9 @@ class MenuEntry:
     label_en: str
     url_name: str
     roles: frozenset[str] | None = None
+    # Where the entry sits in the menu of someone who holds a role here (config.menus.GROUPS); visitors see
+    # every entry open to them in one flat row.
+    group: str = "public"
 
     @property
     def label(self) -> str:

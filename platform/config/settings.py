@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.congress",
+                "config.menus.menu",
                 "shared_apps.notifications.context_processors.unread_notices",
                 "config.site.site_footer",
             ],

@@ -16,7 +16,7 @@ class GroupsConfig(AppConfig):
                 label_en="Groups and studios",
                 urls="tenant_apps.groups.urls",
                 api_urls="tenant_apps.groups.api_urls",
-                menu=(MenuEntry("代表小组与工作室", "Groups and studios", "groups:index"),),
+                menu=(MenuEntry("代表小组与工作室", "Groups and studios", "groups:index", group="deputies"),),
                 description_zh="代表小组（可吸收各级代表参加）和代表工作室、代表之家的地址、开放时间与值班代表。",
                 description_en="Deputy groups (open to deputies of every tier) and deputy studios and homes: "
                 "address, opening days and deputies on duty.",

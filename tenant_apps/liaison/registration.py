@@ -22,14 +22,18 @@ def register_module() -> None:
             urls="tenant_apps.liaison.urls",
             api_urls="tenant_apps.liaison.api_urls",
             menu=(
-                MenuEntry("代表联络站", "Liaison stations", "liaison:index"),
+                MenuEntry("代表联络站", "Liaison stations", "liaison:index", group="stations"),
                 MenuEntry(
-                    "群众留言", "Public messages", "liaison:inbox", roles=OFFICE | {"deputy", "handling_unit_staff"}
+                    "群众留言",
+                    "Public messages",
+                    "liaison:inbox",
+                    roles=OFFICE | {"deputy", "handling_unit_staff"},
+                    group="handling",
                 ),
-                MenuEntry("留言查询", "Track a message", "liaison:track"),
-                MenuEntry("待审核留言", "Held messages", "liaison:message_held_list", roles=OFFICE),
-                MenuEntry("联络站管理", "Station management", "liaison:station_list", roles=OFFICE),
-                MenuEntry("留言统计", "Message figures", "liaison:figures", roles=OFFICE),
+                MenuEntry("留言查询", "Track a message", "liaison:track", group="stations"),
+                MenuEntry("待审核留言", "Held messages", "liaison:message_held_list", roles=OFFICE, group="handling"),
+                MenuEntry("联络站管理", "Station management", "liaison:station_list", roles=OFFICE, group="stations"),
+                MenuEntry("留言统计", "Message figures", "liaison:figures", roles=OFFICE, group="figures"),
             ),
             description_zh="实体和网上代表联络站、群众留言、代表答复、转交办和逐级上报。",
             description_en="Physical and online liaison stations, messages from the public, deputies' answers, "

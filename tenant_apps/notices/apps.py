@@ -20,7 +20,7 @@ class NoticesConfig(AppConfig):
                 label_en="Notices",
                 urls="tenant_apps.notices.urls",
                 api_urls="tenant_apps.notices.api_urls",
-                menu=(MenuEntry("上下级通知", "Notices", "notices:index", roles=office),),
+                menu=(MenuEntry("上下级通知", "Notices", "notices:index", roles=office, group="handling"),),
                 description_zh="上级人大向下级人大下发通知，下级人大签收；送达情况双方可见。",
                 description_en="Notices sent down to the congresses below, acknowledged by them; both ends see "
                 "the delivery status.",

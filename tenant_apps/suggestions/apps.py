@@ -38,14 +38,30 @@ class SuggestionsConfig(AppConfig):
                 urls="tenant_apps.suggestions.urls",
                 api_urls="tenant_apps.suggestions.api_urls",
                 menu=(
-                    MenuEntry("议案建议", "Motions and suggestions", "suggestions:index", roles=roles),
+                    MenuEntry(
+                        "议案建议", "Motions and suggestions", "suggestions:index", roles=roles, group="handling"
+                    ),
                     MenuEntry("办理公开", "Published suggestions", "suggestions:public_index"),
                     # In the office's menu; members reach the published copy by link once the office publishes it.
-                    MenuEntry("办理进度通报", "Progress bulletin", "suggestions:bulletin", roles=office),
-                    MenuEntry("办理情况总览", "Handling overview", "suggestions:overview", roles=office),
-                    MenuEntry("重点督办建议", "Key suggestions", "suggestions:key_list", roles=office),
-                    MenuEntry("承诺事项跟踪", "Commitments", "suggestions:commitments", roles=commitment_roles),
-                    MenuEntry("专门委员会", "Special committees", "suggestions:committees", roles=office),
+                    MenuEntry(
+                        "办理进度通报", "Progress bulletin", "suggestions:bulletin", roles=office, group="figures"
+                    ),
+                    MenuEntry(
+                        "办理情况总览", "Handling overview", "suggestions:overview", roles=office, group="figures"
+                    ),
+                    MenuEntry(
+                        "重点督办建议", "Key suggestions", "suggestions:key_list", roles=office, group="handling"
+                    ),
+                    MenuEntry(
+                        "承诺事项跟踪",
+                        "Commitments",
+                        "suggestions:commitments",
+                        roles=commitment_roles,
+                        group="handling",
+                    ),
+                    MenuEntry(
+                        "专门委员会", "Special committees", "suggestions:committees", roles=office, group="deputies"
+                    ),
                 ),
                 description_zh="代表议案和建议的提出、审查、交办、办理、答复、评价和重新办理的全过程。",
                 description_en="Deputies' motions and suggestions from drafting through review, assignment, "

@@ -19,8 +19,16 @@ class UnitsConfig(AppConfig):
                 api_urls="tenant_apps.units.api_urls",
                 menu=(
                     # The list is for people who work in the congress; the public has no menu entry.
-                    MenuEntry("承办单位", "Handling units", "units:index", roles=frozenset(Role.values)),
-                    MenuEntry("本单位", "My unit", "units:mine", roles=frozenset({Role.HANDLING_UNIT_STAFF.value})),
+                    MenuEntry(
+                        "承办单位", "Handling units", "units:index", roles=frozenset(Role.values), group="handling"
+                    ),
+                    MenuEntry(
+                        "本单位",
+                        "My unit",
+                        "units:mine",
+                        roles=frozenset({Role.HANDLING_UNIT_STAFF.value}),
+                        group="handling",
+                    ),
                 ),
                 description_zh="办理代表建议的承办单位（政府部门、法院、检察院等）、其工作人员账号和联系人。",
                 description_en="The units that handle deputies' suggestions (government departments, courts, "

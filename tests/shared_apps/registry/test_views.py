@@ -23,7 +23,7 @@ PAGES = [
     ("/registry/terms/close/", OFFICE),
     ("/registry/deputies/{yang}/", OFFICE),
     ("/registry/rollup/", OFFICE | {"chen"}),
-    ("/me/workspace/", {"yang"}),
+    ("/me/workspace/", EVERYONE - {None}),  # everyone's landing page, their own things only
 ]
 API = [
     ("get", "/api/v1/registry/seats/", None, OFFICE, 200),
@@ -33,7 +33,7 @@ API = [
     ("post", "/api/v1/registry/terms/close/", {"ends_on": "2026-12-31", "next_number": 20}, OFFICE, 200),
     ("post", "/api/v1/registry/seats/{luo_seat}/end/", {"status": "resigned", "ends_on": "2026-06-01"}, OFFICE, 200),
     ("get", "/api/v1/registry/rollup/", None, OFFICE | {"chen"}, 200),
-    ("get", "/api/v1/me/workspace/", None, {"yang"}, 200),
+    ("get", "/api/v1/me/workspace/", None, EVERYONE - {None}, 200),
 ]
 
 
