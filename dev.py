@@ -53,6 +53,9 @@ PG_TOOLS = ("initdb", "pg_ctl", "postgres")
 # at the cost of durability across an OS crash, which a dev cluster does not need.
 PG_OPTIONS = "-c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off"
 
+CHROMIUM = Path(os.environ.get("CONGRESS_CHROMIUM", "/usr/bin/chromium"))
+BROWSER_PACKAGES = ("chromium", "fonts-noto-cjk")
+
 COMMON_ENV = {
     "DJANGO_SECRET_KEY": "dev-only-insecure-key",
     "USE_HTTPS": "0",
@@ -549,8 +552,27 @@ def cmd_up(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> int:
     return serve(args.port, env)
 
 
+def ensure_chromium() -> None:
+    """The browser suite (tests/browser) drives Debian's Chromium, never a browser a test tool downloads:
+    install it (and CJK fonts for readable screenshots) when missing, as root with apt-get; else say how."""
+    if CHROMIUM.exists():
+        return
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise Failure(
+            f"Chromium is missing ({CHROMIUM}): install Debian's chromium and fonts-noto-cjk, "
+            "or point CONGRESS_CHROMIUM at a Chromium binary."
+        )
+    say("installing Chromium for the browser suite (apt-get install chromium fonts-noto-cjk) …")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install_cmd = ["apt-get", "install", "-y", "--no-install-recommends", *BROWSER_PACKAGES]
+    if run(install_cmd, env, check=False):
+        run(["apt-get", "update"], env)
+        run(install_cmd, env)
+
+
 def cmd_test(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> int:
     install()
+    ensure_chromium()
     env = child_env(TEST_ENV)
     env["DATABASE_URL"] = database_url(cleanup)
     steps = [

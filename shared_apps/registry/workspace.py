@@ -13,6 +13,7 @@ from shared_apps.exchange.models import InboxCount
 from shared_apps.exchange.services import inbox_kind_label
 from shared_apps.memberships.models import Membership, Role
 from shared_apps.registry.models import Seat, SeatStatus
+from tenants.models import Congress
 
 # The module key and page of drafting in a congress (the module's pages live under /<key>/): named here as
 # strings, since a shared app never imports a tenant app.
@@ -87,7 +88,7 @@ class WaitingGroup:
 class CongressDesk:
     """One congress on the workspace: the caller's roles there and what waits for them there."""
 
-    congress: object
+    congress: Congress
     roles: list = field(default_factory=list)
     waiting: list[WaitingGroup] = field(default_factory=list)
 

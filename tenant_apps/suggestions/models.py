@@ -166,6 +166,10 @@ class Evaluation(models.Model):
     reason = models.TextField(_("理由"), max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Set by selectors.reply_rounds: the congress's words for the two ratings (not fields).
+    attitude_label: str
+    result_label: str
+
     class Meta:
         ordering = ["round", "id"]
         constraints = [

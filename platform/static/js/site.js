@@ -8,6 +8,8 @@
  * 3. Filter boxes: <input data-filter="ID"> hides the labels inside #ID whose text does not contain what was
  *    typed (the unit pickers of an assignment: plain radio buttons and check boxes, no Ctrl-click); Enter in
  *    the box filters instead of submitting the form.
+ * 4. A wide table's scrolling box (.table-wrap) that does scroll is made focusable (tabindex 0, a region named
+ *    by its table's caption or the page's heading), so keyboard users can scroll it too (WCAG 2.1.1).
  * 2. "返回上一页" links (data-history-back) go back in the browser's history, which keeps what was typed
  *    into the previous page's form; without JavaScript or history they follow their href.
  *
@@ -93,6 +95,14 @@
     // Back to a form: the browser may put the typed text back after this ran.
     window.addEventListener("pageshow", function () {
       refreshers.forEach(function (refresh) { refresh(); });
+    });
+    var heading = document.querySelector("h1");
+    document.querySelectorAll(".table-wrap").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth || box.hasAttribute("tabindex")) return;
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      var caption = box.querySelector("caption");
+      box.setAttribute("aria-label", (caption || heading || box).textContent.trim().slice(0, 60));
     });
     document.addEventListener("input", function (event) {
       var box = event.target;
