@@ -7,6 +7,7 @@ never imports a tenant app.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from tenants.language import pick
 
@@ -29,6 +30,16 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
+class News:
+    """One public item on a congress's front page: what, where to read it, when, and which module it is from."""
+
+    title: str
+    url: str
+    when: Any
+    kind: str = ""
+
+
+@dataclass(frozen=True)
 class Module:
     """A switchable feature of a congress: its pages live under /<key>/, its API under /api/v1/<key>/."""
 
@@ -44,6 +55,9 @@ class Module:
     # keeps for that congress (workspace counts, figures); returns how many rows it wrote. The modules keep them
     # current as they write; this repairs them after a fault (manage.py rebuild_read_models).
     rebuild_read_models: Callable[..., int] | None = None
+    # What is new in the module for the congress's front page (最新动态): called in the congress's schema (a
+    # page on its host) with how many to return, newest first, public items only: [News].
+    news: Callable[[int], list["News"]] | None = None
 
     @property
     def label(self) -> str:

@@ -149,3 +149,9 @@ def clean_side_channels(settings, tmp_path):
     MemorySmsSender.outbox.clear()
     private_storage._wrapped = empty
     cache.clear()
+
+
+def pytest_collection_modifyitems(items):
+    """The browser suite (tests/browser, marker "browser") runs last: Playwright's event loop stays in the
+    main thread until the session ends, and Django refuses database calls from a thread that runs one."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -140,11 +140,26 @@ def congress_home(request):
         request,
         "console/congress_home.html",
         {
+            "news": _news(congress),
             "modules": modules,
             "children": congress.children.filter(status="active").order_by("division_code"),
             "terms": selectors.effective_settings(congress)["terminology"],
         },
     )
+
+
+NEWS_ITEMS = 8
+
+
+def _news(congress) -> list:
+    """What is new here (最新动态): each enabled module's latest public items, newest first."""
+    found = [
+        item
+        for module in all_modules()
+        if module.key in congress.enabled_modules and module.news is not None
+        for item in module.news(NEWS_ITEMS)
+    ]
+    return sorted(found, key=lambda item: item.when, reverse=True)[:NEWS_ITEMS]
 
 
 @require_access(can_configure_congress)

@@ -81,8 +81,9 @@ def can_manage_stations(access: Access) -> bool:
 
 
 def can_view_figures(access: Access) -> bool:
-    """The figures pages and endpoints, and the roll-up of the congresses below: the office of this congress."""
-    return is_office(access)
+    """The figures pages and endpoints, and the roll-up of the congresses below: the office of this congress,
+    and journalists accredited here (the figures are aggregates: no sender, no text)."""
+    return is_office(access) or (access.congress is not None and Role.JOURNALIST in access.roles)
 
 
 # -- messages ------------------------------------------------------------------------------------------

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tenant_apps.liaison.figures import of_deputy
 from tenant_apps.liaison.models import MessageStatus, PublicMessage
+from tenants.modules import News
 from tenants.selectors import effective_settings
 
 PAGE_SIZE = 20
@@ -124,3 +126,16 @@ def studio_deputy_ids(studio) -> list[int]:
     from tenant_apps.groups.models import StudioDuty
 
     return list(StudioDuty.objects.filter(studio=studio).values_list("deputy_id", flat=True).distinct())
+
+
+def news(limit: int) -> list[News]:
+    """The latest answers on the interaction window, for the congress's front page (最新动态)."""
+    return [
+        News(
+            title=" ".join(message.text.split())[:40],
+            url=reverse("liaison:window"),
+            when=message.public_approved_at,
+            kind=str(_("群众留言答复")),
+        )
+        for message in window_messages().order_by("-public_approved_at", "-id")[:limit]
+    ]

@@ -11,7 +11,7 @@ class SuggestionsConfig(AppConfig):
 
         from shared_apps.exchange.services import inbox_kind_register
         from shared_apps.memberships.models import Role
-        from tenant_apps.suggestions import inbox, settings_specs
+        from tenant_apps.suggestions import inbox, publication, settings_specs
         from tenants.modules import MenuEntry, Module, register
 
         inbox_kind_register(inbox.KIND, gettext_lazy("议案建议：待您附议或评价"))
@@ -19,6 +19,7 @@ class SuggestionsConfig(AppConfig):
         inbox_kind_register(inbox.UNIT_KIND, gettext_lazy("议案建议：待本单位答复或提出会办意见"))
 
         office = frozenset({Role.OFFICE_STAFF.value, Role.CONGRESS_ADMIN.value})
+        organs = frozenset({Role.STATE_ORGAN_STAFF.value})
         roles = frozenset(
             {
                 Role.DEPUTY.value,
@@ -26,6 +27,7 @@ class SuggestionsConfig(AppConfig):
                 Role.CONGRESS_ADMIN.value,
                 Role.HANDLING_UNIT_STAFF.value,
                 Role.DELEGATION_STAFF.value,
+                Role.STATE_ORGAN_STAFF.value,
             }
         )
         commitment_roles = office | {Role.HANDLING_UNIT_STAFF.value, Role.DEPUTY.value}
@@ -47,7 +49,11 @@ class SuggestionsConfig(AppConfig):
                         "办理进度通报", "Progress bulletin", "suggestions:bulletin", roles=office, group="figures"
                     ),
                     MenuEntry(
-                        "办理情况总览", "Handling overview", "suggestions:overview", roles=office, group="figures"
+                        "办理情况总览",
+                        "Handling overview",
+                        "suggestions:overview",
+                        roles=office | organs,
+                        group="figures",
                     ),
                     MenuEntry(
                         "重点督办建议", "Key suggestions", "suggestions:key_list", roles=office, group="handling"
@@ -67,5 +73,6 @@ class SuggestionsConfig(AppConfig):
                 description_en="Deputies' motions and suggestions from drafting through review, assignment, "
                 "handling, reply and evaluation to re-handling and closing.",
                 rebuild_read_models=inbox.rebuild,
+                news=publication.news,
             )
         )

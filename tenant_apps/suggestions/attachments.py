@@ -90,8 +90,18 @@ def can_add_attachment(access: Access, suggestion: Suggestion, kind: str) -> boo
     if kind == AttachmentKind.MATERIAL:
         return suggestion.status == Status.DRAFT and perms.can_edit_draft(access, suggestion)
     if kind == AttachmentKind.REPLY_LETTER:
-        return suggestion.status in REPLY_LETTER_STATUSES and perms.is_lead_unit_staff(access, suggestion)
+        if not perms.is_lead_unit_staff(access, suggestion):
+            return False
+        # A reply given without its letter (where the congress does not require one first) may still get it.
+        late = suggestion.status == Status.REPLIED and not reply_letter_present(suggestion, suggestion.reply_round)
+        return suggestion.status in REPLY_LETTER_STATUSES or late
     return False
+
+
+def letter_round(item: Suggestion) -> int:
+    """The reply round a letter uploaded now belongs to: the coming reply's, or the last reply's when it came
+    without one."""
+    return item.reply_round if item.status == Status.REPLIED else item.reply_round + 1
 
 
 def can_remove_attachment(access: Access, attachment: Attachment) -> bool:
@@ -198,7 +208,8 @@ def _refuse_kind(kind: str, item: Suggestion) -> None:
         if item.status != Status.DRAFT:
             raise ValidationError({"status": [_("只有草稿可以增加或删除附件材料。")]})
         raise PermissionDenied(_("只有领衔代表或起草的代表团工作人员可以管理附件材料。"))
-    if item.status not in REPLY_LETTER_STATUSES:
+    late = item.status == Status.REPLIED and not reply_letter_present(item, item.reply_round)
+    if item.status not in REPLY_LETTER_STATUSES and not late:
         raise ValidationError({"status": [_("只有办理中的议案建议可以上传或删除答复函。")]})
     raise PermissionDenied(_("只有主办单位的工作人员可以上传答复函。"))
 
@@ -226,7 +237,7 @@ def attachment_add(*, access: Access, suggestion: Suggestion, kind: str, uploade
         name=name,
         size=uploaded_file.size,
         content_type=file_type.content_type,
-        reply_round=item.reply_round + 1 if kind == AttachmentKind.REPLY_LETTER else 0,
+        reply_round=letter_round(item) if kind == AttachmentKind.REPLY_LETTER else 0,
         uploaded_by=access.user,
     )
     # SECURITY: the stored name is random; the uploader's name is kept only in `name`, never used as a path.

@@ -1,7 +1,8 @@
 """The office's overview (issue 4 item 9): every item of the congress past its draft in one filterable table,
 with how they stand counted by the lead deputy's delegation, by handling unit and by deputy.
 
-Pure reads in the congress's schema, for the office only (permissions.is_office). The number of queries does
+Pure reads in the congress's schema, for the office (and, on assigned items, the state organs' staff:
+permissions.can_read_overview). The number of queries does
 not depend on the number of items: the table is one annotated query plus one prefetch of the units, each
 summary one GROUP BY (the deputies' one more for co-signatures), the filters' checks one query each at most.
 
@@ -56,7 +57,7 @@ from tenant_apps.suggestions.models import (
     Status,
     Suggestion,
 )
-from tenant_apps.suggestions.permissions import is_office
+from tenant_apps.suggestions.permissions import can_read_overview, is_office
 from tenant_apps.units.models import HandlingUnit
 from tenants.connection import in_schema_of
 from tenants.selectors import effective_settings
@@ -583,16 +584,19 @@ class Overview:
 
 def overview(access: Access, filters: OverviewFilters) -> Overview:
     """Every item of the caller's congress past its draft that matches `filters`, with their summaries.
-    The office only (office staff, congress administrators); raises PermissionDenied for anyone else.
+    The office (office staff, congress administrators), and the state organs' staff, who read the items that
+    were assigned (their departments' handling); raises PermissionDenied for anyone else.
     A constant number of queries, whatever the number of items."""
     # SECURITY: an Access of one congress must never read another congress's schema.
     if not in_schema_of(access.congress):
         raise PermissionDenied(_("只能查看本级人大的议案建议。"))
-    if not is_office(access):
+    if not can_read_overview(access):
         raise PermissionDenied(_("只有人大办公室可以查看办理情况总览。"))
     assert access.congress is not None  # in_schema_of() above is False for None
     today = timezone.localdate()
     filtered = _filtered(filters, open_term(access.congress), today)
+    if not is_office(access):
+        filtered = filtered.filter(pk__in=Assignment.objects.values("suggestion_id"))
     settings = effective_settings(access.congress)
     labels = {
         "result": {code: label for code, label in settings["categories.result"]},

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from shared_apps.memberships.api_base import CongressApiView
 from tenant_apps.suggestions import overview as overviews
-from tenant_apps.suggestions.permissions import is_office
+from tenant_apps.suggestions.permissions import can_read_overview
 from tenants.api import call_service
 
 
@@ -104,7 +104,7 @@ class OverviewApi(CongressApiView):
 
     @extend_schema(parameters=FILTER_PARAMETERS, responses=OverviewSerializer)
     def get(self, request):
-        self.require(is_office(self.access))
+        self.require(can_read_overview(self.access))
         filters = call_service(overviews.parse_filters, congress=self.congress, params=request.query_params)
         data = call_service(overviews.overview, access=self.access, filters=filters)
         rows = data.rows()

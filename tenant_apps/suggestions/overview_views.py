@@ -14,7 +14,7 @@ from shared_apps.registry.exports import bytes_response, workbook_bytes, write_s
 from tenant_apps.suggestions import overview as overviews
 from tenant_apps.suggestions.models import Kind
 from tenant_apps.suggestions.overview import Overview, OverviewRow, Summary
-from tenant_apps.suggestions.permissions import is_office
+from tenant_apps.suggestions.permissions import can_read_overview
 
 PAGE_SIZE = 100
 SHEET_TITLE_MAX = 31  # Excel's limit on a sheet's name
@@ -129,7 +129,7 @@ def _form_context(request, filters, errors) -> dict:
     }
 
 
-@require_access(is_office)
+@require_access(can_read_overview)
 def overview(request):
     """The overview page: filters, the chosen summary, and the items (100 a page)."""
     filters, errors = _filters_or_errors(request)
@@ -163,7 +163,7 @@ def workbook_for(data: Overview) -> Workbook:
     return workbook
 
 
-@require_access(is_office)
+@require_access(can_read_overview)
 def overview_export(request):
     """The filtered items and the three summaries as an .xlsx file (the same filters as the page)."""
     filters, errors = _filters_or_errors(request)

@@ -13,7 +13,7 @@ from tenant_apps.suggestions.models import AssignmentRole, CommitteeMember, Sugg
 from tenant_apps.units.models import UnitStaff
 from tenants.connection import in_schema_of
 
-MODULE_ROLES = OFFICE_ROLES | {Role.DEPUTY, Role.HANDLING_UNIT_STAFF, Role.DELEGATION_STAFF}
+MODULE_ROLES = OFFICE_ROLES | {Role.DEPUTY, Role.HANDLING_UNIT_STAFF, Role.DELEGATION_STAFF, Role.STATE_ORGAN_STAFF}
 # Every write refuses a caller who is not on this congress's own host (tenants.workflow.require_here).
 HERE_ONLY = gettext_lazy("只能在本级人大的平台上办理议案建议。")
 
@@ -121,6 +121,21 @@ def is_joint_unit_staff(access: Access, suggestion: Suggestion) -> bool:
     return bool(unit_ids_staffed(access, suggestion, role=AssignmentRole.JOINT))
 
 
+def is_state_organ(access: Access) -> bool:
+    """Staff of the government, the supervisory commission, the court or the procuratorate (一府一委两院) here:
+    they follow, read only, how the items assigned to their departments are handled (督办), and read the
+    overview; they take no step of the workflow."""
+    return access.congress is not None and Role.STATE_ORGAN_STAFF in access.roles
+
+
+def can_read_overview(access: Access) -> bool:
+    """The overview table, its summaries and export: the office, and the state organs' staff (read only)."""
+    return is_office(access) or is_state_organ(access)
+
+
 def can_view_handling(access: Access, suggestion: Suggestion) -> bool:
-    """Contacts, joint opinions and the extension: the office, the item's deputies, the assigned units' staff."""
-    return is_office(access) or is_item_deputy(access, suggestion) or is_assigned_unit_staff(access, suggestion)
+    """Contacts, joint opinions, replies and evaluations, the history: the office, the item's deputies, the
+    assigned units' staff, and the state organs' staff once the item is assigned."""
+    if is_office(access) or is_item_deputy(access, suggestion) or is_assigned_unit_staff(access, suggestion):
+        return True
+    return is_state_organ(access) and suggestion.assignments.exists()

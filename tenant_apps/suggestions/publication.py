@@ -33,6 +33,7 @@ from tenant_apps.suggestions.models import (
     Suggestion,
     SuggestionEvent,
 )
+from tenants.modules import News
 from tenants.selectors import effective_settings
 from tenants.workflow import lock, require_here
 from tenants.workflow.history import record_event
@@ -480,3 +481,17 @@ def panel(request, item: Suggestion) -> dict | None:
         "refusal": publish_refusal(item) if office else None,
         "is_public": item.published_at is not None and public_get(item.pk) is not None,
     }
+
+
+def news(limit: int) -> list[News]:
+    """The latest published answers, for the congress's front page (最新动态): called on its host."""
+    items = public_items().filter(status__in=ANSWERED).order_by("-published_at", "-id")[:limit]
+    return [
+        News(
+            title=item.title,
+            url=reverse("suggestions:public_detail", kwargs={"pk": item.pk}),
+            when=item.published_at,
+            kind=str(_("建议答复")),
+        )
+        for item in items
+    ]

@@ -42,6 +42,8 @@ def _visible(access: Access) -> Q | None:
     if Role.HANDLING_UNIT_STAFF in access.roles:
         units = UnitStaff.objects.filter(user_id=access.user.pk).values("unit_id")
         seen |= Q(assignments__unit_id__in=units)
+    if perms.is_state_organ(access):
+        seen |= Q(assignments__isnull=False)  # every assigned item: their departments' handling, read only
     # Members of a special committee (any role here) follow the key suggestions given to their committee.
     seen |= Q(is_key=True, key_committee__members__user_id=access.user.pk)
     return seen

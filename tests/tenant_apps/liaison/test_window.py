@@ -243,11 +243,20 @@ def test_a_bad_period_is_refused_with_the_reason(api_for, client_for, congresses
     assert page.status_code == 200 and "errorlist" in page.content.decode()
 
 
-@pytest.mark.parametrize("persona", ["yang", "liu", "chen", "sun", "ma", "zhou", "wu", None])
-def test_only_the_office_reads_the_figures(api_for, client_for, congresses, persona):
+@pytest.mark.parametrize("persona", ["yang", "liu", "chen", "ma", "zhou", "wu", None])
+def test_only_the_office_and_journalists_read_the_figures(api_for, client_for, congresses, persona):
     for path in ("figures/", "figures/rollup/"):
         assert api_for(persona, "huaxi").get(f"/api/v1/liaison/{path}").status_code in (401, 403)
         assert client_for(persona, "huaxi").get(f"/liaison/{path}").status_code in (302, 403)
+
+
+def test_a_journalist_accredited_here_reads_the_figures_read_only(api_for, client_for, congresses):
+    """Sun is accredited with Huaxi: the aggregate figures (no sender, no text) are his to report."""
+    for path in ("figures/", "figures/rollup/"):
+        assert api_for("sun", "huaxi").get(f"/api/v1/liaison/{path}").status_code == 200
+        assert client_for("sun", "huaxi").get(f"/liaison/{path}").status_code == 200
+        assert client_for("sun", "qingyan").get(f"/liaison/{path}").status_code == 403  # not elsewhere
+    assert api_for("sun", "huaxi").get("/api/v1/liaison/inbox/").status_code == 403  # no message itself
 
 
 def test_refreshing_the_public_figures_is_one_aggregate_and_one_upsert(congresses, year_2025):

@@ -190,6 +190,26 @@ def test_the_lead_unit_adds_a_reply_letter_for_the_coming_reply(world):
         assert not reply_letter_present(item, 2) and reply_letter_present(item, 1)
 
 
+def test_a_reply_given_without_its_letter_may_still_get_it(world):
+    """Where the congress does not require the letter first, the lead unit adds it after replying, once."""
+    huaxi = world.huaxi
+    saved = huaxi.preferences
+    huaxi.preferences = {**saved, "reply.letter_required": False}
+    try:
+        with huaxi:
+            item = world.drive(Status.ASSIGNED)
+            item = services.suggestion_transition(
+                access=world.as_("liu"), suggestion=item, action="reply", **world.input_for("reply")
+            )
+            assert item.status == Status.REPLIED and not reply_letter_present(item, 1)
+            refused(item, lambda: add(world, item, "kong", "reply_letter", upload("答复函.pdf")))
+            late = add(world, item, "liu", "reply_letter", upload("答复函.pdf"))
+            assert late.reply_round == 1 and reply_letter_present(item, 1)
+            refused(item, lambda: add(world, item, "liu", "reply_letter", upload("又一份答复函.pdf")), ValidationError)
+    finally:
+        huaxi.preferences = saved
+
+
 @pytest.mark.parametrize("persona", ["kong", "hu", "zhang", "li", "yang", "zhao"])
 def test_reply_letters_are_refused_to_all_but_the_lead_unit(world, persona, private_root):
     with world.huaxi:
@@ -286,15 +306,15 @@ def test_download_streams_the_file_under_its_name_to_those_who_see_the_item(worl
         attachment = add(world, item, "yang")
         item = world.act(world.act(world.act(item, "yang", "submit"), "zhang", "accept"), "zhang", "assign")
     url = f"/suggestions/{item.pk}/attachments/{attachment.pk}/"
-    for persona in ("yang", "zhang", "li", "liu", "kong"):
+    for persona in ("yang", "zhang", "li", "liu", "kong", "chen"):  # Chen: the state organs follow assigned items
         response = signed_in(world, persona).get(url)
         assert response.status_code == 200, persona
         assert b"".join(response.streaming_content) == PDF
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"].startswith("attachment;")
         assert "filename*=utf-8''%E8%B0%83%E7%A0%94%E6%8A%A5%E5%91%8A.pdf" in response["Content-Disposition"]
-    # Hu's unit is not assigned; Sun and Chen have no part; Ma and Zhou belong to other congresses; Wu to none.
-    for persona in ("hu", "sun", "chen", "ma", "zhou", "wu"):
+    # Hu's unit is not assigned; Sun has no part; Ma and Zhou belong to other congresses; Wu to none.
+    for persona in ("hu", "sun", "ma", "zhou", "wu"):
         assert signed_in(world, persona).get(url).status_code == 404, persona
     assert signed_in(world, None).get(url).status_code == 302  # sign in first
     assert signed_in(world, "yang").get(f"/suggestions/{item.pk}/attachments/{attachment.pk + 999}/").status_code == 404
