@@ -22,7 +22,7 @@ def test_deputy_lands_on_the_workspace_with_every_congress_and_count(users, cong
         ("花溪区青岩镇人民代表大会", "township", 4),
     ]
     page = client.get("/me/workspace/", HTTP_HOST="qingyan.congress.localhost").content.decode()
-    assert page.count("项待办") == 2 and "暂无待办" in page and "//huaxi.congress.localhost" in page
+    assert page.count("</strong> 项待办") == 2 and "暂无待办" in page and "//huaxi.congress.localhost" in page
 
 
 def test_workspace_takes_a_fixed_number_of_queries_whatever_the_number_of_seats(api_for, users, congresses):

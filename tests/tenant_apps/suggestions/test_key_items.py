@@ -191,8 +191,10 @@ def test_a_committee_member_sees_the_key_item_and_logs_follow_up(world, finance)
     chen, hu = world.as_("chen"), world.as_("hu")
     with world.huaxi:
         item = world.drive(Status.ASSIGNED)
-        assert selectors.suggestion_get_for_user(chen, item.pk) is None
+        # As a state organ's staff Chen already follows the assigned item, read only; not yet as a committee's.
+        assert selectors.suggestion_get_for_user(chen, item.pk) == item
         assert list(key_items.key_item_list(chen)) == []
+        refused(lambda: key_items.key_followup_add(access=chen, suggestion=item, text="……"), lambda: snapshot(item.pk))
         mark(world, item, committee=finance)
         assert selectors.suggestion_get_for_user(chen, item.pk) == item
         assert [i.pk for i in selectors.suggestion_list(chen)] == [item.pk]
@@ -216,7 +218,7 @@ def test_a_committee_member_sees_the_key_item_and_logs_follow_up(world, finance)
         )
         assert "text" in error.message_dict
         key_items.suggestion_unmark_key(access=world.as_("zhang"), suggestion=item)
-        assert selectors.suggestion_get_for_user(chen, item.pk) is None
+        assert list(key_items.key_item_list(chen)) == []  # off his committee's list; read only as a state organ
         refused(lambda: key_items.key_followup_add(access=chen, suggestion=item, text="……"), lambda: snapshot(item.pk))
 
 
@@ -249,7 +251,7 @@ def test_the_pages(world, finance, client_for):
     li.post(f"/suggestions/committees/{finance.pk}/", {"name": "财经委", "is_active": "1"})
     # The office marks the item on its page; Chen then sees it, with the follow-up form.
     assert f"/suggestions/{item.pk}/key/mark/" in zhang.get(f"/suggestions/{item.pk}/").content.decode()
-    assert chen.get(f"/suggestions/{item.pk}/").status_code == 404
+    assert "key/followups/" not in chen.get(f"/suggestions/{item.pk}/").content.decode()  # read only until key
     response = zhang.post(
         f"/suggestions/{item.pk}/key/mark/", {"committee": finance.pk, "decided_on": MEETING_DAY, "note": "重点"}
     )
@@ -276,7 +278,7 @@ def test_the_pages(world, finance, client_for):
         assert Committee.objects.filter(name="农业与农村委员会").exists()
         assert list(finance.members.values_list("user__email", flat=True)) == ["chen@example.org"]
     assert zhang.post(f"/suggestions/{item.pk}/key/unmark/", {"note": "撤销"}).status_code == 302
-    assert chen.get(f"/suggestions/{item.pk}/").status_code == 404
+    assert "key/followups/" not in chen.get(f"/suggestions/{item.pk}/").content.decode()  # read only until key
 
 
 @pytest.mark.parametrize("persona", ["liu", "yang", "sun", "zhao", "ma", "zhou", "wu", None])
@@ -335,7 +337,7 @@ def test_the_api(world, finance, api_for):
     url = f"{base}{item.pk}/key/"
     body = {"committee": finance.pk, "decided_on": MEETING_DAY}
     assert api_for("liu", "huaxi").post(url, body, format="json").status_code == 403
-    assert chen.post(url, body, format="json").status_code == 404  # not yet key: Chen cannot see it
+    assert chen.post(url, body, format="json").status_code == 403  # Chen reads the item but does not mark it
     assert zhang.post(url, {**body, "decided_on": "2026-02-30"}, format="json").status_code == 400
     assert zhang.post(url, {**body, "committee": pk}, format="json").json()["committee"]  # inactive
     marked = zhang.post(url, body, format="json")

@@ -274,7 +274,7 @@ def test_the_list_shows_a_deputy_the_replies_awaiting_their_evaluation(world, cl
         assigned = world.drive(Status.ASSIGNED)
     html = client_for("yang", "huaxi").get("/suggestions/").content.decode()
     waiting = html.split("待我办理")[1].split("</section>")[0]
-    assert replied.title in waiting and f"/suggestions/{replied.pk}/#action-evaluate" in waiting
+    assert replied.title in waiting and f"/suggestions/{replied.pk}/#actions" in waiting
     assert f"/suggestions/{assigned.pk}/" not in waiting
     assert "待我办理" not in client_for("zhang", "huaxi").get("/suggestions/").content.decode()  # not a deputy
 
