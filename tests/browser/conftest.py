@@ -163,7 +163,7 @@ class Walk:
         self.problems: list[str] = []
         self.step = 0
         self.page.on("console", self._console)
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed request {r.url} {r.failure}"))
+        self.page.on("requestfailed", self._failed)
         self.page.on("response", self._response)
 
     def _console(self, message) -> None:
@@ -171,6 +171,12 @@ class Walk:
         # answer as an error, which is the journey going as planned; every other console error counts.
         if message.type == "error" and "status of 400" not in message.text:
             self.problems.append(f"console error on {self.page.url}: {message.text}")
+
+    def _failed(self, request) -> None:
+        # ERR_ABORTED is the browser dropping a request because the page moved on (a form posted while the
+        # favicon was still loading): not a fault of the site. Every other failure counts.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.problems.append(f"failed request {request.url} {request.failure}")
 
     def _response(self, response) -> None:
         if response.status >= 500:

@@ -91,6 +91,9 @@ def test_a_suggestion_from_draft_to_unsatisfied_re_handled_and_satisfied(walk_as
     yang.check("draft")
     _act(yang, "submit")
     expect(yang.page.locator(".messages")).to_contain_text("已提交")
+    yang.go("huaxi", "/suggestions/")  # the list: a table on a desk, cards on a phone
+    expect(yang.page.locator("table.cards").last).to_contain_text(title)
+    yang.check("list")
 
     office = walk_as("suggestion-office")
     office.sign_in(OFFICE, "huaxi")
@@ -162,6 +165,8 @@ def test_a_public_message_escalated_and_accepted_above(walk_as, size):
 
     office = walk_as("message-office")
     office.sign_in(OFFICE, "huaxi")
+    office.go("huaxi", "/liaison/inbox/")
+    office.check("inbox")
 
     def arrived():
         office.go("huaxi", "/me/notices/")

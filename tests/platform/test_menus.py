@@ -36,3 +36,17 @@ def test_a_units_staff_sees_only_their_groups(client_for):
     html = nav(client_for("liu", "huaxi"))
     assert groups(html)[0] == "受理与交办" and "统计" not in groups(html) and "设置" not in groups(html)
     assert "本单位" in html
+
+
+def test_lists_carry_the_labels_their_phone_cards_show(client_for):
+    """The suggestion list, the message inbox and the tracker are <table class="cards">: each cell names its
+    column (data-label), which a phone shows in place of the header row."""
+    for persona, path in (("zhang", "/suggestions/"), ("zhang", "/liaison/inbox/")):
+        html = client_for(persona, "huaxi").get(path).content.decode()
+        assert 'table class="cards"' in html or "暂无" in html or "没有" in html, path
+    from pathlib import Path
+
+    for template in ("suggestions/index.html", "liaison/inbox.html", "liaison/track.html"):
+        found = list(Path(__file__).resolve().parents[2].glob(f"tenant_apps/*/templates/{template}"))
+        text = found[0].read_text(encoding="utf-8")
+        assert 'class="cards"' in text and text.count("data-label=") >= 4, template

@@ -78,3 +78,18 @@ def test_a_workspace_with_nothing_waiting_says_so(client_for):
 def test_the_workspace_is_for_signed_in_users(api_for, client_for):
     assert api_for(None).get("/api/v1/me/workspace/").status_code == 401
     assert client_for(None).get("/me/workspace/").status_code == 302
+
+
+def test_the_workspace_desks_take_two_queries_whatever_the_number_of_congresses(users, congresses):
+    """Roles and waiting items in many congresses: still one query for the roles, one for what waits."""
+    from shared_apps.registry.workspace import desks_for
+
+    user = users["yang"]
+    inbox_count_set(user=user, congress=congresses["huaxi"], kind="messages", count=1)
+    with CaptureQueriesContext(connection) as few:
+        desks_for(user)
+    for key in ("guizhou", "guiyang", "qingyan", "zunyi", "honghuagang"):
+        inbox_count_set(user=user, congress=congresses[key], kind="suggestions", count=2)
+    with CaptureQueriesContext(connection) as many:
+        desks = desks_for(user)
+    assert len(few) == len(many) == 2 and len(desks) == 6
