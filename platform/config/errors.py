@@ -12,6 +12,8 @@ from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from tenants.params import has_nul, is_number
+
 # Bodies whose files do not count against DATA_UPLOAD_MAX_MEMORY_SIZE: each upload checks its own size.
 MULTIPART = "multipart/form-data"
 
@@ -65,7 +67,7 @@ class RequestTooLargeMiddleware:
             # parser); so can we, before the view, without reading a byte.
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             length = request.META.get("CONTENT_LENGTH") or "0"
-            if limit is not None and length.isdigit() and int(length) > limit:
+            if limit is not None and is_number(length) and int(length) > limit:
                 return too_large(request)
             return None
         if request.method == "POST" and not getattr(view_func, "csrf_exempt", False):
@@ -79,6 +81,39 @@ class RequestTooLargeMiddleware:
         if isinstance(exception, RequestDataTooBig):
             return too_large(request)
         return None
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", MULTIPART)
+
+
+def refuse_input(request: HttpRequest, detail: str) -> HttpResponse:
+    """400 for input no view can take, said plainly; nothing is read further or saved."""
+    if is_api(request):
+        return JsonResponse({"detail": detail}, status=400)
+    return render(request, "400.html", {"back_url": back_url(request), "detail": detail}, status=400)
+
+
+class NulCharacterMiddleware:
+    """400 for a NUL character (0x00) in the query string or in a form's fields, for every page and endpoint:
+    PostgreSQL refuses text holding one, so without this any filter or field could answer 500. JSON bodies are
+    checked by the API's parser (tenants.parsers). After RequestTooLargeMiddleware, which may read a form first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "%00" in request.META.get("QUERY_STRING", "") or _holds_nul(request.GET):
+            return refuse_input(request, _("请求中含有无效的空字符，已拒绝。"))
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if request.method == "POST" and request.content_type in FORM_TYPES and _holds_nul(request.POST):
+            return refuse_input(request, _("请求中含有无效的空字符，已拒绝。"))
+        return None
+
+
+def _holds_nul(data) -> bool:
+    return any(has_nul(key) or any(has_nul(v) for v in values) for key, values in data.lists())
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

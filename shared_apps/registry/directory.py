@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shared_apps.registry.models import Constituency, Deputy, Seat, SeatStatus, SeatTier, TermStatus
 from tenants.models import CongressStatus
+from tenants.params import is_number
 
 PAGE_SIZE = 30
 MAX_QUERY_LENGTH = 50
@@ -77,7 +78,7 @@ class SearchFilters:
         return cls(
             q=text("q"),
             tier=tier if tier in SeatTier.values else "",
-            congress=congress if congress.isdigit() else "",
+            congress=congress if is_number(congress) else "",
             constituency=text("constituency"),
         )
 

@@ -44,6 +44,7 @@ from shared_apps.registry.roster_columns import (
     is_header_row,
     read_headings,
 )
+from tenants.params import is_number
 
 logger = logging.getLogger(__name__)
 
@@ -362,7 +363,7 @@ def _month_of_text(text: str) -> BirthMonth | None:
 
 def _month_of_number(value: float) -> BirthMonth | None:
     year, _dot, decimals = repr(value).partition(".")
-    if len(year) != 4 or not decimals.isdigit() or len(decimals) > 2:
+    if len(year) != 4 or not is_number(decimals) or len(decimals) > 2:
         return None
     candidates = [int(decimals)] if len(decimals) == 2 else [int(decimals), int(decimals) * 10]
     months = tuple(m for m in candidates if 1 <= m <= 12)

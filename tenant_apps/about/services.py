@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from shared_apps.memberships.permissions import Access
 from tenant_apps.about.models import Contact, Profile, ProfileRevision
 from tenant_apps.about.permissions import can_edit_profile
+from tenants.params import is_number
 from tenants.workflow import require_here
 from tenants.workflow.history import record_event
 
@@ -27,7 +28,7 @@ def profile_update(*, access: Access, data: dict, contacts: list[dict] | None = 
     for field in changed:
         setattr(profile, field, data[field])
     postcode = profile.postcode
-    if postcode and not (postcode.isdigit() and len(postcode) == 6):
+    if postcode and not (is_number(postcode) and len(postcode) == 6):
         raise ValidationError({"postcode": [_("邮政编码必须是6位数字。")]})
     profile.updated_by = access.user
     profile.full_clean()

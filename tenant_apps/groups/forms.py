@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.groups.models import DeputyGroup, Studio
+from tenants.params import is_number
 
 
 class GroupForm(forms.ModelForm):
@@ -61,7 +62,7 @@ class DutyRosterForm(forms.Form):
             if not line.strip():
                 continue
             deputy, _sep, when = (part.strip() for part in line.partition("|"))
-            if not deputy.isdigit():
+            if not is_number(deputy) or len(deputy) > 9:
                 errors.append(_("第%(n)d行：代表编号应为数字。") % {"n": number})
                 continue
             rows.append({"deputy": int(deputy), "weekday_or_date": when})

@@ -25,6 +25,7 @@ from shared_apps.registry.models import Deputy
 from tenant_apps.liaison.models import MessageStatus, PublicMessage, Station
 from tenants.connection import current_schema, in_schema_of
 from tenants.models import Congress
+from tenants.params import int_param
 from tenants.validators import TIER_SEGMENT
 
 SECONDS_PER_DAY = 86400.0
@@ -157,10 +158,10 @@ def period_from(params) -> Period:
         if (end - start).days > MAX_RANGE_DAYS:
             raise ValidationError({"date_to": [_("统计区间不能超过三年。")]})
         return Period(start, end)
-    year = str(params.get("year") or timezone.localdate().year).strip()
-    if not year.isdigit() or not 2000 <= int(year) <= 2100:
+    year = int_param(params.get("year") or timezone.localdate().year, low=2000, high=2100)
+    if year is None:
         raise ValidationError({"year": [_("请选择有效的年度。")]})
-    return Period(datetime.date(int(year), 1, 1), datetime.date(int(year), 12, 31))
+    return Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
 
 # -- this congress's figures (its own schema) --------------------------------------------------------------

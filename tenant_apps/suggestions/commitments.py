@@ -35,6 +35,7 @@ from tenant_apps.suggestions.models import (
     SuggestionEvent,
 )
 from tenant_apps.units.models import HandlingUnit, UnitStaff
+from tenants.params import int_param
 from tenants.workflow import lock, require_here
 from tenants.workflow.history import record_event
 
@@ -166,8 +167,8 @@ def commitment_list(access: Access, year: int, *, status: str = "", unit_id=None
     items = _visible_commitments(access).filter(shown)
     if status in CommitmentStatus.values:
         items = items.filter(status=status)
-    if str(unit_id or "").isdigit():
-        items = items.filter(unit_id=int(unit_id))
+    if (unit := int_param(unit_id, low=1, high=2**31 - 1)) is not None:
+        items = items.filter(unit_id=unit)
     return (
         items.select_related("suggestion", "unit")
         .prefetch_related("updates")

@@ -38,6 +38,7 @@ from tenant_apps.suggestions.models import (
     SuggestionEvent,
 )
 from tenants.fields import max_length
+from tenants.params import int_param
 from tenants.workflow import lock, require_here
 from tenants.workflow.history import record_event
 
@@ -100,8 +101,8 @@ def key_item_list(access: Access, *, committee_id=None, status: str = "") -> Que
     if not perms.is_office(access):
         mine = CommitteeMember.objects.filter(user_id=access.user.pk).values("committee_id")
         items = items.filter(key_committee_id__in=mine)
-    if str(committee_id or "").isdigit():
-        items = items.filter(key_committee_id=int(committee_id))
+    if (committee := int_param(committee_id, low=1, high=2**31 - 1)) is not None:
+        items = items.filter(key_committee_id=committee)
     if status in Status.values:
         items = items.filter(status=status)
     lead = Assignment.objects.filter(suggestion=OuterRef("pk"), role=AssignmentRole.LEAD)

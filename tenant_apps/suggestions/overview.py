@@ -60,6 +60,7 @@ from tenant_apps.suggestions.models import (
 from tenant_apps.suggestions.permissions import can_read_overview, is_office
 from tenant_apps.units.models import HandlingUnit
 from tenants.connection import in_schema_of
+from tenants.params import is_number
 from tenants.selectors import effective_settings
 
 AWAITING = (Status.ASSIGNED, Status.REHANDLING)
@@ -344,7 +345,7 @@ def _filtered(filters: OverviewFilters, term: Term | None, today: datetime.date)
         items = items.filter(submitted_at__year=filters.year)
     if filters.query:
         match = Q(title__icontains=filters.query)
-        if filters.query.isdigit():
+        if is_number(filters.query) and len(filters.query) <= 9:
             match |= Q(number=int(filters.query))
         items = items.filter(match)
     return items

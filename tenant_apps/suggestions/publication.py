@@ -34,6 +34,7 @@ from tenant_apps.suggestions.models import (
     SuggestionEvent,
 )
 from tenants.modules import News
+from tenants.params import int_param
 from tenants.selectors import effective_settings
 from tenants.workflow import lock, require_here
 from tenants.workflow.history import record_event
@@ -224,7 +225,7 @@ class PublicFilters:
         kind = str(params.get("kind") or "").strip()
         return cls(
             q=str(params.get("q") or "").strip()[:MAX_QUERY_LENGTH],
-            year=int(year) if year.isdigit() and 1949 < int(year) < 3000 else None,
+            year=int_param(year, low=1950, high=2999),
             result=str(params.get("result") or "").strip()[:20],
             kind=kind if kind in Kind.values else "",
         )

@@ -32,6 +32,7 @@ from tenant_apps.suggestions.permissions import (
 from tenant_apps.suggestions.workflow import SUGGESTIONS, TRANSITIONS, allowed_actions
 from tenant_apps.units.models import HandlingUnit
 from tenants.forms import add_service_errors, report_outcome
+from tenants.params import is_number
 from tenants.selectors import effective_settings
 from tenants.shortcuts import or_404
 
@@ -105,7 +106,7 @@ class NewDraftForm(DraftForm):
         own = _own_deputy_id(access)  # a deputy who is also delegation staff leads by default
         chosen = str(source.get("lead_deputy") or own or "")
         seats, self.more_matches = _serving_seats(access.congress, str(source.get("find") or "").strip())
-        if chosen.isdigit() and all(str(seat.deputy_id) != chosen for seat in seats):
+        if is_number(chosen) and len(chosen) <= 9 and all(str(seat.deputy_id) != chosen for seat in seats):
             # Keep the one chosen listed, whatever the search (the service checks it serves here).
             seats += Seat.objects.filter(
                 congress=access.congress, status=SeatStatus.SERVING, deputy_id=int(chosen)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.fields import empty
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from shared_apps.memberships.api_base import CongressApiView
@@ -19,6 +19,7 @@ from tenant_apps.liaison.models import Station
 from tenant_apps.liaison.permissions import Handler, can_view_held_list, handler_for
 from tenant_apps.liaison.services import submission
 from tenants.api import call_service
+from tenants.parsers import BoundedJSONParser
 from tenants.shortcuts import or_404
 
 
@@ -99,7 +100,7 @@ class MessageSubmitApi(CongressApiView):
     Over a rate limit the answer is 429 with a challenge: send the same again with `challenge_token` and
     `challenge_answer`. Past a hard cap, 429 with the reason and `retry_after`."""
 
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
     @extend_schema(
         request={"multipart/form-data": MessageInputDocSerializer, "application/json": MessageInputSerializer},

@@ -1,0 +1,36 @@
+"""The one way to read what callers type into query strings and forms: numbers in ASCII digits only (so "²"
+or "٣", which `str.isdigit()` accepts, are not numbers), of a bounded length (a 5,000-digit "year" is not one
+either, and `int()` would refuse it with an error), and text without NUL characters (PostgreSQL refuses them).
+
+Readers return None for anything that is not a valid value; callers decide whether that is "no filter" or a
+clear error. config.middleware's NUL check keeps the characters away from every view besides.
+"""
+
+import re
+
+DIGITS = re.compile(r"[0-9]{1,18}")
+
+
+def is_number(value) -> bool:
+    """Whether `value` is a whole number written in 1 to 18 ASCII digits."""
+    return isinstance(value, str) and DIGITS.fullmatch(value) is not None
+
+
+def int_param(value, *, low: int | None = None, high: int | None = None) -> int | None:
+    """`value` as an int within [low, high] (either end open when None), else None."""
+    value = str(value if value is not None else "").strip()
+    if not is_number(value):
+        return None
+    number = int(value)
+    if (low is not None and number < low) or (high is not None and number > high):
+        return None
+    return number
+
+
+def text_param(value, max_length: int = 200) -> str:
+    """`value` as text: stripped, without NUL characters, at most `max_length` characters."""
+    return str(value if value is not None else "").replace("\x00", "").strip()[:max_length]
+
+
+def has_nul(value) -> bool:
+    return isinstance(value, str) and "\x00" in value
