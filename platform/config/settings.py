@@ -62,6 +62,7 @@ SHARED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "shared_apps.accounts",
@@ -220,6 +221,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the platform's own static files (drf-spectacular-sidecar), never from a public CDN:
+    # government intranets often reach no internet at all.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 PROCRASTINATE_IMPORT_PATHS = ["tenants.tasks"]

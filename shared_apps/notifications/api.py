@@ -2,7 +2,7 @@
 POST /api/v1/me/notices/read/ (all). Served on every host, like the page; each account sees only its own."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -37,6 +37,7 @@ class AnyHostApiView(CongressApiView, PlatformApiView):
         )
 
 
+@extend_schema_serializer(component_name="MyNotice")
 class NoticeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -90,7 +91,11 @@ class NoticeReadApi(AnyHostApiView):
 class NoticeReadAllApi(AnyHostApiView):
     """Mark all the caller's notices as read; returns how many changed."""
 
-    @extend_schema(request=None, responses=inline_serializer("NoticesRead", {"marked": serializers.IntegerField()}))
+    @extend_schema(
+        operation_id="me_notices_read_all",
+        request=None,
+        responses=inline_serializer("NoticesRead", {"marked": serializers.IntegerField()}),
+    )
     def post(self, request):
         self.require(self.access.is_authenticated)
         return Response({"marked": services.mark_all_read(user=request.user)})

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -10,6 +10,7 @@ from tenants.api import call_service
 from tenants.shortcuts import or_404
 
 
+@extend_schema_serializer(component_name="CongressNotice")
 class NoticeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     direction = serializers.CharField()
@@ -29,6 +30,7 @@ class DeliverySerializer(serializers.Serializer):
     answered_at = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_serializer(component_name="CongressNoticeDetail")
 class NoticeDetailSerializer(NoticeSerializer):
     deliveries = DeliverySerializer(many=True, required=False)
 

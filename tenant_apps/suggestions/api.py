@@ -2,7 +2,7 @@
 `POST <id>/transition/` with `{"action": ..., ...}`, which calls services.suggestion_transition.
 Items the caller may not see answer 404, as missing ones do."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -41,6 +41,7 @@ class EventSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+@extend_schema_serializer(component_name="SuggestionContact")
 class ContactSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     unit = serializers.IntegerField(source="unit_id")
@@ -124,6 +125,7 @@ class CoSignerInputSerializer(serializers.Serializer):
     deputy = serializers.IntegerField()
 
 
+@extend_schema_serializer(component_name="AssignmentUnitInput")
 class UnitInputSerializer(serializers.Serializer):
     unit = serializers.IntegerField()
     role = serializers.ChoiceField(choices=AssignmentRole.choices)
