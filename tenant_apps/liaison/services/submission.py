@@ -11,15 +11,18 @@ Deputies never see held messages (permissions.can_view): a flood must not reach 
 discard are the review workflow's two actions (workflow.REVIEW).
 """
 
+import io
 import secrets
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from shared_apps.memberships.permissions import Access
 from shared_apps.registry import crypto, identifiers
@@ -46,6 +49,13 @@ NAME_MAX = max_length(PublicMessage, "sender_name")
 REASON_MAX = max_length(PublicMessage, "held_reason")
 PHOTOS_MAX = 4
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# A 48-megapixel phone photo passes; a small file announcing a giant canvas (a decompression bomb) does not.
+PHOTO_MAX_PIXELS = 50_000_000
+PHOTO_SAVE_OPTIONS: dict[str, dict[str, Any]] = {
+    "jpeg": {"quality": 90},
+    "png": {"optimize": True},
+    "webp": {"quality": 90},
+}
 # Unambiguous on a phone screen and when read out: no 0/O, no 1/I.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
@@ -91,7 +101,8 @@ def _check_photos(photos) -> tuple[list[tuple[object, PhotoType]], list[str]]:
     whose content matches their extension."""
     # None as getattr's default: after `p is not None and`, mypy expects a bool there and refuses "".
     photos = [p for p in (photos or []) if p is not None and getattr(p, "name", None)]
-    checked, problems = [], []
+    checked: list[tuple[object, PhotoType]] = []
+    problems: list[str] = []
     if len(photos) > PHOTOS_MAX:
         return [], [_("最多上传%(n)d张照片。") % {"n": PHOTOS_MAX}]
     for photo in photos:
@@ -115,8 +126,41 @@ def _check_photos(photos) -> tuple[list[tuple[object, PhotoType]], list[str]]:
         if _photo_kind(head) != declared:
             problems.append(_("“%(name)s”的内容与扩展名不符，请上传真实的照片。") % {"name": name})
             continue
-        checked.append((photo, PHOTO_TYPES[declared]))
+        cleaned, problem = _decoded(photo, declared, name)
+        if cleaned is None:
+            problems.append(problem)
+            continue
+        checked.append((cleaned, PHOTO_TYPES[declared]))
     return checked, problems
+
+
+def _decoded(photo, kind: str, name: str) -> tuple[ContentFile | None, str]:
+    """(the photo decoded and encoded again, or a problem). Decoding proves it is an image, not only bytes that
+    start like one; its pixel count is bounded before decoding (a 109 KB file can announce 30000×30000 pixels);
+    encoding it again keeps the picture (turned upright) and drops its metadata: a phone's EXIF holds where the
+    photo was taken, which the public's photos must not carry."""
+    too_many = _("“%(name)s”的像素过多（最多约%(mp)d百万像素），请缩小后再上传。") % {
+        "name": name,
+        "mp": PHOTO_MAX_PIXELS // 1_000_000,
+    }
+    photo.seek(0)
+    try:
+        with Image.open(photo) as image:
+            if image.width * image.height > PHOTO_MAX_PIXELS:
+                return None, too_many
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            if kind == "jpeg" and upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
+            out = io.BytesIO()
+            upright.save(out, format=kind.upper(), **PHOTO_SAVE_OPTIONS[kind])
+    except Image.DecompressionBombError:  # Pillow's own bound, met while reading the header
+        return None, too_many
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return None, _("“%(name)s”无法识别为照片，请重新拍摄或选择其他照片。") % {"name": name}
+    finally:
+        photo.seek(0)
+    return ContentFile(out.getvalue(), name=name), ""
 
 
 def _serving_here(congress, deputy: Deputy) -> bool:

@@ -7,6 +7,7 @@ Huaxi) is the station's staff; an inactive station. Zhang is Huaxi's office; Ma 
 Wu has no role. Photos go to a temporary private storage."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -35,10 +36,11 @@ from tenant_apps.liaison.services.submission import (
     message_submit,
 )
 from tenant_apps.suggestions.models import private_storage
+from tests.support.images import image_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 64
+PNG = image_bytes("png")
+JPEG = image_bytes("jpeg")
+WEBP = image_bytes("webp")
 PDF = b"%PDF-1.7\n%%EOF\n"
 
 FORM = {
@@ -126,6 +128,58 @@ def statuses(congress) -> dict[str, int]:
 
 
 # -- sending --------------------------------------------------------------------------------------------------
+
+
+def _png_announcing(width: int, height: int) -> bytes:
+    """A 100-byte PNG whose header announces `width`×`height` pixels (a decompression bomb's shape)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_photo_announcing_a_giant_canvas_is_refused_and_nothing_is_kept(huaxi, private_root):
+    with huaxi:
+        before = PublicMessage.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        submit(huaxi, photos=[photo("炸弹.png", _png_announcing(30000, 30000))])
+    assert "像素过多" in str(refused.value)
+    with pytest.raises(ValidationError) as over:  # under Pillow's own bound, over the platform's
+        submit(huaxi, photos=[photo("大画布.png", _png_announcing(8000, 7000))])
+    assert "像素过多" in str(over.value)
+    with pytest.raises(ValidationError) as broken:
+        submit(huaxi, photos=[photo("坏图.png", PNG[:40] + b"\x00" * 64)])  # starts like a PNG, is none
+    assert "无法识别" in str(broken.value)
+    with huaxi:
+        assert PublicMessage.objects.count() == before
+    assert stored(private_root) == []
+
+
+def test_the_publics_photos_are_kept_without_their_metadata(huaxi, private_root):
+    """A phone's EXIF says where a photo was taken: the stored copy carries none, turned upright."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0112] = 1  # Orientation
+    taken = image_bytes("jpeg", (16, 8), exif=exif)
+    assert Image.open(io.BytesIO(taken)).getexif()
+    message = submit(huaxi, photos=[photo("现场.jpg", taken)])
+    with huaxi:
+        stored_photo = MessagePhoto.objects.get(message=message)
+        with stored_photo.file.open("rb") as handle:
+            kept = Image.open(io.BytesIO(handle.read()))
+            kept.load()
+    assert kept.size == (16, 8) and not kept.getexif()
 
 
 def test_a_message_to_a_station_gets_a_tracking_code_and_a_tracked_step(huaxi, private_root):
