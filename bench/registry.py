@@ -38,9 +38,8 @@ import random
 import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import setup_django
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
 GIVEN = "秀英国华芳明丽军伟强敏静磊洋艳勇杰娟涛超平刚桂兰霞志红玉文斌建海燕春梅云飞鹏丹"
@@ -70,22 +69,6 @@ class Bench:
 
 
 # --- set-up -------------------------------------------------------------------------------------------------
-
-
-def setup_django() -> None:
-    if not os.environ.get("DATABASE_URL"):
-        sys.exit(
-            "bench/registry.py: DATABASE_URL is not set. Point it at a PostgreSQL database "
-            "you may write to, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/congress_bench"
-        )
-    for path in (ROOT, ROOT / "platform"):
-        if str(path) not in sys.path:
-            sys.path.insert(0, str(path))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
-    import django
-
-    django.setup()
 
 
 def migrate() -> None:
@@ -495,7 +478,7 @@ def measure(bench: Bench, args: argparse.Namespace, rng: random.Random) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    setup_django()
+    setup_django("registry.py")
     if has_registry_tables():
         cleanup()  # leftovers of an earlier --keep run: schema-less congresses would break migrate
     migrate()

@@ -1,9 +1,10 @@
 """The one way to read what callers type into query strings and forms: numbers in ASCII digits only (so "²"
 or "٣", which `str.isdigit()` accepts, are not numbers), of a bounded length (a 5,000-digit "year" is not one
-either, and `int()` would refuse it with an error), and text without NUL characters (PostgreSQL refuses them).
+either, and `int()` would refuse it with an error); NUL characters (which PostgreSQL refuses in text) are
+found by `has_nul`.
 
 Readers return None for anything that is not a valid value; callers decide whether that is "no filter" or a
-clear error. config.middleware's NUL check keeps the characters away from every view besides.
+clear error. config.errors.NulCharacterMiddleware keeps NUL characters away from every view besides.
 """
 
 import re
@@ -25,11 +26,6 @@ def int_param(value, *, low: int | None = None, high: int | None = None) -> int 
     if (low is not None and number < low) or (high is not None and number > high):
         return None
     return number
-
-
-def text_param(value, max_length: int = 200) -> str:
-    """`value` as text: stripped, without NUL characters, at most `max_length` characters."""
-    return str(value if value is not None else "").replace("\x00", "").strip()[:max_length]
 
 
 def has_nul(value) -> bool:

@@ -69,29 +69,38 @@ def sms_text(notice: Notification) -> str:
 def deliver(notification_id: int) -> list[str]:
     """Send notice `notification_id` by each channel its recipient wants and has not yet had; returns the
     channels sent now. Safe to run again (the stamps say what went out)."""
-    sent: list[str] = []
-    for channel in ("sms", "email"):
-        with transaction.atomic():
-            notice = (
-                Notification.objects.select_for_update(of=("self",))
-                .select_related("user", "congress")
-                .filter(pk=notification_id)
-                .first()
-            )
-            if notice is None or not notice.user.is_active:
-                return sent
-            want = wants(preferences_of([notice.user_id])[notice.user_id], congress_channels(notice.congress))
-            if channel == "sms" and want.sms and notice.sms_sent_at is None:
-                mobile = mobile_of(notice.user_id)
-                if mobile:
-                    send_sms(mobile, sms_text(notice))  # SmsError rolls back: the job is retried
-                    notice.sms_sent_at = timezone.now()
-                    notice.save(update_fields=["sms_sent_at"])
-                    sent.append("sms")
-            elif channel == "email" and want.email and notice.email_sent_at is None:
-                body = "\n\n".join(part for part in (notice.body, notice.url) if part)
-                send_mail(notice.title, body, None, [notice.user.email])
-                notice.email_sent_at = timezone.now()
-                notice.save(update_fields=["email_sent_at"])
-                sent.append("email")
-    return sent
+    notice = Notification.objects.select_related("user", "congress").filter(pk=notification_id).first()
+    if notice is None or not notice.user.is_active:
+        return []
+    want = wants(preferences_of([notice.user_id])[notice.user_id], congress_channels(notice.congress))
+    channels = (("sms", want.sms, "sms_sent_at", _by_sms), ("email", want.email, "email_sent_at", _by_email))
+    return [name for name, wanted, stamp, send in channels if wanted and _once(notification_id, stamp, send)]
+
+
+def _once(notification_id: int, stamp: str, send) -> bool:
+    """Send under the notice's lock unless `stamp` says it went out already, and stamp it in the same
+    transaction: a failed send (SmsError) rolls back and the job is retried."""
+    with transaction.atomic():
+        notice = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("user", "congress")
+            .get(pk=notification_id)
+        )
+        if getattr(notice, stamp) is not None or not send(notice):
+            return False
+        setattr(notice, stamp, timezone.now())
+        notice.save(update_fields=[stamp])
+        return True
+
+
+def _by_sms(notice: Notification) -> bool:
+    mobile = mobile_of(notice.user_id)
+    if mobile:
+        send_sms(mobile, sms_text(notice))
+    return bool(mobile)
+
+
+def _by_email(notice: Notification) -> bool:
+    body = "\n\n".join(part for part in (notice.body, notice.url) if part)
+    send_mail(notice.title, body, None, [notice.user.email])
+    return True

@@ -56,12 +56,6 @@ def awaiting(deputy_id: int | None) -> QuerySet[Suggestion]:
     return Suggestion.objects.filter(cosign | evaluate).select_related("lead_deputy").order_by("created_at", "id")
 
 
-def awaiting_count(deputy_id: int) -> int:
-    """How many items wait for the deputy here: one query."""
-    cosign, evaluate = _conditions(deputy_id)
-    return Suggestion.objects.filter(cosign | evaluate).count()
-
-
 def office_awaiting() -> QuerySet[Suggestion]:
     """What waits for the office, oldest first: items to review or assign, extension requests to decide."""
     pending = Extension.objects.filter(suggestion=OuterRef("pk"), approved__isnull=True)
@@ -92,11 +86,15 @@ def _named(congress, items) -> list[Waiting]:
     return found
 
 
-def _store(user, congress, kind: str, items: QuerySet[Suggestion]) -> None:
+def _waiting(congress, items: QuerySet[Suggestion]) -> tuple[int, list[Waiting]]:
+    """How many items wait, and the oldest named: two queries."""
+    return items.count(), _named(congress, items)
+
+
+def _store(user, congress, kind: str, waiting: tuple[int, list[Waiting]]) -> None:
+    count, named = waiting
     list_url = congress.url(reverse("suggestions:index", urlconf="config.urls_tenant"))
-    inbox_count_set(
-        user=user, congress=congress, kind=kind, count=items.count(), items=_named(congress, items), url=list_url
-    )
+    inbox_count_set(user=user, congress=congress, kind=kind, count=count, items=named, url=list_url)
 
 
 def on_step(step) -> None:
@@ -110,21 +108,24 @@ def refresh_for_item(congress, item) -> None:
     the writer's transaction and schema: a few queries per person (the count, the oldest items, the upsert)."""
     deputy_ids = {item.lead_deputy_id, *CoSigner.objects.filter(suggestion=item).values_list("deputy_id", flat=True)}
     for deputy in Deputy.objects.filter(pk__in=deputy_ids, user__isnull=False).select_related("user"):
-        _store(deputy.user, congress, KIND, awaiting(deputy.pk))
+        _store(deputy.user, congress, KIND, _waiting(congress, awaiting(deputy.pk)))
     _refresh_office(congress)
     unit_ids = Assignment.objects.filter(suggestion=item).values("unit_id")
     _refresh_staff(congress, set(UnitStaff.objects.filter(unit_id__in=unit_ids).values_list("user_id", flat=True)))
 
 
 def _refresh_office(congress) -> None:
-    users = get_user_model().objects.filter(pk__in=office_user_ids(congress), is_active=True)
-    for user in users:
-        _store(user, congress, OFFICE_KIND, office_awaiting())
+    """What waits for the office is the same for all its staff: counted once, stored for each."""
+    users = list(get_user_model().objects.filter(pk__in=office_user_ids(congress), is_active=True))
+    if users:
+        waiting = _waiting(congress, office_awaiting())
+        for user in users:
+            _store(user, congress, OFFICE_KIND, waiting)
 
 
 def _refresh_staff(congress, user_ids) -> None:
     for user in get_user_model().objects.filter(pk__in=user_ids, is_active=True):
-        _store(user, congress, UNIT_KIND, unit_awaiting(user.pk))
+        _store(user, congress, UNIT_KIND, _waiting(congress, unit_awaiting(user.pk)))
 
 
 def rebuild(congress) -> int:
@@ -134,7 +135,7 @@ def rebuild(congress) -> int:
     deputy_ids = set(Suggestion.objects.values_list("lead_deputy_id", flat=True))
     deputy_ids |= set(CoSigner.objects.values_list("deputy_id", flat=True))
     for deputy in Deputy.objects.filter(pk__in=deputy_ids, user__isnull=False).select_related("user"):
-        _store(deputy.user, congress, KIND, awaiting(deputy.pk))
+        _store(deputy.user, congress, KIND, _waiting(congress, awaiting(deputy.pk)))
     _refresh_office(congress)
     _refresh_staff(congress, set(UnitStaff.objects.values_list("user_id", flat=True)))
     return InboxCount.objects.filter(congress=congress, kind__in=KINDS).count()

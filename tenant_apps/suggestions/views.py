@@ -271,7 +271,7 @@ def _reply_checklist(item, settings) -> dict:
     return {
         "letter": reply_letter_present(item, item.reply_round + 1),
         "letter_required": settings["reply.letter_required"],
-        "meeting": item.contacts.filter(kind=ContactKind.MEETING).exists(),
+        "meeting": selectors.meeting_held(item),
         "meeting_required": settings["reply.meeting_required"],
     }
 
