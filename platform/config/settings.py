@@ -60,7 +60,6 @@ SHARED_APPS = [
     "django.contrib.admin",
     "procrastinate.contrib.django",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
@@ -71,6 +70,7 @@ SHARED_APPS = [
     "shared_apps.exchange",
     "shared_apps.workdays",
     "shared_apps.notifications",
+    "shared_apps.security",
     "console",
     "demo",
 ]
@@ -186,6 +186,20 @@ ACCOUNT_ADAPTER = "shared_apps.accounts.adapter.AccountAdapter"
 ACCOUNT_ALLOW_SIGNUP = env_bool("ACCOUNT_ALLOW_SIGNUP", False)
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_SCHEME
+ACCOUNT_FORMS = {"reset_password": "shared_apps.accounts.forms.LimitedResetPasswordForm"}
+# Failed sign-ins and reset requests are counted by the platform's own limiter (shared_apps.security.limiter,
+# a table every process shares), not by allauth's per-process cache; allauth's other limits stay.
+ACCOUNT_RATE_LIMITS = {"login": False, "login_failed": False, "reset_password": False}
+
+# The lockout of every way in (form, API token, password reset, claim links): LOCKOUT_FAILURES failures of one
+# account, or LOCKOUT_ADDRESS_FAILURES from one address, within LOCKOUT_WINDOW_MINUTES lock it for
+# LOCKOUT_MINUTES.
+LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5)
+LOCKOUT_ADDRESS_FAILURES = env_int("LOCKOUT_ADDRESS_FAILURES", 30)
+LOCKOUT_WINDOW_MINUTES = env_int("LOCKOUT_WINDOW_MINUTES", 15)
+LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)
+# API tokens (one per device) expire after this many days; signing in again gives a new one.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -200,7 +214,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"noreply@{ROOT_DOMAIN}")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: anonymous callers then get 401 with a WWW-Authenticate header, not a bare 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "shared_apps.security.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -18,6 +18,8 @@ common_urlpatterns = [
     path("me/workspace/", workspace, name="workspace_here"),
     path("me/notices/", include(("shared_apps.notifications.urls", "my_notices"))),
     path("api/v1/me/notices/", include(("shared_apps.notifications.api_urls", "my_notices_api"))),
+    path("me/security/", include(("shared_apps.security.urls", "my_security"))),
+    path("api/v1/me/tokens/", include(("shared_apps.security.api_urls", "my_tokens_api"))),
     path("manifest.webmanifest", site.manifest, name="manifest"),
 ]
 

@@ -1,12 +1,13 @@
 """REST API of the platform's administration of congresses, on the root domain (tokens, congresses,
 provisioning, defaults) and on each congress host (tokens, the congress, its settings)."""
 
-from django.contrib.auth import authenticate
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.response import Response
 
 from console import services
@@ -17,35 +18,51 @@ from console.serializers import (
     ProvisioningRequestSerializer,
     StatusInputSerializer,
     TokenInputSerializer,
+    TokenSerializer,
 )
 from console.specs import CongressSpec
 from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
 from shared_apps.memberships.permissions import can_configure_congress, can_use_console
 from shared_apps.memberships.selectors import congresses_for_user
+from shared_apps.security import limiter, tokens
+from shared_apps.security.signals import token_issued
 from tenants import selectors
+from tenants.addresses import client_address
 from tenants.api import call_service
 from tenants.models import Congress, ProvisioningSource
 from tenants.modules import all_modules
 
 
 class _TokenObtain:
-    """Exchange an email and password for an API token (mobile clients). Valid on every host."""
+    """Exchange an email and password for an API token of one device (mobile clients). Valid on every host.
+
+    The password is checked by the account adapter, so the lockout of the sign-in form holds here too."""
 
     @extend_schema(
-        request=TokenInputSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()})
+        request=TokenInputSerializer,
+        responses={
+            201: TokenSerializer,
+            400: OpenApiResponse(description="Malformed input, by field."),
+            401: OpenApiResponse(description="Wrong email or password, or a disabled account."),
+            429: OpenApiResponse(description="Locked after too many failures; `Retry-After` says for how long."),
+        },
     )
     def post(self, request):
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request, email=data.validated_data["email"], password=data.validated_data["password"]
-        )
+        credentials = {"email": data.validated_data["email"], "password": data.validated_data["password"]}
+        try:
+            user = get_adapter(request._request).authenticate(request._request, **credentials)
+        except DjangoValidationError as exc:
+            until = limiter.locked_until("login", account=credentials["email"], address=client_address(request))
+            wait = (until - timezone.now()).total_seconds() if until else None
+            raise Throttled(wait=wait, detail=" ".join(exc.messages)) from None
         if user is None or not user.is_active:
             # SECURITY: one answer for a wrong password, an unknown email and a disabled account: no probing accounts.
             raise AuthenticationFailed("邮箱或密码不正确。")
-        # One token per account (DRF authtoken), shared by its devices; get_or_create keeps racing sign-ins to one row.
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = tokens.issue(user, data.validated_data["device"])
+        token_issued.send(sender=type(self), request=request._request, token=token)
+        return Response({"token": key, "device": token.device, "expires_at": token.expires_at}, status=201)
 
 
 class _MyCongresses:

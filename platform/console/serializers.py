@@ -89,3 +89,11 @@ class ConfigurationSerializer(serializers.Serializer):
 class TokenInputSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    # One token per device: signing in again from the same device replaces its token.
+    device = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`; shown once.")
+    device = serializers.CharField()
+    expires_at = serializers.DateTimeField()

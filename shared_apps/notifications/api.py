@@ -6,35 +6,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
-from shared_apps.memberships.permissions import Access
-from shared_apps.memberships.selectors import roles_for, user_is_platform_admin
+from shared_apps.memberships.api_base import AnyHostApiView
 from shared_apps.notifications import selectors, services
 
 LIMIT_DEFAULT, LIMIT_MAX = 50, 200
-
-
-class AnyHostApiView(CongressApiView, PlatformApiView):
-    """Base of the endpoints served on every host (they concern the caller's own account, not a congress).
-
-    It is both bases at once, so tests/test_api_views.py holds it to either host's rule, and it resolves
-    `self.access` exactly as the base of the host it is called on would: the congress and the caller's
-    roles there on a congress host, the platform (congress None) on the root domain. The bases' own
-    `initial` cannot be reused, since each refuses the other's host.
-    """
-
-    def initial(self, request, *args, **kwargs):
-        congress = getattr(request._request, "congress", None)
-        APIView.initial(self, request, *args, **kwargs)
-        self.congress = congress
-        self.access = Access(
-            user=request.user,
-            congress=congress,
-            roles=roles_for(request.user, congress) if congress is not None else frozenset(),
-            is_platform_admin=user_is_platform_admin(request.user),
-        )
 
 
 @extend_schema_serializer(component_name="MyNotice")

@@ -1,9 +1,10 @@
 """Registry API on congress hosts (the office's roll, invitations, seats, terms, claims) and the workspace."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.response import Response
 
 from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
@@ -11,6 +12,7 @@ from shared_apps.registry import claims, selectors, services
 from shared_apps.registry.models import Invitation, Seat, SeatStatus
 from shared_apps.registry.permissions import can_manage_registry, can_read_rollup
 from shared_apps.registry.workspace import desks_for, workspace_for
+from tenants.addresses import client_address
 from tenants.api import call_service
 
 
@@ -182,6 +184,9 @@ class ClaimApi(CongressApiView):
     def post(self, request):
         data = ClaimInput(data=request.data)
         data.is_valid(raise_exception=True)
+        _invitation, locked = claims.claim_lookup(data.validated_data["token"], client_address(request))
+        if locked is not None:
+            raise Throttled(wait=(locked - timezone.now()).total_seconds())
         user = call_service(claims.invitation_accept, current_user=request.user, **data.validated_data)
         return Response({"email": user.email}, status=201)
 

@@ -7,7 +7,7 @@ memberships follow their seats (services.deputy_sync_memberships).
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -23,6 +23,7 @@ from shared_apps.memberships.permissions import Access
 from shared_apps.registry.models import Deputy, Invitation, RegistryEvent, Seat, SeatStatus
 from shared_apps.registry.permissions import can_manage_registry
 from shared_apps.registry.services import deputy_sync_memberships
+from shared_apps.security import limiter
 from tenants.hosts import absolute_url
 from tenants.workflow.history import record_event
 
@@ -83,6 +84,18 @@ def _deliver(invitation: Invitation, deputy: Deputy, link: str) -> None:
     else:
         # SECURITY: decrypted only to hand it to the gateway; never stored or logged in clear here.
         send_sms(deputy.reveal_mobile(), text)
+
+
+def claim_lookup(token: str, address: str) -> tuple[Invitation | None, datetime | None]:
+    """The open invitation for `token`, counted by the one limiter: a token that opens nothing counts as a
+    failure of `address`, and a locked address gets no invitation at all. Returns (invitation, locked until)."""
+    until = limiter.locked_until("claim", address=address)
+    if until is not None:
+        return None, until
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        limiter.failed("claim", address=address)
+    return invitation, None
 
 
 def invitation_for_token(token: str) -> Invitation | None:

@@ -21,6 +21,7 @@ from shared_apps.registry.forms import (
 from shared_apps.registry.models import Seat, Term
 from shared_apps.registry.permissions import can_manage_registry, can_read_rollup
 from shared_apps.registry.workspace import desks_for, workspace_for
+from tenants.addresses import client_address
 from tenants.forms import add_service_errors
 from tenants.workflow.history import history_rows
 
@@ -125,8 +126,9 @@ def term_close(request):
 
 
 def claim(request, token: str):
-    """Public (the token is the credential): set an email address and a password, or link a signed-in user."""
-    invitation = claims.invitation_for_token(token)
+    """Public (the token is the credential): set an email address and a password, or link a signed-in user.
+    Links that open nothing count against the caller's address (the one limiter)."""
+    invitation, locked = claims.claim_lookup(token, client_address(request))
     form = ClaimForm(request.POST or None, initial={"email": invitation.email if invitation else ""})
     if invitation is not None and request.method == "POST":
         signed_in = request.user if request.user.is_authenticated else None
@@ -141,7 +143,8 @@ def claim(request, token: str):
                     # Named: with two auth backends, login() must be told which, as authenticate() did not run.
                     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return redirect("workspace_here")
-    return render(request, "registry/claim.html", {"invitation": invitation, "form": form})
+    context = {"invitation": invitation, "form": form, "locked": locked}
+    return render(request, "registry/claim.html", context, status=429 if locked else 200)
 
 
 @login_required

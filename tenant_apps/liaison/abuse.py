@@ -14,7 +14,6 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -69,21 +68,6 @@ class RateLimited(ValidationError):
 
 
 # -- who is sending ----------------------------------------------------------------------------------------
-
-
-def client_address(request) -> str:
-    """The sender's address: REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT proxies, the X-Forwarded-For entry that
-    many hops from the right."""
-    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    if count <= 0:
-        return remote
-    # SECURITY: each trusted proxy appends the address it saw (nginx: $proxy_add_x_forwarded_for), so only
-    # the rightmost `count` entries are trustworthy; anything further left came from the client.
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-    if not hops:
-        return remote
-    return hops[-count] if len(hops) >= count else hops[0]
 
 
 def client_hash(address: str) -> str:

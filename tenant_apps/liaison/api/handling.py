@@ -14,6 +14,7 @@ from tenant_apps.liaison.models import MessageStatus, Rating
 from tenant_apps.liaison.permissions import Handler, can_use_inbox, can_view_mobile, handler_for
 from tenant_apps.liaison.services import messages as services
 from tenant_apps.liaison.workflow import TRANSITIONS, allowed_actions, event_list
+from tenants.addresses import client_address
 from tenants.api import call_service
 from tenants.files import private_file_response
 from tenants.shortcuts import or_404
@@ -215,7 +216,7 @@ class MessageRateApi(CongressApiView):
     def post(self, request):
         data = MessageRateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if not abuse.lookup_allowed(abuse.client_address(request._request)):
+        if not abuse.lookup_allowed(client_address(request._request)):
             raise Throttled(detail="操作过于频繁，请10分钟后再试。")
         message = call_service(services.message_rate, congress=self.congress, **data.validated_data)
         return Response({"tracking_code": message.tracking_code, "rating": message.rating})

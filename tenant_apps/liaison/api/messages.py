@@ -18,6 +18,7 @@ from tenant_apps.liaison import abuse, selectors
 from tenant_apps.liaison.models import Station
 from tenant_apps.liaison.permissions import Handler, can_view_held_list, handler_for
 from tenant_apps.liaison.services import submission
+from tenants.addresses import client_address
 from tenants.api import call_service
 from tenants.parsers import BoundedJSONParser
 from tenants.shortcuts import or_404
@@ -124,7 +125,7 @@ class MessageSubmitApi(CongressApiView):
                 deputy=deputy,
                 data=values,
                 photos=request.FILES.getlist("photos"),
-                client_address=abuse.client_address(request._request),
+                client_address=client_address(request._request),
             )
         except abuse.ChallengeRequired as exc:
             body = {"detail": exc.reason, "challenge": {"question": exc.question, "token": exc.token}}

@@ -6,7 +6,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
-from tenant_apps.liaison import abuse, tracking
+from tenant_apps.liaison import tracking
+from tenants.addresses import client_address
 
 
 class TrackedStepSerializer(serializers.Serializer):
@@ -39,7 +40,7 @@ class _TrackLookup:
     )
     def get(self, request):
         code, last4 = request.query_params.get("code", ""), request.query_params.get("last4", "")
-        matter, refusal = tracking.lookup(abuse.client_address(request._request), code, last4)
+        matter, refusal = tracking.lookup(client_address(request._request), code, last4)
         if refusal:
             return Response({"detail": refusal}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if matter is None:

@@ -19,6 +19,7 @@ from tenant_apps.liaison.permissions import Handler, can_use_inbox, can_view_mob
 from tenant_apps.liaison.services import messages as services
 from tenant_apps.liaison.workflow import MESSAGES, TRANSITIONS, allowed_actions
 from tenant_apps.units.models import HandlingUnit
+from tenants.addresses import client_address
 from tenants.files import private_file_response
 from tenants.forms import report_outcome
 from tenants.shortcuts import or_404
@@ -130,7 +131,7 @@ def rate(request):
     if request.method == "POST":
         values = {key: request.POST.get(key, "").strip() for key in values}
         # SECURITY: a rating names a code and the mobile's last digits; limited per address like a lookup.
-        if not abuse.lookup_allowed(abuse.client_address(request)):
+        if not abuse.lookup_allowed(client_address(request)):
             errors = {"code": [_("操作过于频繁，请10分钟后再试。")]}
         else:
             try:

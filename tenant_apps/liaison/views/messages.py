@@ -14,6 +14,7 @@ from tenant_apps.liaison.models import MessageStatus
 from tenant_apps.liaison.permissions import Handler, can_view_held_list, handler_for
 from tenant_apps.liaison.services import submission
 from tenant_apps.liaison.workflow import REASON_MAX
+from tenants.addresses import client_address
 from tenants.forms import add_service_errors
 from tenants.shortcuts import or_404
 
@@ -42,7 +43,7 @@ def _message_form(request, *, station=None, deputy=None):
                 deputy=deputy,
                 data=data,
                 photos=request.FILES.getlist("photos"),
-                client_address=abuse.client_address(request),
+                client_address=client_address(request),
             )
         except abuse.ChallengeRequired as exc:
             form = _with_challenge(request, form, exc)

@@ -6,8 +6,9 @@ schema. A wrong code and a wrong number get the same "not found" answer, and loo
 
 from django.shortcuts import render
 
-from tenant_apps.liaison import abuse, tracking
+from tenant_apps.liaison import tracking
 from tenant_apps.liaison.forms import TrackForm
+from tenants.addresses import client_address
 
 
 def track(request):
@@ -15,7 +16,7 @@ def track(request):
     form = TrackForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     matter, refusal = None, ""
     if request.method == "POST" and form.is_valid():
-        address = abuse.client_address(request)
+        address = client_address(request)
         matter, refusal = tracking.lookup(address, form.cleaned_data["code"], form.cleaned_data["last4"])
         if matter is None and not refusal:
             refusal = tracking.not_found_text()

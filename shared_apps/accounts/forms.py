@@ -1,0 +1,21 @@
+from allauth.account.forms import ResetPasswordForm
+from allauth.core import context
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from shared_apps.security import limiter
+from tenants.addresses import client_address
+
+
+class LimitedResetPasswordForm(ResetPasswordForm):
+    """allauth's reset request, counted by the one limiter: per account (one inbox is not flooded) and per
+    address (one address cannot spray). Every request counts, whether or not the address has an account, so
+    the answer tells nothing about which accounts exist."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        address = client_address(context.request)
+        if limiter.locked_until("reset", account=email, address=address) is not None:
+            raise ValidationError(_("重设密码的请求过多，请一小时后再试。"), code="too_many_requests")
+        limiter.failed("reset", account=email, address=address)
+        return email

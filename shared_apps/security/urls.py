@@ -1,0 +1,10 @@
+"""The account's security page, at /me/security/ on every host (namespace "my_security", config.urls_common)."""
+
+from django.urls import path
+
+from shared_apps.security import views
+
+urlpatterns = [
+    path("", views.security, name="index"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]

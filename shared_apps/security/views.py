@@ -1,0 +1,34 @@
+"""The account's security page, /me/security/ on every host: the password, and the API tokens of the
+account's devices (each can be revoked)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shared_apps.security import tokens
+from shared_apps.security.models import ApiToken
+from shared_apps.security.signals import token_revoked
+
+
+@login_required
+def security(request):
+    return render(request, "security/security.html", {"tokens": tokens.tokens_for(request.user)})
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = ApiToken.objects.filter(user=request.user, pk=pk).first()
+    if token is None:
+        # SECURITY: 404, not 403, for another account's token: whether it exists is not disclosed.
+        raise Http404
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("请勾选“确认撤销”后再提交：撤销后该设备需要重新登录。"))
+        return redirect("my_security:index")
+    if tokens.revoke(token):
+        token_revoked.send(sender=None, request=request, token=token)
+        messages.success(request, _("已撤销“%(device)s”的登录令牌。") % {"device": token.device})
+    return redirect("my_security:index")
