@@ -7,6 +7,7 @@ Readers return None for anything that is not a valid value; callers decide wheth
 clear error. config.errors.NulCharacterMiddleware keeps NUL characters away from every view besides.
 """
 
+import datetime
 import re
 
 DIGITS = re.compile(r"[0-9]{1,18}")
@@ -30,3 +31,22 @@ def int_param(value, *, low: int | None = None, high: int | None = None) -> int 
 
 def has_nul(value) -> bool:
     return isinstance(value, str) and "\x00" in value
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def date_param(value) -> datetime.date | None:
+    """`value` as a date written YYYY-MM-DD, else None."""
+    value = str(value if value is not None else "").strip()
+    if not ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def text_param(value, *, max_length: int = 200) -> str:
+    """`value` as text for a filter: stripped, cut to `max_length`, NUL characters removed."""
+    return str(value if value is not None else "").replace("\x00", "").strip()[:max_length]

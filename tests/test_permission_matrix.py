@@ -1,7 +1,9 @@
 """Every page and endpoint, for every persona: allowed ones succeed, the rest are refused and change nothing."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from shared_apps.memberships.models import Membership
 from tenant_apps.about.models import Profile
 from tenants.models import Congress, PlatformDefaults, ProvisioningRequest
 from tests.support.personas import PERSONAS
@@ -41,6 +43,25 @@ API = [
     ("huaxi", "patch", "/api/v1/about/profile/", {"phone": "0851-1"}, {"li", "zhang"}, 200),
     ("qingyan", "get", "/api/v1/congress/settings/", None, {"zhou"}, 200),
     ("qingyan", "patch", "/api/v1/about/profile/", {"phone": "0851-2"}, {"zhou"}, 200),
+    # The audit log: only audit administrators (三员分立), the platform's on the root, a congress's on its host.
+    (None, "get", "/api/v1/audit/", None, {"shen"}, 200),
+    ("huaxi", "get", "/api/v1/audit/", None, {"han"}, 200),
+    ("qingyan", "get", "/api/v1/audit/", None, set(), 200),
+    (None, "get", "/api/v1/me/tokens/", None, SIGNED_IN, 200),
+    # Accounts and roles: only security administrators, each where their role is held.
+    (None, "get", "/api/v1/security/members/", None, {"pan"}, 200),
+    ("huaxi", "get", "/api/v1/security/members/", None, {"tang"}, 200),
+    ("qingyan", "get", "/api/v1/security/members/", None, set(), 200),
+    (
+        "huaxi",
+        "post",
+        "/api/v1/security/members/",
+        {"email": "new-staff@example.org", "role": "office_staff"},
+        {"tang"},
+        201,
+    ),
+    ("huaxi", "post", "/api/v1/security/unlock/", {"email": "li@example.org"}, {"tang"}, 200),
+    ("huaxi", "get", "/api/v1/me/tokens/", None, SIGNED_IN, 200),
 ]
 
 PAGES = [
@@ -61,6 +82,15 @@ PAGES = [
     ("huaxi", "/suggestions/overview/", {"li", "zhang", "chen"}),  # chen: a state organ, read only
     ("huaxi", "/notices/", {"li", "zhang"}),
     ("qingyan", "/notices/", {"zhou"}),
+    (None, "/audit/", {"shen"}),
+    ("huaxi", "/audit/", {"han"}),
+    ("huaxi", "/audit/export.xlsx", {"han"}),
+    ("qingyan", "/audit/", set()),
+    (None, "/me/security/", SIGNED_IN),
+    (None, "/security/", {"pan"}),
+    ("huaxi", "/security/", {"tang"}),
+    ("qingyan", "/security/", set()),
+    ("huaxi", "/me/security/", SIGNED_IN),
 ]
 
 
@@ -72,7 +102,8 @@ def state():
     for congress in Congress.objects.filter(subdomain__in=["huaxi", "qingyan"]):
         with congress:
             profiles[congress.subdomain] = list(Profile.objects.values_list("phone", flat=True))
-    return ProvisioningRequest.objects.count(), defaults, congresses, profiles
+    memberships = Membership.objects.count(), get_user_model().objects.count()
+    return ProvisioningRequest.objects.count(), defaults, congresses, profiles, memberships
 
 
 @pytest.mark.parametrize("persona", sorted(EVERYONE, key=str))

@@ -30,7 +30,18 @@ SHARED_ENTRIES = (
     MenuEntry(
         "本级设置", "Settings", "congress_settings", roles=frozenset({Role.CONGRESS_ADMIN.value}), group="settings"
     ),
+    MenuEntry("审计日志", "Audit log", "audit:log", roles=frozenset({Role.AUDIT_ADMIN.value}), group="settings"),
+    MenuEntry(
+        "账号与角色",
+        "Accounts and roles",
+        "security_officer:index",
+        roles=frozenset({Role.SECURITY_ADMIN.value}),
+        group="settings",
+    ),
 )
+
+# The root domain's entries for the platform's officers (roles held in the province congress).
+PLATFORM_ENTRIES = (MenuEntry("审计日志", "Audit log", "audit:log", roles=frozenset({Role.AUDIT_ADMIN.value})),)
 
 
 @dataclass
@@ -49,7 +60,9 @@ def _waiting(user, congress) -> int:
 def menu(request) -> dict:
     congress = getattr(request, "congress", None)
     if congress is None:
-        return {"menu_flat": [], "menu_groups": []}
+        access = getattr(request, "access", None)
+        held = access.platform_roles if access is not None and request.user.is_authenticated else frozenset()
+        return {"menu_flat": [e for e in PLATFORM_ENTRIES if held & (e.roles or frozenset())], "menu_groups": []}
     access = getattr(request, "access", None)
     roles = access.roles if access is not None else frozenset()
     entries = [

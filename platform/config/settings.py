@@ -71,6 +71,7 @@ SHARED_APPS = [
     "shared_apps.workdays",
     "shared_apps.notifications",
     "shared_apps.security",
+    "shared_apps.audit",
     "console",
     "demo",
 ]
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shared_apps.accounts.middleware.LanguageMiddleware",
     "tenants.middleware.CongressMiddleware",
+    "shared_apps.audit.services.AuditContextMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which is the first to read a form: a body over the limit gets its 413 page.
     "config.errors.RequestTooLargeMiddleware",
@@ -198,6 +200,11 @@ LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5)
 LOCKOUT_ADDRESS_FAILURES = env_int("LOCKOUT_ADDRESS_FAILURES", 30)
 LOCKOUT_WINDOW_MINUTES = env_int("LOCKOUT_WINDOW_MINUTES", 15)
 LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)
+# The audit log (shared_apps.audit): rows older than AUDIT_RETENTION_DAYS (at least 180: 网络安全法 Art. 21) are
+# archived to private storage and removed by the worker; AUDIT_HMAC_KEY keys the hash chain (derived from
+# SECRET_KEY unless set).
+AUDIT_RETENTION_DAYS = max(180, env_int("AUDIT_RETENTION_DAYS", 180))
+AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "")
 # API tokens (one per device) expire after this many days; signing in again gives a new one.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 
@@ -240,6 +247,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"MembershipRoleEnum": "shared_apps.memberships.models.Role.choices"},
 }
 
 PROCRASTINATE_IMPORT_PATHS = ["tenants.tasks"]

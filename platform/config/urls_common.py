@@ -20,6 +20,10 @@ common_urlpatterns = [
     path("api/v1/me/notices/", include(("shared_apps.notifications.api_urls", "my_notices_api"))),
     path("me/security/", include(("shared_apps.security.urls", "my_security"))),
     path("api/v1/me/tokens/", include(("shared_apps.security.api_urls", "my_tokens_api"))),
+    path("security/", include(("shared_apps.security.officer_urls", "security_officer"))),
+    path("api/v1/security/", include(("shared_apps.security.officer_api_urls", "security_api"))),
+    path("audit/", include(("shared_apps.audit.urls", "audit"))),
+    path("api/v1/audit/", include(("shared_apps.audit.api_urls", "audit_api"))),
     path("manifest.webmanifest", site.manifest, name="manifest"),
 ]
 

@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from shared_apps.memberships.permissions import Access
-from shared_apps.memberships.selectors import roles_for, user_is_platform_admin
+from shared_apps.memberships.selectors import platform_roles_for, roles_for, user_is_platform_admin
 from tenants.middleware import module_key_for
 
 
@@ -57,7 +57,12 @@ class PlatformApiView(_AccessApiView):
         if getattr(request._request, "congress", None) is not None:
             raise NotFound()
         super().initial(request, *args, **kwargs)
-        self.access = Access(user=request.user, congress=None, is_platform_admin=user_is_platform_admin(request.user))
+        self.access = Access(
+            user=request.user,
+            congress=None,
+            is_platform_admin=user_is_platform_admin(request.user),
+            platform_roles=platform_roles_for(request.user),
+        )
 
 
 class AnyHostApiView(CongressApiView, PlatformApiView):
@@ -78,4 +83,5 @@ class AnyHostApiView(CongressApiView, PlatformApiView):
             congress=congress,
             roles=roles_for(request.user, congress) if congress is not None else frozenset(),
             is_platform_admin=user_is_platform_admin(request.user),
+            platform_roles=platform_roles_for(request.user) if congress is None else frozenset(),
         )

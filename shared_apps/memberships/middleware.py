@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from shared_apps.memberships.permissions import Access
-from shared_apps.memberships.selectors import roles_for, user_is_platform_admin
+from shared_apps.memberships.selectors import platform_roles_for, roles_for, user_is_platform_admin
 
 
 class MembershipMiddleware:
@@ -25,4 +25,5 @@ def access_for(request) -> Access:
         congress=congress,
         roles=frozenset(request.roles),
         is_platform_admin=user_is_platform_admin(request.user),
+        platform_roles=platform_roles_for(request.user) if congress is None else frozenset(),
     )

@@ -6,7 +6,10 @@ from tenants.workflow.history import Event
 
 
 class Role(models.TextChoices):
-    """The eight roles of shared/domain/GLOSSARY.md (the public needs no membership)."""
+    """The eight roles of shared/domain/GLOSSARY.md (the public needs no membership), and the two officers that
+    MLPS level 3 separates from the system administrator (三员分立: the congress or platform administrator runs
+    the system, the security administrator keeps accounts, roles and policies, the audit administrator reads the
+    audit log and nothing else). Held in the province congress, the officers act for the whole platform."""
 
     DEPUTY = "deputy", _("人大代表")
     OFFICE_STAFF = "office_staff", _("人大机关工作人员")
@@ -16,6 +19,12 @@ class Role(models.TextChoices):
     CONGRESS_ADMIN = "congress_admin", _("人大平台管理员")
     PLATFORM_ADMIN = "platform_admin", _("省级平台管理员")
     JOURNALIST = "journalist", _("记者")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+# The three officers (三员): no account holds two of them in one congress.
+OFFICER_ROLES = frozenset({Role.CONGRESS_ADMIN, Role.PLATFORM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
 class Membership(models.Model):

@@ -9,6 +9,8 @@ if TYPE_CHECKING:
     from tenants.models import Congress
 
 OFFICE_ROLES = frozenset({Role.OFFICE_STAFF, Role.CONGRESS_ADMIN})
+# The officers who keep accounts and read the audit log: no part in the congress's own work.
+OVERSIGHT_ROLES = frozenset({Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,9 @@ class Access:
     congress: "Congress | None"
     roles: frozenset[str] = field(default_factory=frozenset)
     is_platform_admin: bool = False
+    # On the root domain: the roles held in the province congress, which act for the whole platform (the
+    # security and audit officers). Empty on congress hosts.
+    platform_roles: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def is_authenticated(self) -> bool:
@@ -26,7 +31,9 @@ class Access:
 
     @property
     def is_member(self) -> bool:
-        return bool(self.roles)
+        """Whether the caller works in this congress. The security and audit officers do not: 三员分立 gives
+        them their own pages and nothing of the congress's business."""
+        return bool(self.roles - OVERSIGHT_ROLES)
 
 
 def is_office(access: Access) -> bool:
@@ -58,3 +65,18 @@ def can_configure_congress(access: Access) -> bool:
 def can_view_member_area(access: Access) -> bool:
     """Pages for people who work in this congress (anyone holding a role in it)."""
     return access.is_member
+
+
+def _officer(access: Access, role: str) -> bool:
+    return role in (access.roles if access.congress is not None else access.platform_roles)
+
+
+def can_read_audit(access: Access) -> bool:
+    """The audit log: the audit administrator of the congress (its own rows) or of the platform (every row).
+    Nobody else, platform administrators and superusers included (三员分立)."""
+    return _officer(access, Role.AUDIT_ADMIN)
+
+
+def can_manage_security(access: Access) -> bool:
+    """Accounts, roles and security policies: the security administrator of the congress or the platform."""
+    return _officer(access, Role.SECURITY_ADMIN)

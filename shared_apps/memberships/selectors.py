@@ -17,6 +17,14 @@ def office_user_ids(congress) -> set[int]:
     return set(rows.values_list("user_id", flat=True))
 
 
+def platform_roles_for(user) -> frozenset[str]:
+    """The roles `user` holds in the province congress (the platform's officers act from the root domain)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    rows = Membership.objects.filter(user=user, congress__tier="province", congress__parent__isnull=True)
+    return frozenset(rows.values_list("role", flat=True))
+
+
 def user_is_platform_admin(user) -> bool:
     """True for superusers and for holders of the platform_admin role (held in the province congress)."""
     if user is None or not user.is_authenticated:

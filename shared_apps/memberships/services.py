@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shared_apps.memberships.models import Membership, MembershipEvent, Role
+from shared_apps.memberships.models import OFFICER_ROLES, Membership, MembershipEvent, Role
 from tenants.workflow.history import record_event
 
 
@@ -16,6 +16,14 @@ def membership_grant(*, actor, user, congress, role: str) -> Membership:
         raise ValidationError({"role": _("未知的角色。")})
     if role == Role.PLATFORM_ADMIN and congress.tier != "province":
         raise ValidationError({"role": _("省级平台管理员只能在省级人大中授予。")})
+    if role in OFFICER_ROLES:
+        # SECURITY: 三员分立 — the system, security and audit officers are three different people; a security
+        # administrator cannot make themselves one of the others (nor anyone hold two).
+        held = Membership.objects.filter(user=user, congress=congress, role__in=OFFICER_ROLES).exclude(role=role)
+        if held.exists():
+            raise ValidationError({"role": _("系统管理员、安全管理员、审计管理员须由不同的人担任。")})
+        if actor is not None and getattr(actor, "pk", None) == user.pk:
+            raise ValidationError({"role": _("不能给自己授予管理员角色。")})
     # get_or_create over membership_unique_role: two grants at once make one row, and only its creator writes GRANTED.
     membership, created = Membership.objects.get_or_create(
         user=user, congress=congress, role=role, defaults={"created_by": actor}

@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from shared_apps.audit.services import record_download
 from shared_apps.registry import roster
 from shared_apps.registry.models import RegistryEvent, Seat, SeatStatus, Term
 from shared_apps.registry.permissions import can_view_identity
@@ -89,6 +90,7 @@ def bytes_response(data: bytes, filename: str) -> HttpResponse:
     assert disposition is not None  # None only for an inline response without a filename
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"
+    record_download(filename)
     return response
 
 

@@ -209,7 +209,7 @@ def can_manage_bulletin(access: Access) -> bool:
 
 def can_view_published_bulletin(access: Access) -> bool:
     """A published bulletin: every member of this congress, whatever the role."""
-    return access.congress is not None and bool(access.roles)
+    return access.congress is not None and access.is_member
 
 
 def publication_latest(year: int, month: int) -> BulletinPublication | None:

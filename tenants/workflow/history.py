@@ -12,8 +12,13 @@ from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
+from django.dispatch import Signal
 
 E = TypeVar("E", bound=models.Model)
+
+# Sent after every history row is written (event, actor, subject): the audit log's view over every workflow
+# action and every recorded change (shared_apps.audit.receivers).
+event_recorded = Signal()
 
 
 class Event(models.Model):
@@ -60,7 +65,9 @@ def record_event(model: type[E], subject: Any = None, *, actor: Any, data: dict 
             fields.setdefault("to_status", subject.status)
             fields.setdefault("from_status", subject.status)
     authenticated = getattr(actor, "is_authenticated", False)
-    return model._default_manager.create(actor=actor if authenticated else None, data=data or {}, **fields)
+    row = model._default_manager.create(actor=actor if authenticated else None, data=data or {}, **fields)
+    event_recorded.send(sender=model, event=row, actor=actor, subject=subject)
+    return row
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,10 @@ Honghuagang (a county in another city) supplies a member of another congress; Wu
 | zhou | congress_admin of Qingyan |
 | ma | congress_admin of Honghuagang (another congress entirely) |
 | wu | no membership anywhere |
+| shen | audit_admin of the province (the platform's audit administrator) |
+| han | audit_admin of Huaxi |
+| pan | security_admin of the province (the platform's security administrator) |
+| tang | security_admin of Huaxi |
 """
 
 CONGRESSES = [
@@ -38,6 +42,10 @@ PERSONAS = {
     "zhou": [("qingyan", "congress_admin")],
     "ma": [("honghuagang", "congress_admin")],
     "wu": [],
+    "shen": [("guizhou", "audit_admin")],
+    "han": [("huaxi", "audit_admin")],
+    "pan": [("guizhou", "security_admin")],
+    "tang": [("huaxi", "security_admin")],
 }
 
 PASSWORD = "Persona-pass-2026"
