@@ -570,6 +570,17 @@ def ensure_chromium() -> None:
         run(install_cmd, env)
 
 
+def pytest_steps(pytest_args: list[str]) -> list[tuple[str, list]]:
+    """Arguments given: one pytest run with them. None: the suite on every core (pytest-xdist), then the
+    browser suite on its own (it serves the demo province and walks it in Chromium, after every other test)."""
+    if pytest_args:
+        return [("pytest", [PYTHON, "-m", "pytest", *pytest_args])]
+    return [
+        ("pytest (every core)", [PYTHON, "-m", "pytest", "-n", "auto", "-m", "not browser"]),
+        ("pytest (browser suite)", [PYTHON, "-m", "pytest", "-m", "browser"]),
+    ]
+
+
 def cmd_test(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> int:
     install()
     ensure_chromium()
@@ -580,7 +591,7 @@ def cmd_test(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> int:
         ("ruff check", [PYTHON, "-m", "ruff", "check", "."]),
         ("makemigrations --check", manage("makemigrations", "--check", "--dry-run")),
         ("mypy", [PYTHON, "-m", "mypy"]),
-        ("pytest", [PYTHON, "-m", "pytest", *args.pytest_args]),
+        *pytest_steps(args.pytest_args),
     ]
     for name, cmd in steps:
         say(name)
