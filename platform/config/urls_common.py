@@ -29,9 +29,9 @@ common_urlpatterns = [
 
 
 def api_docs_urlpatterns(urlconf: str):
-    from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+    from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
     return [
         path("api/v1/schema/", SpectacularAPIView.as_view(urlconf=urlconf), name="api_schema"),
-        path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+        path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     ]
