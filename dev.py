@@ -62,7 +62,9 @@ COMMON_ENV = {
     "ROOT_DOMAIN": "congress.localhost",
     "PYTHONUNBUFFERED": "1",
 }
-UP_ENV = {**COMMON_ENV, "DJANGO_DEBUG": "1"}
+# The demo province's passwords are printed in the banner: its staff are not asked for a second factor (a
+# deployment asks every staff role by default: MFA_REQUIRED_ROLES, docs/security.md).
+UP_ENV = {**COMMON_ENV, "DJANGO_DEBUG": "1", "MFA_REQUIRED_ROLES": "none"}
 TEST_ENV = {**COMMON_ENV, "DJANGO_DEBUG": "0"}
 
 CREATE_DATABASE = """

@@ -70,6 +70,15 @@ def _registry(made: dict) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_policy(request, settings):
+    """The second factor is asked of no role, unless a test is marked `mfa_enforced` (tests/shared_apps/security/
+    test_mfa.py holds the production default and its enforcement): the modules' tests make staff of their own
+    by the dozen, and signing in is not what they test."""
+    if request.node.get_closest_marker("mfa_enforced") is None:
+        settings.MFA_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _public_schema(db):
     """Every test starts (and ends) in the public schema."""
     connection.set_schema_to_public()

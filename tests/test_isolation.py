@@ -42,11 +42,10 @@ def test_an_administrator_cannot_read_another_congress_settings(api_for, client_
     assert client_for("ma", "huaxi").get("/settings/").status_code == 403
 
 
-def test_a_token_works_on_every_host_but_grants_only_the_holders_roles(db):
+def test_a_token_works_on_every_host_but_grants_only_the_holders_roles(users):
     client = APIClient(HTTP_HOST="congress.localhost")
-    token = client.post(
-        "/api/v1/auth/token/", {"email": "zhang@example.org", "password": "Persona-pass-2026"}, format="json"
-    ).json()["token"]
+    credentials = {"email": "zhang@example.org", "password": "Persona-pass-2026"}
+    token = client.post("/api/v1/auth/token/", credentials, format="json").json()["token"]
     for host, status in (("huaxi.congress.localhost", 200), ("qingyan.congress.localhost", 403)):
         api = APIClient(HTTP_HOST=host)
         api.credentials(HTTP_AUTHORIZATION=f"Token {token}")

@@ -88,6 +88,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "shared_apps.accounts",
     "shared_apps.memberships",
     "shared_apps.registry",
@@ -134,6 +135,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shared_apps.security.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shared_apps.memberships.middleware.MembershipMiddleware",
     "tenants.middleware.ModuleGateMiddleware",
@@ -180,10 +182,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        # Cache keys carry the schema name so one congress never reads another's entries.
-        "KEY_FUNCTION": "django_tenants.cache.make_key",
-        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        # A table of the public schema (made by the security app's migrations), so that every gunicorn worker
+        # and the worker share one cache without another server: allauth's limits and used TOTP codes hold
+        # across processes.
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "platform_cache",
+        # Keys carry the schema name so one congress never reads another's entries (allauth's excepted).
+        "KEY_FUNCTION": "config.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "config.cache.reverse_key",
     }
 }
 
@@ -198,12 +204,37 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# The password policy (shared_apps.security.passwords): length, character classes, not like the account's name
+# or e-mail, not a common password, none of the last PASSWORD_HISTORY again; staff change it every
+# PASSWORD_MAX_AGE_DAYS days (0: never).
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
+PASSWORD_MIN_CLASSES = env_int("PASSWORD_MIN_CLASSES", 3)
+PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5)
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "shared_apps.security.passwords.CharacterClassesValidator"},
+    {"NAME": "shared_apps.security.passwords.PasswordHistoryValidator"},
 ]
+# The second factor (django-allauth's MFA: TOTP and recovery codes). MFA_REQUIRED_ROLES: roles that must use one
+# (comma-separated; "none" for none); default every staff and administrator role. A congress may add its
+# deputies and journalists in its settings (shared_apps.security.mfa).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "人大代表服务云平台")
+MFA_FORMS = {"authenticate": "shared_apps.accounts.forms.LimitedAuthenticateForm"}
+_STAFF = "office_staff,handling_unit_staff,state_organ_staff,delegation_staff,congress_admin,platform_admin"
+MFA_REQUIRED_ROLES = [
+    role for role in env_list("MFA_REQUIRED_ROLES", f"{_STAFF},security_admin,audit_admin".split(",")) if role != "none"
+]
+# Sessions: signed out after SESSION_IDLE_MINUTES without a request, and SESSION_COOKIE_AGE after signing in
+# whatever happens (shared_apps.security.middleware.SessionPolicyMiddleware).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
 from rest_framework.response import Response
 
 from console import services
@@ -24,7 +24,7 @@ from console.specs import CongressSpec
 from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
 from shared_apps.memberships.permissions import can_configure_congress, can_use_console
 from shared_apps.memberships.selectors import congresses_for_user
-from shared_apps.security import limiter, tokens
+from shared_apps.security import limiter, mfa, tokens
 from shared_apps.security.signals import token_issued
 from tenants import selectors
 from tenants.addresses import client_address
@@ -43,7 +43,10 @@ class _TokenObtain:
         responses={
             201: TokenSerializer,
             400: OpenApiResponse(description="Malformed input, by field."),
-            401: OpenApiResponse(description="Wrong email or password, or a disabled account."),
+            401: OpenApiResponse(
+                description="Wrong email or password, a disabled account, or a missing or wrong second-factor code."
+            ),
+            403: OpenApiResponse(description="The account must enrol a second factor on the web first."),
             429: OpenApiResponse(description="Locked after too many failures; `Retry-After` says for how long."),
         },
     )
@@ -60,9 +63,22 @@ class _TokenObtain:
         if user is None or not user.is_active:
             # SECURITY: one answer for a wrong password, an unknown email and a disabled account: no probing accounts.
             raise AuthenticationFailed("邮箱或密码不正确。")
+        self._second_factor(request, user, data.validated_data["code"])
         token, key = tokens.issue(user, data.validated_data["device"])
         token_issued.send(sender=type(self), request=request._request, token=token)
         return Response({"token": key, "device": token.device, "expires_at": token.expires_at}, status=201)
+
+    def _second_factor(self, request, user, code: str) -> None:
+        """An account with a second factor gives its current code too (a wrong one counts as a failed sign-in);
+        one that must have a second factor and has none enrols on the web first."""
+        if mfa.has_second_factor(user):
+            if not code:
+                raise AuthenticationFailed("请同时提供身份验证器中的动态码（code）。")
+            if not mfa.verify_code(user, code):
+                limiter.failed("login", account=user.email, address=client_address(request))
+                raise AuthenticationFailed("动态码不正确。")
+        elif mfa.mfa_required(user):
+            raise PermissionDenied("您的角色要求使用双因素认证，请先在网页上启用后再登录客户端。")
 
 
 class _MyCongresses:

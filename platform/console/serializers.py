@@ -91,6 +91,8 @@ class TokenInputSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
     # One token per device: signing in again from the same device replaces its token.
     device = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    # The current code of the account's authenticator app, or one of its recovery codes, if it has a second factor.
+    code = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
 
 
 class TokenSerializer(serializers.Serializer):

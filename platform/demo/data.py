@@ -30,6 +30,11 @@ USERS = [
     ("journalist@example.org", "贵阳日报记者 孙悦", [("520100000000", "journalist")]),
     ("qingyan.office@example.org", "青岩镇人大办公室 周敏", [("520111101000", "office_staff")]),
     ("deputy.yang@example.org", "杨秀英代表", [("520111000000", "deputy"), ("520111101000", "deputy")]),
+    # The officers kept apart from the system administrator (三员分立).
+    ("platform.security@example.org", "省平台安全管理员 钱伟", [("520000000000", "security_admin")]),
+    ("platform.audit@example.org", "省平台审计管理员 沈燕", [("520000000000", "audit_admin")]),
+    ("huaxi.security@example.org", "花溪区人大安全管理员 唐宁", [("520111000000", "security_admin")]),
+    ("huaxi.audit@example.org", "花溪区人大审计管理员 韩梅", [("520111000000", "audit_admin")]),
 ]
 
 PROFILES = {

@@ -1,8 +1,10 @@
 from allauth.account.forms import ResetPasswordForm
 from allauth.core import context
+from allauth.mfa.base.forms import AuthenticateForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from shared_apps.accounts.adapter import lockout_message
 from shared_apps.security import limiter
 from tenants.addresses import client_address
 
@@ -19,3 +21,14 @@ class LimitedResetPasswordForm(ResetPasswordForm):
             raise ValidationError(_("重设密码的请求过多，请一小时后再试。"), code="too_many_requests")
         limiter.failed("reset", account=email, address=address)
         return email
+
+
+class LimitedAuthenticateForm(AuthenticateForm):
+    """allauth's second-factor step, under the one limiter: a locked account gets no code checked, and each
+    wrong code counts as a failed sign-in (shared_apps.security.signals)."""
+
+    def clean_code(self) -> str:
+        until = limiter.locked_until("login", account=self.user.email, address=client_address(context.request))
+        if until is not None:
+            raise ValidationError(lockout_message(until), code="too_many_login_attempts")
+        return super().clean_code()

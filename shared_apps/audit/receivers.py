@@ -3,6 +3,7 @@ identity reveal, export, provisioning step and setting change writes one, tenant
 sign-in events of Django, allauth and the platform's own identity controls."""
 
 from allauth.account.signals import password_changed, password_reset, password_set
+from allauth.mfa import signals as mfa
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models
 from django.dispatch import receiver
@@ -96,3 +97,23 @@ def _password_set(sender, request, user, **kwargs) -> None:
 @receiver(password_reset)
 def _password_reset(sender, request, user, **kwargs) -> None:
     record("auth.password_reset", actor=user)
+
+
+@receiver(mfa.authenticator_added)
+def _mfa_added(sender, request, user, authenticator, **kwargs) -> None:
+    record("mfa.added", actor=user, data={"type": authenticator.type})
+
+
+@receiver(mfa.authenticator_removed)
+def _mfa_removed(sender, request, user, authenticator, **kwargs) -> None:
+    record("mfa.removed", actor=user, data={"type": authenticator.type})
+
+
+@receiver(mfa.authenticator_reset)
+def _mfa_reset(sender, request, user, authenticator, **kwargs) -> None:
+    record("mfa.reset", actor=user, data={"type": authenticator.type})
+
+
+@receiver(mfa.authentication_failed)
+def _mfa_failed(sender, request, user, authenticator, **kwargs) -> None:
+    record("mfa.code", outcome=Outcome.FAILURE, actor_label=user.email, data={"type": authenticator.type})

@@ -23,6 +23,21 @@ class Role(models.TextChoices):
     AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
 
+# Roles that work inside the platform's offices (not the deputies, not the press): the second factor and
+# the password's maximum age apply to them by default.
+STAFF_ROLES = frozenset(
+    {
+        Role.OFFICE_STAFF,
+        Role.HANDLING_UNIT_STAFF,
+        Role.STATE_ORGAN_STAFF,
+        Role.DELEGATION_STAFF,
+        Role.CONGRESS_ADMIN,
+        Role.PLATFORM_ADMIN,
+        Role.SECURITY_ADMIN,
+        Role.AUDIT_ADMIN,
+    }
+)
+
 # The three officers (三员): no account holds two of them in one congress.
 OFFICER_ROLES = frozenset({Role.CONGRESS_ADMIN, Role.PLATFORM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 

@@ -7,4 +7,6 @@ class SecurityConfig(AppConfig):
     verbose_name = "Security"
 
     def ready(self) -> None:
-        from shared_apps.security import signals  # noqa: F401  (connects the receivers)
+        from shared_apps.security import mfa, signals  # noqa: F401  (signals connects the receivers)
+
+        mfa.register_specs()

@@ -93,6 +93,9 @@ def demo_site(tmp_path_factory):
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "PRIVATE_STORAGE_ROOT": str(work / "private"),
         "MEDIA_ROOT": str(work / "media"),
+        # As in `dev.py up`: the demo's staff sign in with the printed passwords only. The second factor has a
+        # journey of its own (a congress asking it of its deputies: test_security.py).
+        "MFA_REQUIRED_ROLES": "none",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     for step in (["migrate", "--noinput"], ["seed_demo"]):

@@ -72,7 +72,7 @@ def test_signed_in_pages_and_token_calls_are_not_stored(client_for, db):
     assert "no-store" in signed["Cache-Control"] and "private" in signed["Cache-Control"]
     key = (
         APIClient(HTTP_HOST="huaxi.congress.localhost")
-        .post("/api/v1/auth/token/", {"email": "li@example.org", "password": "Persona-pass-2026"}, format="json")
+        .post("/api/v1/auth/token/", {"email": "yang@example.org", "password": "Persona-pass-2026"}, format="json")
         .json()["token"]
     )
     api = APIClient(HTTP_HOST="huaxi.congress.localhost", HTTP_AUTHORIZATION=f"Token {key}")
@@ -89,7 +89,7 @@ def test_hsts_and_secure_cookies_behind_https(settings, db):
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert client.cookies["csrftoken"]["secure"]
     response = client.post(
-        "/accounts/login/", {"login": "li@example.org", "password": "Persona-pass-2026"}, secure=True
+        "/accounts/login/", {"login": "yang@example.org", "password": "Persona-pass-2026"}, secure=True
     )
     session = client.cookies["sessionid"]
     assert session["secure"] and session["httponly"]

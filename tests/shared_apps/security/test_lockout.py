@@ -38,29 +38,29 @@ def signed_in(client: Client) -> bool:
 
 def test_five_wrong_passwords_on_the_form_lock_the_api_token_too(db):
     for _ in range(settings.LOCKOUT_FAILURES):
-        _client, response = form_login("li@example.org", "wrong")
+        _client, response = form_login("wu@example.org", "wrong")
         assert response.status_code == 200
-    client, response = form_login("li@example.org", PASSWORD)
+    client, response = form_login("wu@example.org", PASSWORD)
     assert not signed_in(client)
     assert "登录失败次数过多" in response.content.decode()
-    refused = api_token("li@example.org", PASSWORD)
+    refused = api_token("wu@example.org", PASSWORD)
     assert refused.status_code == 429 and "token" not in refused.json()
     assert int(refused["Retry-After"]) > 0
 
 
 def test_wrong_passwords_through_the_api_lock_the_form(db):
     for n in range(settings.LOCKOUT_FAILURES):
-        assert api_token("li@example.org", "wrong", address=f"10.9.1.{n}").status_code == 401
-    assert api_token("li@example.org", PASSWORD).status_code == 429
-    client, _response = form_login("li@example.org", PASSWORD)
+        assert api_token("wu@example.org", "wrong", address=f"10.9.1.{n}").status_code == 401
+    assert api_token("wu@example.org", PASSWORD).status_code == 429
+    client, _response = form_login("wu@example.org", PASSWORD)
     assert not signed_in(client)
 
 
 def test_failures_on_different_hosts_and_addresses_count_together_for_one_account(db):
     hosts = ["congress.localhost", "huaxi.congress.localhost", "qingyan.congress.localhost"]
     for n in range(settings.LOCKOUT_FAILURES):
-        form_login("li@example.org", "wrong", host=hosts[n % 3], address=f"10.9.2.{n}")
-    client, _response = form_login("li@example.org", PASSWORD, host="congress.localhost", address="10.9.3.3")
+        form_login("wu@example.org", "wrong", host=hosts[n % 3], address=f"10.9.2.{n}")
+    client, _response = form_login("wu@example.org", PASSWORD, host="congress.localhost", address="10.9.3.3")
     assert not signed_in(client)
     # Another account is not locked by it.
     client, _response = form_login("yang@example.org", PASSWORD, address="10.9.3.3")
@@ -82,36 +82,36 @@ def test_one_address_spraying_many_accounts_is_locked(db, settings):
 def test_a_right_password_clears_the_accounts_count_but_not_the_addresses(db, settings):
     settings.LOCKOUT_ADDRESS_FAILURES = 100
     for _ in range(settings.LOCKOUT_FAILURES - 1):
-        form_login("li@example.org", "wrong")
-    client, _response = form_login("li@example.org", PASSWORD)
+        form_login("wu@example.org", "wrong")
+    client, _response = form_login("wu@example.org", PASSWORD)
     assert signed_in(client)
     for _ in range(settings.LOCKOUT_FAILURES - 1):
-        form_login("li@example.org", "wrong")
-    client, _response = form_login("li@example.org", PASSWORD)
+        form_login("wu@example.org", "wrong")
+    client, _response = form_login("wu@example.org", PASSWORD)
     assert signed_in(client), "the earlier failures were forgotten after the right password"
 
 
 def test_the_lock_ends_after_its_time(db):
     for _ in range(settings.LOCKOUT_FAILURES):
-        form_login("li@example.org", "wrong")
-    assert api_token("li@example.org", PASSWORD).status_code == 429
+        form_login("wu@example.org", "wrong")
+    assert api_token("wu@example.org", PASSWORD).status_code == 429
     past = timezone.now() - timedelta(minutes=settings.LOCKOUT_MINUTES + 1)
     Throttle.objects.update(window_started_at=past, locked_until=past)
-    assert api_token("li@example.org", PASSWORD).status_code == 201
+    assert api_token("wu@example.org", PASSWORD).status_code == 201
 
 
 def test_a_successful_password_reset_lifts_the_lock(db):
     for _ in range(settings.LOCKOUT_FAILURES):
-        form_login("li@example.org", "wrong")
+        form_login("wu@example.org", "wrong")
     client = Client(HTTP_HOST="huaxi.congress.localhost")
-    assert client.post("/accounts/password/reset/", {"email": "li@example.org"}).status_code == 302
+    assert client.post("/accounts/password/reset/", {"email": "wu@example.org"}).status_code == 302
     link = next(word for word in mail.outbox[-1].body.split() if "/accounts/password/reset/key/" in word)
     path = link.split("congress.localhost", 1)[1]
     form_page = client.get(path, follow=True)
     new = "Another-pass-2026"
     response = client.post(form_page.redirect_chain[-1][0], {"password1": new, "password2": new})
     assert response.status_code == 302
-    client, _response = form_login("li@example.org", new)
+    client, _response = form_login("wu@example.org", new)
     assert signed_in(client)
 
 
@@ -119,9 +119,9 @@ def test_password_reset_requests_are_limited_per_account_and_address(db, setting
     settings.RESET_REQUESTS_PER_HOUR = 3
     client = Client(HTTP_HOST="huaxi.congress.localhost", REMOTE_ADDR="10.9.5.5")
     for _ in range(3):
-        assert client.post("/accounts/password/reset/", {"email": "li@example.org"}).status_code == 302
+        assert client.post("/accounts/password/reset/", {"email": "wu@example.org"}).status_code == 302
     sent = len(mail.outbox)
-    refused = client.post("/accounts/password/reset/", {"email": "li@example.org"})
+    refused = client.post("/accounts/password/reset/", {"email": "wu@example.org"})
     assert refused.status_code == 200 and "重设密码的请求过多" in refused.content.decode()
     assert len(mail.outbox) == sent
     # Another account from another address still gets its mail.
@@ -192,10 +192,10 @@ def _forget_committed_failures() -> None:
 @pytest.mark.parametrize("path", ["/accounts/login/", "/api/v1/auth/token/"])
 def test_a_locked_account_is_refused_without_checking_the_password(db, path, django_assert_max_num_queries):
     for _ in range(settings.LOCKOUT_FAILURES):
-        form_login("li@example.org", "wrong")
+        form_login("wu@example.org", "wrong")
     # Nothing about the right password is revealed: the answer is the lock's, not "wrong password".
     if path.startswith("/api/"):
-        assert "登录失败次数过多" in api_token("li@example.org", PASSWORD).json()["detail"]
+        assert "登录失败次数过多" in api_token("wu@example.org", PASSWORD).json()["detail"]
     else:
-        _client, response = form_login("li@example.org", PASSWORD)
+        _client, response = form_login("wu@example.org", PASSWORD)
         assert "登录失败次数过多" in response.content.decode()

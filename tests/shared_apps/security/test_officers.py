@@ -54,28 +54,26 @@ def test_withdrawing_asks_for_confirmation_and_never_the_own_security_role(clien
     assert "deputy" in roles_of("yang@example.org", "huaxi")
 
 
-def test_lifting_a_lockout(client_for):
+def _credentials(user) -> dict:
+    return {"email": user.email, "password": PASSWORD}
+
+
+def test_lifting_a_lockout(client_for, users):
     for _ in range(settings.LOCKOUT_FAILURES):
         Client(HTTP_HOST="huaxi.congress.localhost").post(
             "/accounts/login/", {"login": "li@example.org", "password": "x"}
         )
     api = APIClient(HTTP_HOST="huaxi.congress.localhost")
-    assert (
-        api.post("/api/v1/auth/token/", {"email": "li@example.org", "password": PASSWORD}, format="json").status_code
-        == 429
-    )
+    assert api.post("/api/v1/auth/token/", _credentials(users["li"]), format="json").status_code == 429
     response = client_for("tang", "huaxi").post("/security/unlock/", {"email": "li@example.org"}, follow=True)
     assert "已解除锁定" in response.content.decode()
-    assert (
-        api.post("/api/v1/auth/token/", {"email": "li@example.org", "password": PASSWORD}, format="json").status_code
-        == 201
-    )
+    assert api.post("/api/v1/auth/token/", _credentials(users["li"]), format="json").status_code == 201
 
 
 def test_only_the_platforms_security_administrator_disables_accounts(api_for, users):
     key = (
         APIClient(HTTP_HOST="congress.localhost")
-        .post("/api/v1/auth/token/", {"email": "zhang@example.org", "password": PASSWORD}, format="json")
+        .post("/api/v1/auth/token/", _credentials(users["zhang"]), format="json")
         .json()["token"]
     )
     refused = api_for("tang", "huaxi").post(f"/api/v1/security/accounts/{users['zhang'].pk}/active/", {"active": False})

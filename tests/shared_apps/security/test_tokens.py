@@ -13,7 +13,7 @@ from tests.support.personas import PASSWORD
 HOST = "huaxi.congress.localhost"
 
 
-def obtain(device: str = "", email: str = "li@example.org") -> dict:
+def obtain(device: str = "", email: str = "wu@example.org") -> dict:
     response = APIClient(HTTP_HOST=HOST).post(
         "/api/v1/auth/token/", {"email": email, "password": PASSWORD, "device": device}, format="json"
     )
@@ -55,8 +55,8 @@ def test_an_expired_token_is_refused(db):
 
 def test_a_token_of_a_disabled_account_is_refused(db, users):
     key = obtain("手机")["token"]
-    users["li"].is_active = False
-    users["li"].save(update_fields=["is_active"])
+    users["wu"].is_active = False
+    users["wu"].save(update_fields=["is_active"])
     assert with_token(key).get("/api/v1/me/tokens/").status_code == 401
 
 
@@ -77,7 +77,7 @@ def test_another_accounts_token_cannot_be_seen_or_revoked(db):
     assert mine.delete(f"/api/v1/me/tokens/{theirs.pk}/").status_code == 404
     assert ApiToken.objects.get(pk=theirs.pk).revoked_at is None
     page = Client(HTTP_HOST=HOST)
-    page.login(email="li@example.org", password=PASSWORD)
+    page.login(email="wu@example.org", password=PASSWORD)
     assert page.post(f"/me/security/tokens/{theirs.pk}/revoke/", {"confirm": "1"}).status_code == 404
 
 
@@ -89,7 +89,7 @@ def test_anonymous_callers_are_refused(db):
 
 def test_the_security_page_lists_devices_and_revokes_with_confirmation(client_for):
     obtain("我的手机")
-    page = client_for("li", "huaxi")
+    page = client_for("wu", "huaxi")
     body = page.get("/me/security/").content.decode()
     assert "我的手机" in body and "确认撤销" in body
     token = ApiToken.objects.get(device="我的手机")
@@ -107,7 +107,7 @@ def test_the_security_page_lists_devices_and_revokes_with_confirmation(client_fo
 def test_a_new_password_ends_every_token(db):
     key = obtain("手机")["token"]
     page = Client(HTTP_HOST=HOST)
-    page.login(email="li@example.org", password=PASSWORD)
+    page.login(email="wu@example.org", password=PASSWORD)
     new = "Changed-pass-2026"
     response = page.post("/accounts/password/change/", {"oldpassword": PASSWORD, "password1": new, "password2": new})
     assert response.status_code == 302
