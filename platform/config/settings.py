@@ -304,7 +304,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"MembershipRoleEnum": "shared_apps.memberships.models.Role.choices"},
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipRoleEnum": "shared_apps.memberships.models.Role.choices",
+        "CalendarDayKindEnum": "shared_apps.workdays.models.DayKind.choices",
+        "CongressTierEnum": "tenants.models.Tier.choices",
+        "SeatTierEnum": "shared_apps.registry.models.SeatTier.choices",
+    },
+    # Every operation documents the platform's error answers (config/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.add_error_responses",
+    ],
 }
 
 PROCRASTINATE_IMPORT_PATHS = ["tenants.tasks"]

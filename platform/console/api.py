@@ -223,24 +223,25 @@ class CongressDetailApi(CongressApiView):
         )
 
 
+CONGRESS_SETTINGS = inline_serializer(
+    "CongressSettings",
+    {
+        "modules": serializers.ListField(child=serializers.CharField()),
+        "preferences": serializers.DictField(),
+        "effective": serializers.DictField(),
+    },
+)
+
+
 class CongressSettingsApi(CongressApiView):
     """This congress's modules and own settings (its administrators). GET also shows the values in force."""
 
-    @extend_schema(
-        responses=inline_serializer(
-            "CongressSettings",
-            {
-                "modules": serializers.ListField(child=serializers.CharField()),
-                "preferences": serializers.DictField(),
-                "effective": serializers.DictField(),
-            },
-        )
-    )
+    @extend_schema(responses=CONGRESS_SETTINGS)
     def get(self, request):
         self.require(can_configure_congress(self.access))
         return Response(self._payload(self.congress))
 
-    @extend_schema(request=ConfigurationSerializer)
+    @extend_schema(request=ConfigurationSerializer, responses=CONGRESS_SETTINGS)
     def put(self, request):
         self.require(can_configure_congress(self.access))
         data = ConfigurationSerializer(data=request.data)

@@ -6,7 +6,7 @@ from tenants.validators import TIER_ORDER
 
 
 class CongressSerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.division_code", default=None, read_only=True)
+    parent_code = serializers.CharField(source="parent.division_code", default=None, read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -37,9 +37,9 @@ class ProvisioningInputSerializer(serializers.Serializer):
 
 
 class ProvisioningRequestSerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.division_code", default=None, read_only=True)
+    parent_code = serializers.CharField(source="parent.division_code", default=None, read_only=True, allow_null=True)
     congress_url = serializers.SerializerMethodField()
-    requested_by = serializers.CharField(source="requested_by.email", default=None, read_only=True)
+    requested_by = serializers.CharField(source="requested_by.email", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = ProvisioningRequest

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.response import Response
@@ -34,7 +34,7 @@ class SeatSerializer(serializers.ModelSerializer):
     id_number = serializers.CharField(source="deputy.id_number_masked")
     mobile = serializers.CharField(source="deputy.mobile_masked")
     constituency = serializers.CharField(source="constituency.name", default=None)
-    delegation = serializers.CharField(source="delegation.name", default=None)
+    delegation = serializers.CharField(source="delegation.name", default=None, allow_null=True)
     has_account = serializers.SerializerMethodField()
 
     class Meta:
@@ -94,13 +94,23 @@ class SeatListApi(_RegistryStaffApi):
         return Response(SeatSerializer(seat).data, status=201)
 
 
+class IdentitySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    id_number = serializers.CharField(help_text="masked unless revealed")
+    mobile = serializers.CharField(help_text="masked unless revealed")
+    revealed = serializers.BooleanField()
+    may_reveal = serializers.BooleanField()
+
+
 class DeputyIdentityApi(_RegistryStaffApi):
     """A deputy's identifiers: masked by default; POST asks for the clear values (allowed roles; logged)."""
 
+    @extend_schema(responses=IdentitySerializer)
     def get(self, request, deputy_id: int):
         deputy = selectors.deputy_get_for_congress(self.congress, deputy_id)
         return Response({"name": deputy.name, **selectors.identity_for(self.access, deputy, reveal=False)})
 
+    @extend_schema(request=None, responses=IdentitySerializer)
     def post(self, request, deputy_id: int):
         deputy = selectors.deputy_get_for_congress(self.congress, deputy_id)
         identity = selectors.identity_for(self.access, deputy, reveal=True)
@@ -115,7 +125,14 @@ class InvitationInput(serializers.Serializer):
 
 
 class DeputyInviteApi(_RegistryStaffApi):
-    @extend_schema(request=InvitationInput)
+    @extend_schema(
+        request=InvitationInput,
+        responses={
+            201: inline_serializer(
+                "InvitationSent", {"id": serializers.IntegerField(), "expires_at": serializers.DateTimeField()}
+            )
+        },
+    )
     def post(self, request, deputy_id: int):
         deputy = selectors.deputy_get_for_congress(self.congress, deputy_id)
         data = InvitationInput(data=request.data)
@@ -180,7 +197,13 @@ class ClaimInput(serializers.Serializer):
 class ClaimApi(CongressApiView):
     """Claim a deputy account with the invitation token (public: the token is the credential)."""
 
-    @extend_schema(request=ClaimInput)
+    @extend_schema(
+        request=ClaimInput,
+        responses={
+            201: inline_serializer("Claimed", {"email": serializers.EmailField()}),
+            429: OpenApiResponse(description="Too many links that opened nothing from this address."),
+        },
+    )
     def post(self, request):
         data = ClaimInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -191,10 +214,43 @@ class ClaimApi(CongressApiView):
         return Response({"email": user.email}, status=201)
 
 
+class WaitingGroupSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like Field.label
+    count = serializers.IntegerField()
+    url = serializers.CharField()
+    items = serializers.ListField(child=serializers.DictField(), help_text="the oldest items, each with its link")
+
+
+class DeskSerializer(serializers.Serializer):
+    congress = serializers.CharField()
+    url = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    waiting = WaitingGroupSerializer(many=True)
+
+
+class WorkspaceSeatSerializer(serializers.Serializer):
+    tier = serializers.CharField()
+    term = serializers.CharField()
+    constituency = serializers.CharField(allow_null=True)
+    congress = serializers.CharField(allow_null=True)
+    url = serializers.CharField(allow_null=True)
+    waiting = serializers.IntegerField()
+    suggest_url = serializers.CharField(allow_null=True)
+    suggestions_waiting = serializers.IntegerField(allow_null=True)
+
+
+class WorkspaceSerializer(serializers.Serializer):
+    congresses = DeskSerializer(many=True)
+    deputy = serializers.CharField(allow_null=True)
+    seats = WorkspaceSeatSerializer(many=True)
+
+
 class _Workspace:
     """The signed-in user's workspace: per congress their roles and what waits (named, linked); for a deputy,
     the seats at every tier with how many items wait in each congress."""
 
+    @extend_schema(responses=WorkspaceSerializer)
     def get(self, request):
         self.require(self.access.is_authenticated)
         data = workspace_for(request.user) or {"deputy": None, "seats": []}
@@ -242,6 +298,19 @@ class CongressWorkspaceApi(_Workspace, CongressApiView):
 class RollupApi(CongressApiView):
     """Registry figures of the congresses below this one (read-only, for this congress's staff)."""
 
+    @extend_schema(
+        responses=inline_serializer(
+            "RollupRow",
+            {
+                "division_code": serializers.CharField(),
+                "name": serializers.CharField(),
+                "tier": serializers.CharField(),
+                "deputies": serializers.IntegerField(),
+                "claimed": serializers.IntegerField(),
+            },
+            many=True,
+        )
+    )
     def get(self, request):
         self.require(can_read_rollup(self.access))
         return Response(

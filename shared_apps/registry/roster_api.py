@@ -44,8 +44,8 @@ class RosterIgnoredColumnSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="why it is not read: not a roster column, or a second column of a field")
 
 
-def _counts():
-    return serializers.DictField(child=serializers.IntegerField())
+def _counts(**kwargs):
+    return serializers.DictField(child=serializers.IntegerField(), **kwargs)
 
 
 class RosterPreviewSerializer(serializers.Serializer):
@@ -62,10 +62,14 @@ class RosterPreviewSerializer(serializers.Serializer):
 
 
 class RosterRejectedSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    counts = _counts()
-    errors = RosterRowSerializer(many=True)  # type: ignore[assignment]  # a declared field, as above
-    ignored_columns = RosterIgnoredColumnSerializer(many=True)
+    """Why nothing was imported: `detail` with the counts, the rows in error and the ignored columns when the
+    file could be read; `detail` alone for a file that is not a roster; the errors by field for a malformed
+    upload (no file)."""
+
+    detail = serializers.CharField(required=False)
+    counts = _counts(required=False)
+    errors = RosterRowSerializer(many=True, required=False)  # type: ignore[assignment]  # a declared field
+    ignored_columns = RosterIgnoredColumnSerializer(many=True, required=False)
 
 
 def _preview_payload(preview: roster.RosterPreview) -> dict:
