@@ -1,19 +1,11 @@
 """Every API view inherits the base class of its host; a view that escapes it fails here."""
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
 from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
+from tests.support.routes import routes
 
 DOCS = {"api/v1/schema/", "api/v1/docs/"}
-
-
-def routes(patterns, prefix=""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            yield route, pattern.callback
 
 
 def api_views(urlconf):

@@ -7,11 +7,12 @@ import json
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
 from shared_apps.audit.models import AuditEntry
 from shared_apps.memberships.models import Membership
 from tenants.models import Congress, ProvisioningRequest
+from tests.support.routes import routes
 
 # The query parameters the platform's lists read, each given every hostile value in turn.
 PARAMS = [
@@ -24,18 +25,9 @@ ARGUMENTS = {"int": ["1", "99999999"], "str": ["x", "%00"], "slug": ["x"], "path
 SKIP = re.compile(r"^(django-admin/|static/|media/|accounts/|i18n/|api/v1/docs/|api/v1/schema/)")
 
 
-def _routes(patterns, prefix=""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            yield route
-
-
 def _paths(urlconf: str) -> list[str]:
     paths = []
-    for route in _routes(get_resolver(urlconf).url_patterns):
+    for route, _view in routes(get_resolver(urlconf).url_patterns):
         if SKIP.match(route) or route.startswith("^"):
             continue
         converters = re.findall(r"<(?:(\w+):)?\w+>", route)
