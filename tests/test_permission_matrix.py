@@ -62,6 +62,7 @@ API = [
     ),
     ("huaxi", "post", "/api/v1/security/unlock/", {"email": "li@example.org"}, {"tang"}, 200),
     ("huaxi", "get", "/api/v1/me/tokens/", None, SIGNED_IN, 200),
+    ("huaxi", "get", "/api/v1/me/data/", None, SIGNED_IN, 200),
 ]
 
 PAGES = [

@@ -8,6 +8,7 @@ from django.urls import include, path
 from config import site
 from shared_apps.memberships.views import my_congresses
 from shared_apps.registry.views import workspace
+from shared_apps.security.api import MyDataApi
 
 common_urlpatterns = [
     # Development only: nginx serves /media/ in production (deploy/nginx).
@@ -20,6 +21,7 @@ common_urlpatterns = [
     path("api/v1/me/notices/", include(("shared_apps.notifications.api_urls", "my_notices_api"))),
     path("me/security/", include(("shared_apps.security.urls", "my_security"))),
     path("api/v1/me/tokens/", include(("shared_apps.security.api_urls", "my_tokens_api"))),
+    path("api/v1/me/data/", MyDataApi.as_view(), name="my_data_api"),
     path("security/", include(("shared_apps.security.officer_urls", "security_officer"))),
     path("api/v1/security/", include(("shared_apps.security.officer_api_urls", "security_api"))),
     path("audit/", include(("shared_apps.audit.urls", "audit"))),

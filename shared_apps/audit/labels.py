@@ -16,6 +16,7 @@ ACTION_LABELS = {
     "auth.session_expired": _("会话超时退出"),
     "account.disabled": _("停用账号"),
     "account.enabled": _("启用账号"),
+    "account.data_exported": _("下载本人个人信息"),
     "mfa.added": _("启用双因素认证"),
     "mfa.removed": _("停用双因素认证"),
     "mfa.reset": _("重新生成恢复码"),

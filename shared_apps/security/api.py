@@ -1,13 +1,14 @@
 """REST API of the account's API tokens: GET /api/v1/me/tokens/ and DELETE /api/v1/me/tokens/<id>/, on every
 host; each account sees and revokes only its own."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from shared_apps.audit.services import record
 from shared_apps.memberships.api_base import AnyHostApiView
-from shared_apps.security import tokens
+from shared_apps.security import mydata, tokens
 from shared_apps.security.models import ApiToken
 from shared_apps.security.signals import token_revoked
 
@@ -45,3 +46,15 @@ class TokenRevokeApi(AnyHostApiView):
         if tokens.revoke(token):
             token_revoked.send(sender=None, request=request._request, token=token)
         return Response(status=204)
+
+
+class MyDataApi(AnyHostApiView):
+    """The caller's own data (account, roles, a deputy's registry record and seats, devices, notices, the audit
+    rows naming them); the download is logged."""
+
+    @extend_schema(responses=inline_serializer("MyData", {"account": serializers.DictField()}))
+    def get(self, request):
+        self.require(self.access.is_authenticated)
+        data = mydata.personal_data(request.user)
+        record("account.data_exported", actor=request.user)
+        return Response(data)

@@ -7,4 +7,5 @@ from shared_apps.security import views
 urlpatterns = [
     path("", views.security, name="index"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("my-data.json", views.my_data, name="my_data"),
 ]

@@ -3,12 +3,14 @@ account's devices (each can be revoked)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shared_apps.security import tokens
+from shared_apps.audit.services import record
+from shared_apps.security import mydata, tokens
 from shared_apps.security.models import ApiToken
 from shared_apps.security.signals import token_revoked
 
@@ -32,3 +34,14 @@ def token_revoke(request, pk: int):
         token_revoked.send(sender=None, request=request, token=token)
         messages.success(request, _("已撤销“%(device)s”的登录令牌。") % {"device": token.device})
     return redirect("my_security:index")
+
+
+@login_required
+def my_data(request):
+    """The person's own data as a JSON file (mydata.py); the download is logged."""
+    data = mydata.personal_data(request.user)
+    record("account.data_exported", actor=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename="my-data.json")
+    response["Cache-Control"] = "no-store"
+    return response

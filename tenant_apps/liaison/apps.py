@@ -7,6 +7,7 @@ class LiaisonConfig(AppConfig):
     verbose_name = "Liaison stations and public messages"
 
     def ready(self) -> None:
-        from tenant_apps.liaison import registration
+        from tenant_apps.liaison import registration, retention
 
         registration.register_module()
+        retention.register_specs()

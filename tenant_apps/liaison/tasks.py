@@ -16,6 +16,7 @@ from procrastinate.contrib.django import app
 
 from shared_apps.accounts.sms import send_sms
 from shared_apps.registry import crypto
+from tenant_apps.liaison import retention
 from tenant_apps.liaison.digest import digest_deliver, digests_send
 from tenant_apps.liaison.models import PublicMessage
 from tenants.jobs import defer_once, defer_per_congress, in_congress, public_job
@@ -91,3 +92,23 @@ def send_digests(schema_name: str, today: str) -> int:
 def send_digest_message(schema_name: str, digest_id: int) -> bool:
     """Send one claimed digest by SMS (a deputy's registry mobile) or e-mail (everyone else)."""
     return digest_deliver(_congress(schema_name), digest_id)
+
+
+# -- personal information past its retention -------------------------------------------------------------
+
+
+@app.periodic(cron="40 19 * * *", periodic_id="liaison_retention")  # 03:40 in Asia/Shanghai
+@app.task(name="liaison.sweep_retention", queue="maintenance")
+@public_job
+def sweep_retention(timestamp: int) -> int:
+    """Enqueue each congress's erasure of senders' personal information past its retention."""
+    return defer_per_congress(erase_personal, MODULE_KEY, "liaison_retention")
+
+
+@app.task(name="liaison.erase_personal", queue="maintenance", retry=RetryStrategy(max_attempts=3, linear_wait=600))
+@in_congress
+def erase_personal(schema_name: str) -> int:
+    congress = _congress(schema_name)
+    if congress is None:
+        return 0
+    return retention.erase_expired(congress)

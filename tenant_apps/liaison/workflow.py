@@ -355,6 +355,7 @@ EVENT_LABELS = {
     "returned_from_above": gettext_lazy("上级人大退回"),
     "mobile_viewed": gettext_lazy("查看手机号码"),
     "rate": gettext_lazy("留言人评价"),
+    "erase_personal": gettext_lazy("到期删除留言人手机号码和照片"),
 }
 
 

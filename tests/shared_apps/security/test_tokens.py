@@ -112,3 +112,23 @@ def test_a_new_password_ends_every_token(db):
     response = page.post("/accounts/password/change/", {"oldpassword": PASSWORD, "password1": new, "password2": new})
     assert response.status_code == 302
     assert with_token(key).get("/api/v1/me/tokens/").status_code == 401
+
+
+def test_a_deputy_downloads_their_own_data(client_for, api_for, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("yang", "huaxi").get("/me/security/my-data.json")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "no-store"
+    data = response.json()
+    assert data["account"]["email"] == "yang@example.org"
+    assert data["deputy"]["id_number"] == "52011119750312002X"  # the deputy's own, in clear
+    assert {seat["constituency"] for seat in data["deputy"]["seats"]} >= {"青岩镇第三选区", "青岩镇选区"}
+    assert {role["role"] for role in data["roles"]} == {"deputy"}
+    from shared_apps.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="account.data_exported", actor_label="yang@example.org").exists()
+    # The same through the API; someone without a deputy record gets none; anonymous callers nothing.
+    assert api_for("yang", "qingyan").get("/api/v1/me/data/").json()["deputy"]["name"] == "杨秀英"
+    assert api_for("wu").get("/api/v1/me/data/").json()["deputy"] is None
+    assert api_for(None, "huaxi").get("/api/v1/me/data/").status_code == 401
+    assert client_for(None, "huaxi").get("/me/security/my-data.json").status_code == 302
