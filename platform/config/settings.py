@@ -197,6 +197,10 @@ CACHES = {
 # keys, the first encrypts, all decrypt (rotation). LOOKUP_HASH_KEY: key of the exact-match hashes. Unset, both
 # are derived from SECRET_KEY (development only; `check --deploy` reports it).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+# FIELD_CIPHER: "fernet" (default) or "sm4" (SM4-GCM, GB/T 32907) under FIELD_SM4_KEYS (32 hex digits each, the
+# first encrypts); `manage.py rotate_field_keys` re-encrypts after a change (shared_apps/registry/crypto.py).
+FIELD_CIPHER = env_str("FIELD_CIPHER", "fernet")
+FIELD_SM4_KEYS = env_list("FIELD_SM4_KEYS", [])
 LOOKUP_HASH_KEY = env_str("LOOKUP_HASH_KEY", "")
 
 AUTH_USER_MODEL = "accounts.User"

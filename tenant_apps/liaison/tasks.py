@@ -112,3 +112,25 @@ def erase_personal(schema_name: str) -> int:
     if congress is None:
         return 0
     return retention.erase_expired(congress)
+
+
+# -- re-encryption under a new key or cipher ---------------------------------------------------------------
+
+
+def defer_reencryption() -> int:
+    """One job per congress running the module (manage.py rotate_field_keys)."""
+    return defer_per_congress(reencrypt_personal, MODULE_KEY, "liaison_reencrypt")
+
+
+@app.task(name="liaison.reencrypt_personal", queue="maintenance", retry=RetryStrategy(max_attempts=3, linear_wait=600))
+@in_congress
+def reencrypt_personal(schema_name: str) -> int:
+    """Re-encrypt the congress's senders' mobile numbers under the configured cipher's first key; how many."""
+    changed = 0
+    rows = PublicMessage.objects.exclude(sender_mobile_encrypted="").values_list("pk", "sender_mobile_encrypted")
+    for pk, token in rows.iterator(chunk_size=1000):
+        fresh = crypto.reencrypt(token)
+        if fresh != token:
+            PublicMessage.objects.filter(pk=pk, sender_mobile_encrypted=token).update(sender_mobile_encrypted=fresh)
+            changed += 1
+    return changed
