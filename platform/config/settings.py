@@ -261,6 +261,11 @@ LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5)
 LOCKOUT_ADDRESS_FAILURES = env_int("LOCKOUT_ADDRESS_FAILURES", 30)
 LOCKOUT_WINDOW_MINUTES = env_int("LOCKOUT_WINDOW_MINUTES", 15)
 LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)
+# Requests the same limiter allows an hour: password-reset mails per account and per address, SMS sign-in codes
+# per deputy.
+RESET_REQUESTS_PER_HOUR = env_int("RESET_REQUESTS_PER_HOUR", 5)
+RESET_ADDRESS_REQUESTS_PER_HOUR = env_int("RESET_ADDRESS_REQUESTS_PER_HOUR", 30)
+SMS_CODES_PER_HOUR = env_int("SMS_CODES_PER_HOUR", 5)
 # The audit log (shared_apps.audit): rows older than AUDIT_RETENTION_DAYS (at least 180: 网络安全法 Art. 21) are
 # archived to private storage and removed by the worker; AUDIT_HMAC_KEY keys the hash chain (derived from
 # SECRET_KEY unless set).

@@ -1,11 +1,12 @@
 from allauth.account.forms import ResetPasswordForm
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from shared_apps.accounts.adapter import lockout_message
-from shared_apps.security import limiter
+from shared_apps.security import limiter, sms_codes
 from tenants.addresses import client_address
 
 
@@ -31,4 +32,10 @@ class LimitedAuthenticateForm(AuthenticateForm):
         until = limiter.locked_until("login", account=self.user.email, address=client_address(context.request))
         if until is not None:
             raise ValidationError(lockout_message(until), code="too_many_login_attempts")
+        code = self.cleaned_data.get("code", "")
+        # A deputy's SMS code (the fallback) stands for the authenticator app it replaces.
+        app = Authenticator.objects.filter(user=self.user, type=Authenticator.Type.TOTP).first()
+        if app is not None and sms_codes.check_code(self.user, code):
+            self.authenticator = app
+            return code
         return super().clean_code()

@@ -47,6 +47,8 @@ def policies() -> dict[tuple[str, str], Policy]:
         # Each reset request counts: one account's inbox is not flooded, one address cannot spray.
         ("reset", "account"): Policy(getattr(settings, "RESET_REQUESTS_PER_HOUR", 5), hour, hour),
         ("reset", "address"): Policy(getattr(settings, "RESET_ADDRESS_REQUESTS_PER_HOUR", 30), hour, hour),
+        # Each SMS code sent counts: a deputy's phone is not flooded, nor the gateway's bill run up.
+        ("sms", "account"): Policy(getattr(settings, "SMS_CODES_PER_HOUR", 5), hour, hour),
         # A claim link that is unknown, used or expired counts against the address that tried it.
         ("claim", "address"): address,
     }

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.security, name="index"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("my-data.json", views.my_data, name="my_data"),
+    path("sms-code/", views.sms_code, name="sms_code"),
 ]

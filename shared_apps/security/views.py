@@ -1,6 +1,9 @@
 """The account's security page, /me/security/ on every host: the password, and the API tokens of the
 account's devices (each can be revoked)."""
 
+# allauth's own guard of a login stage (internal API: it is what allauth's second-factor view uses).
+from allauth.account.internal.decorators import login_stage_required
+from allauth.mfa.stages import AuthenticateStage
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -10,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.audit.services import record
-from shared_apps.security import mydata, tokens
+from shared_apps.security import mydata, sms_codes, tokens
 from shared_apps.security.models import ApiToken
 from shared_apps.security.signals import token_revoked
+from tenants.addresses import client_address
 
 
 @login_required
@@ -45,3 +49,16 @@ def my_data(request):
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename="my-data.json")
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_stage_required(stage=AuthenticateStage.key, redirect_urlname="account_login")
+@require_POST
+def sms_code(request):
+    """At the second-factor step of signing in: send the deputy a code by SMS instead of the app's."""
+    user = request._login_stage.login.user
+    refusal = sms_codes.send_code(user, address=client_address(request))
+    if refusal:
+        messages.error(request, refusal)
+    else:
+        messages.success(request, _("验证码已发送到代表名册中登记的手机号码，请在5分钟内输入。"))
+    return redirect("mfa_authenticate")

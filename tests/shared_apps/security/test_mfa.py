@@ -19,7 +19,7 @@ from tests.support.personas import PASSWORD
 
 HOST = "huaxi.congress.localhost"
 
-pytestmark = pytest.mark.mfa_enforced
+pytestmark = [pytest.mark.mfa_enforced, pytest.mark.usefixtures("clean_side_channels")]
 
 
 @pytest.fixture(autouse=True)
@@ -147,3 +147,49 @@ def test_a_code_used_on_one_host_does_not_pass_on_another(users):
         "/api/v1/auth/token/", {"email": "li@example.org", "password": PASSWORD, "code": code}, format="json"
     )
     assert answer.status_code == 401
+
+
+def test_a_deputy_without_the_app_at_hand_signs_in_with_an_sms_code(users, django_capture_on_commit_callbacks):
+    from shared_apps.accounts.sms import MemorySmsSender
+
+    enrol_totp(users["yang"])
+    client = Client(HTTP_HOST=HOST, REMOTE_ADDR="10.7.2.1")
+    client.post("/accounts/login/", {"login": "yang@example.org", "password": PASSWORD})
+    page = client.get("/accounts/2fa/authenticate/").content.decode()
+    assert "发送短信验证码" in page
+    MemorySmsSender.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post("/me/security/sms-code/", follow=True)
+    assert "验证码已发送" in sent.content.decode()
+    [(mobile, text)] = MemorySmsSender.outbox
+    assert mobile == "13885012345"  # the registry's number
+    code = text.split("验证码是 ")[1][:6]
+    assert client.post("/accounts/2fa/authenticate/", {"code": "000000"}).status_code == 200
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
+    assert client.get("/me/workspace/").status_code == 200
+    assert AuditEntry.objects.filter(action="mfa.sms_sent", actor_label="yang@example.org").exists()
+    # A code works once.
+    again = Client(HTTP_HOST=HOST, REMOTE_ADDR="10.7.2.2")
+    again.post("/accounts/login/", {"login": "yang@example.org", "password": PASSWORD})
+    assert again.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 200
+
+
+def test_sms_codes_are_for_deputies_and_limited(users, settings):
+    from shared_apps.accounts.sms import MemorySmsSender
+
+    # Li (staff) has no number in the deputy registry: no SMS.
+    client = _password_step()
+    MemorySmsSender.outbox.clear()
+    refused = client.post("/me/security/sms-code/", follow=True).content.decode()
+    assert "只发送到代表名册中登记的手机号码" in refused and not MemorySmsSender.outbox
+    # A deputy gets a few an hour.
+    settings.SMS_CODES_PER_HOUR = 2
+    enrol_totp(users["yang"])
+    deputy = Client(HTTP_HOST=HOST)
+    deputy.post("/accounts/login/", {"login": "yang@example.org", "password": PASSWORD})
+    for _ in range(2):
+        deputy.post("/me/security/sms-code/")
+    third = deputy.post("/me/security/sms-code/", follow=True).content.decode()
+    assert "发送过多" in third and len(MemorySmsSender.outbox) == 2
+    # Without a pending sign-in there is nothing to send.
+    assert Client(HTTP_HOST=HOST).post("/me/security/sms-code/").status_code == 302
