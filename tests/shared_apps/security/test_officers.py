@@ -1,5 +1,6 @@
 """The security administrator (三员分立): accounts, roles and lockouts of their congress, nothing else."""
 
+import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
@@ -101,3 +102,29 @@ def test_the_api_lists_members_and_grants(api_for):
     assert created.status_code == 201 and created.json()["roles"] == [{"value": "journalist", "name": "记者"}]
     bad = api.post("/api/v1/security/members/", {"email": "not-an-email", "role": "journalist"}, format="json")
     assert bad.status_code == 400 and "email" in bad.json()
+
+
+@pytest.mark.parametrize("persona", ["ma", "li", "zhang", "han", "wu", None])
+def test_only_the_congress_security_administrator_acts_here(api_for, client_for, users, persona):
+    """Members of another congress, administrators of other kinds, the auditor, outsiders: refused, nothing
+    changed (the API and the page's forms alike)."""
+    before = (Membership.objects.count(), users["zhang"].is_active)
+    api = api_for(persona, "huaxi")
+    page = client_for(persona, "huaxi")
+    expected = 401 if persona is None else 403
+    calls = [
+        api.post("/api/v1/security/members/", {"email": "x@example.org", "role": "journalist"}, format="json"),
+        api.post("/api/v1/security/members/withdraw/", {"user": users["zhang"].pk, "role": "office_staff"}),
+        api.post("/api/v1/security/unlock/", {"email": "li@example.org"}),
+        api.post(f"/api/v1/security/accounts/{users['zhang'].pk}/active/", {"active": False}),
+    ]
+    assert [c.status_code for c in calls] == [expected] * 4
+    forms = [
+        page.post("/security/grant/", {"email": "x@example.org", "role": "journalist"}),
+        page.post("/security/withdraw/", {"user": users["zhang"].pk, "role": "office_staff", "confirm": "1"}),
+        page.post("/security/unlock/", {"email": "li@example.org"}),
+        page.post("/security/active/", {"user": users["zhang"].pk, "active": "0", "confirm": "1"}),
+    ]
+    assert all(f.status_code == (302 if persona is None else 403) for f in forms)
+    users["zhang"].refresh_from_db()
+    assert (Membership.objects.count(), users["zhang"].is_active) == before
