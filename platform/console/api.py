@@ -25,7 +25,6 @@ from shared_apps.memberships.api_base import CongressApiView, PlatformApiView
 from shared_apps.memberships.permissions import can_configure_congress, can_use_console
 from shared_apps.memberships.selectors import congresses_for_user
 from shared_apps.security import limiter, mfa, tokens
-from shared_apps.security.signals import token_issued
 from tenants import selectors
 from tenants.addresses import client_address
 from tenants.api import call_service
@@ -64,8 +63,7 @@ class _TokenObtain:
             # SECURITY: one answer for a wrong password, an unknown email and a disabled account: no probing accounts.
             raise AuthenticationFailed("邮箱或密码不正确。")
         self._second_factor(request, user, data.validated_data["code"])
-        token, key = tokens.issue(user, data.validated_data["device"])
-        token_issued.send(sender=type(self), request=request._request, token=token)
+        token, key = tokens.issue(user, data.validated_data["device"], request=request._request)
         return Response({"token": key, "device": token.device, "expires_at": token.expires_at}, status=201)
 
     def _second_factor(self, request, user, code: str) -> None:

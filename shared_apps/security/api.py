@@ -6,11 +6,9 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from shared_apps.audit.services import record
 from shared_apps.memberships.api_base import AnyHostApiView
 from shared_apps.security import mydata, tokens
 from shared_apps.security.models import ApiToken
-from shared_apps.security.signals import token_revoked
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
@@ -43,8 +41,7 @@ class TokenRevokeApi(AnyHostApiView):
         token = ApiToken.objects.usable().filter(user=request.user, pk=pk).first()
         if token is None:
             raise NotFound()
-        if tokens.revoke(token):
-            token_revoked.send(sender=None, request=request._request, token=token)
+        tokens.revoke(token, request=request._request)
         return Response(status=204)
 
 
@@ -55,6 +52,4 @@ class MyDataApi(AnyHostApiView):
     @extend_schema(responses=inline_serializer("MyData", {"account": serializers.DictField()}))
     def get(self, request):
         self.require(self.access.is_authenticated)
-        data = mydata.personal_data(request.user)
-        record("account.data_exported", actor=request.user)
-        return Response(data)
+        return Response(mydata.export(request.user))

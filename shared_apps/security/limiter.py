@@ -55,7 +55,7 @@ def policies() -> dict[tuple[str, str], Policy]:
 
 
 def _key(scope: str, per: str, value: str) -> str:
-    return f"{scope}:{per}:{lookup_hash(f'{scope}:{per}:{value.strip().lower()}')[:64]}"
+    return f"{scope}:{per}:{lookup_hash(f'{scope}:{per}:{value.strip().lower()}')}"
 
 
 def _keys(scope: str, account: str, address: str) -> list[tuple[str, Policy]]:

@@ -11,8 +11,8 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 
 from shared_apps.memberships.models import Membership, Role
-from tenants.preferences import SettingSpec, register_spec
-from tenants.selectors import effective_settings
+from tenants.preferences import SettingSpec, effective_preferences, register_spec
+from tenants.selectors import platform_defaults
 
 # Roles a congress may add to the platform's list, each by a setting of its own.
 CONGRESS_OPTIONAL = {Role.DEPUTY: "security.mfa_deputy", Role.JOURNALIST: "security.mfa_journalist"}
@@ -55,11 +55,12 @@ def mfa_required(user) -> bool:
     platform = required_roles()
     if any(m.role in platform for m in held):
         return True
-    for membership in held:
-        key = CONGRESS_OPTIONAL.get(membership.role)  # type: ignore[call-overload]  # role is a Role value
-        if key and effective_settings(membership.congress).get(key):
-            return True
-    return False
+    optional = [(m.congress, CONGRESS_OPTIONAL.get(m.role)) for m in held]  # type: ignore[call-overload]
+    optional = [(congress, key) for congress, key in optional if key]
+    if not optional:
+        return False
+    province = platform_defaults().preferences  # read once, not once per congress
+    return any(effective_preferences(province, congress.preferences).get(key) for congress, key in optional)
 
 
 def verify_code(user, code: str) -> bool:

@@ -6,6 +6,7 @@ name them. Read from the public schema only; the download itself is logged."""
 from django.utils import timezone
 
 from shared_apps.audit.models import AuditEntry
+from shared_apps.audit.services import record
 from shared_apps.memberships.models import Membership
 from shared_apps.notifications.models import Notification
 from shared_apps.security.models import ApiToken
@@ -78,4 +79,11 @@ def personal_data(user) -> dict:
                 )
             ],
         }
+    return data
+
+
+def export(user) -> dict:
+    """`personal_data(user)` handed to the person themselves: the download is logged."""
+    data = personal_data(user)
+    record("account.data_exported", actor=user)
     return data

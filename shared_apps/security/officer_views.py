@@ -33,6 +33,15 @@ def _page(request, *, grant=None, unlock=None, status=200):
     return render(request, "security/officer.html", context, status=status)
 
 
+def _back(request, *, done: str = "", error: str = ""):
+    """Back to the page, with what happened (or why nothing did) at its top."""
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("security_officer:index")
+
+
 @login_required
 def officer(request):
     return _page(request)
@@ -60,17 +69,14 @@ def grant(request):
 def withdraw(request):
     access = _access(request)
     if request.POST.get("confirm") != "1":
-        messages.error(request, _("请勾选“确认撤销”后再提交。"))
-        return redirect("security_officer:index")
+        return _back(request, error=_("请勾选“确认撤销”后再提交。"))
     try:
         done = officers.role_withdraw(
             access=access, user_id=int_param(request.POST.get("user"), low=1) or 0, role=request.POST.get("role", "")
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("security_officer:index")
-    messages.success(request, _("已撤销角色。") if done else _("该账号已没有这个角色。"))
-    return redirect("security_officer:index")
+        return _back(request, error=" ".join(exc.messages))
+    return _back(request, done=_("已撤销角色。") if done else _("该账号已没有这个角色。"))
 
 
 @login_required
@@ -81,8 +87,7 @@ def unlock(request):
     if not form.is_valid():
         return _page(request, unlock=form, status=400)
     lifted = officers.account_unlock(access=access, email=form.cleaned_data["email"])
-    messages.success(request, _("已解除锁定。") if lifted else _("该账号没有被锁定。"))
-    return redirect("security_officer:index")
+    return _back(request, done=_("已解除锁定。") if lifted else _("该账号没有被锁定。"))
 
 
 @login_required
@@ -91,14 +96,11 @@ def set_active(request):
     access = _access(request)
     active = request.POST.get("active") == "1"
     if not active and request.POST.get("confirm") != "1":
-        messages.error(request, _("请勾选“确认停用”后再提交。"))
-        return redirect("security_officer:index")
+        return _back(request, error=_("请勾选“确认停用”后再提交。"))
     try:
         user = officers.account_set_active(
             access=access, user_id=int_param(request.POST.get("user"), low=1) or 0, active=active
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("security_officer:index")
-    messages.success(request, (_("已启用 %(email)s。") if active else _("已停用 %(email)s。")) % {"email": user.email})
-    return redirect("security_officer:index")
+        return _back(request, error=" ".join(exc.messages))
+    return _back(request, done=(_("已启用 %(email)s。") if active else _("已停用 %(email)s。")) % {"email": user.email})

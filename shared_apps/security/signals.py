@@ -14,9 +14,9 @@ from tenants.addresses import client_address
 login_refused = Signal()
 # A failure that locked the account or the address: request, account, until.
 locked_out = Signal()
-# An API token issued or revoked: request, token.
-token_issued = Signal()
-token_revoked = Signal()
+# An API token issued or revoked (request, token): sent by tokens.issue and tokens.revoke.
+token_issued = tokens.token_issued
+token_revoked = tokens.token_revoked
 
 
 @receiver(password_reset)

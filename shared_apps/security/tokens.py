@@ -10,12 +10,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from shared_apps.security.models import ApiToken
+
+# An API token issued or revoked (request, token): the audit log listens.
+token_issued = Signal()
+token_revoked = Signal()
 
 # How often a token's last use is written: once a minute at most, not on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -30,7 +35,7 @@ def token_days() -> int:
     return getattr(settings, "API_TOKEN_DAYS", 30)
 
 
-def issue(user, device: str) -> tuple[ApiToken, str]:
+def issue(user, device: str, *, request=None) -> tuple[ApiToken, str]:
     """A new token for `device` (replacing that device's earlier one). Returns the row and the key, which is
     shown once and never stored."""
     device = " ".join((device or "").split())[:DEVICE_MAX] or _("未命名设备")
@@ -48,12 +53,16 @@ def issue(user, device: str) -> tuple[ApiToken, str]:
             created_at=now,
             expires_at=now + timedelta(days=token_days()),
         )
+    token_issued.send(sender=ApiToken, request=request, token=token)
     return token, key
 
 
-def revoke(token: ApiToken) -> bool:
+def revoke(token: ApiToken, *, request=None) -> bool:
     """Revoke `token`; False if it was revoked already."""
-    return bool(ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()))
+    done = bool(ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()))
+    if done:
+        token_revoked.send(sender=ApiToken, request=request, token=token)
+    return done
 
 
 def revoke_all(user) -> int:

@@ -12,10 +12,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shared_apps.audit.services import record
 from shared_apps.security import mydata, sms_codes, tokens
 from shared_apps.security.models import ApiToken
-from shared_apps.security.signals import token_revoked
 from tenants.addresses import client_address
 
 
@@ -34,8 +32,7 @@ def token_revoke(request, pk: int):
     if request.POST.get("confirm") != "1":
         messages.error(request, _("请勾选“确认撤销”后再提交：撤销后该设备需要重新登录。"))
         return redirect("my_security:index")
-    if tokens.revoke(token):
-        token_revoked.send(sender=None, request=request, token=token)
+    if tokens.revoke(token, request=request):
         messages.success(request, _("已撤销“%(device)s”的登录令牌。") % {"device": token.device})
     return redirect("my_security:index")
 
@@ -43,9 +40,7 @@ def token_revoke(request, pk: int):
 @login_required
 def my_data(request):
     """The person's own data as a JSON file (mydata.py); the download is logged."""
-    data = mydata.personal_data(request.user)
-    record("account.data_exported", actor=request.user)
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response = JsonResponse(mydata.export(request.user), json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename="my-data.json")
     response["Cache-Control"] = "no-store"
     return response
