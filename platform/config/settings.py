@@ -93,6 +93,7 @@ SHARED_APPS = [
     "shared_apps.memberships",
     "shared_apps.registry",
     "shared_apps.exchange",
+    "shared_apps.ledger",
     "shared_apps.workdays",
     "shared_apps.notifications",
     "shared_apps.security",
@@ -107,6 +108,7 @@ TENANT_APPS = [
     "tenant_apps.suggestions",
     "tenant_apps.notices",
     "tenant_apps.liaison",
+    "tenant_apps.duty",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -59,7 +59,10 @@ def rebuild_read_models(congress) -> int:
     LiaisonFigure.objects.filter(congress=congress).delete()
     refresh_counts(congress, set(Membership.objects.filter(congress=congress).values_list("user_id", flat=True)))
     refresh_public_figures(congress)
+    from tenant_apps.liaison import duties
+
     return (
         InboxCount.objects.filter(congress=congress, kind=INBOX_KIND).count()
         + LiaisonFigure.objects.filter(congress=congress).count()
+        + duties.rebuild(congress)
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from shared_apps.exchange.models import TransferStatus
 from shared_apps.memberships.permissions import Access
-from tenant_apps.liaison import notices, tracking
+from tenant_apps.liaison import duties, notices, tracking
 from tenant_apps.liaison.exchange import (
     RECEIVED,
     RETURNED_IN,
@@ -384,7 +384,7 @@ MESSAGES = Workflow(
         not_applicable=gettext_lazy("这条留言不能%(action)s。"),
         not_applicable_because=gettext_lazy("这条留言不能%(action)s：%(reason)s。"),
     ),
-    hooks=(take_up, tell_escalator, track, refresh_waiting_counts, refresh_figures),
+    hooks=(take_up, tell_escalator, track, refresh_waiting_counts, refresh_figures, duties.on_step),
     **ON_A_MESSAGE,
 )
 

@@ -176,7 +176,7 @@ def _content_matches(uploaded_file, file_type: FileType) -> bool:
         uploaded_file.seek(0)
 
 
-def _check_file(uploaded_file) -> tuple[str, FileType]:
+def check_file(uploaded_file) -> tuple[str, FileType]:
     """(the clean name, its type), or ValidationError on "file" saying what is wrong."""
     if uploaded_file is None or not getattr(uploaded_file, "name", ""):
         raise ValidationError({"file": [_("请选择要上传的文件。")]})
@@ -230,7 +230,7 @@ def attachment_add(*, access: Access, suggestion: Suggestion, kind: str, uploade
         _refuse_kind(kind, item)
     if Attachment.objects.filter(suggestion=item).count() >= MAX_FILES_PER_ITEM:
         raise ValidationError({"file": [_("每件议案建议最多%(n)d个附件。") % {"n": MAX_FILES_PER_ITEM}]})
-    name, file_type = _check_file(uploaded_file)
+    name, file_type = check_file(uploaded_file)
     attachment = Attachment(
         suggestion=item,
         kind=kind,

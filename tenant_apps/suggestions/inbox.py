@@ -17,6 +17,7 @@ from shared_apps.exchange.models import InboxCount
 from shared_apps.exchange.services import INBOX_ITEMS, Waiting, inbox_count_set
 from shared_apps.memberships.selectors import office_user_ids
 from shared_apps.registry.models import Deputy
+from tenant_apps.suggestions import duties
 from tenant_apps.suggestions.models import (
     Assignment,
     AssignmentRole,
@@ -112,6 +113,8 @@ def refresh_for_item(congress, item) -> None:
     _refresh_office(congress)
     unit_ids = Assignment.objects.filter(suggestion=item).values("unit_id")
     _refresh_staff(congress, set(UnitStaff.objects.filter(unit_id__in=unit_ids).values_list("user_id", flat=True)))
+    # The deputies' duty record follows the item too: submitted, co-signed, withdrawn, published.
+    duties.refresh(congress, item)
 
 
 def _refresh_office(congress) -> None:
@@ -138,4 +141,4 @@ def rebuild(congress) -> int:
         _store(deputy.user, congress, KIND, _waiting(congress, awaiting(deputy.pk)))
     _refresh_office(congress)
     _refresh_staff(congress, set(UnitStaff.objects.values_list("user_id", flat=True)))
-    return InboxCount.objects.filter(congress=congress, kind__in=KINDS).count()
+    return InboxCount.objects.filter(congress=congress, kind__in=KINDS).count() + duties.rebuild(congress)

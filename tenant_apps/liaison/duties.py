@@ -1,0 +1,48 @@
+"""What the liaison module writes into the deputies' duty record (shared_apps.ledger): a public message a deputy
+answered, and one a deputy escalated to the congress above. Written by the messages workflow's hook in the step's
+transaction; rebuilt from the messages' history by `rebuild`. Never public: the messages are the senders'."""
+
+from django.utils import timezone
+
+from shared_apps.ledger import services as ledger
+from shared_apps.ledger.services import Duty
+from shared_apps.registry.models import Deputy
+from tenant_apps.liaison.models import MessageEvent
+from tenant_apps.liaison.notices import detail_url
+
+SOURCE = "liaison"
+KIND_OF_ACTION = {"reply": "message_answered", "escalate": "escalation_made"}
+
+
+def _duty(congress, message, action: str, deputy_id: int, when) -> Duty:
+    return Duty(
+        deputy_id=deputy_id,
+        source_ref=f"message:{message.pk}:{action}",
+        kind=KIND_OF_ACTION[action],
+        title=f"{message.tracking_code} {' '.join(message.text.split())[:60]}",
+        occurred_on=timezone.localdate(when),
+        url=detail_url(congress, message.pk),
+    )
+
+
+def on_step(step) -> None:
+    """A hook of the messages workflow: a deputy's answer or escalation is one of their duties."""
+    if step.action not in KIND_OF_ACTION:
+        return
+    user = getattr(step.access, "user", None)
+    deputy_id = Deputy.objects.filter(user_id=getattr(user, "pk", None)).values_list("pk", flat=True).first()
+    if deputy_id is not None:
+        ledger.record(
+            step.access.congress, SOURCE, _duty(step.access.congress, step.message, step.action, deputy_id, step.now)
+        )
+
+
+def rebuild(congress) -> int:
+    events = MessageEvent.objects.filter(action__in=list(KIND_OF_ACTION), actor__deputy__isnull=False).select_related(
+        "message", "actor__deputy"
+    )
+    duties = {}
+    for event in events:
+        duty = _duty(congress, event.message, event.action, event.actor.deputy.pk, event.created_at)
+        duties[(duty.deputy_id, duty.source_ref)] = duty
+    return ledger.replace(congress, SOURCE, list(duties.values()))
