@@ -103,3 +103,202 @@ def test_an_activity_from_invitation_to_the_ledger(api_for, client_for, congress
         assert list(copy.invitations.values_list("deputy_id", "status")) == [(township_deputy.pk, "attended")]
         assert copy.status == "closed"
     assert Notification.objects.filter(kind="duty_received", user=users["zhou"]).exists()
+
+
+# -- the on-the-spot code --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live(api_for):
+    """A published activity in Huaxi that began ten minutes ago, Yang and Luo invited."""
+    return make_activity(api_for, invite=[deputy("杨秀英").pk, deputy("罗国华").pk], publish=True)
+
+
+def _model(congresses, pk):
+    with schema_context(congresses["huaxi"].schema_name):
+        return Activity.objects.get(pk=pk)
+
+
+def sign_in(api_for, persona, pk, code):
+    return api_for(persona, "huaxi").post(f"/api/v1/duty/activities/{pk}/sign-in/", {"code": code}, format="json")
+
+
+def test_a_code_too_old_is_refused_and_a_fresh_one_signs_in(api_for, congresses, live, monkeypatch):
+    model = _model(congresses, live["id"])
+    real = signing.time.time
+    monkeypatch.setattr(signing.time, "time", lambda: real() - signin.CODE_SECONDS - 5)
+    old = signin.code_for(model)
+    monkeypatch.setattr(signing.time, "time", real)
+    refused = sign_in(api_for, "yang", live["id"], old)
+    assert refused.status_code == 400 and "code" in refused.json()
+    assert sign_in(api_for, "yang", live["id"], signin.code_for(model)).status_code == 200
+    again = sign_in(api_for, "yang", live["id"], signin.code_for(model))
+    assert again.status_code == 400  # signed in already: nothing changes
+
+
+def test_a_code_signs_in_only_the_invited_and_only_for_its_activity(api_for, congresses, live):
+    other = make_activity(api_for, invite=[deputy("杨秀英").pk], publish=True, title="专题调研乡村振兴")
+    code = signin.code_for(_model(congresses, other["id"]))
+    assert sign_in(api_for, "yang", live["id"], code).status_code == 400  # another activity's code
+    assert sign_in(api_for, "zhang", live["id"], signin.code_for(_model(congresses, live["id"]))).status_code == 403
+    assert sign_in(api_for, None, live["id"], "x").status_code == 401
+
+
+def test_renewing_the_codes_voids_those_shown(api_for, congresses, live):
+    code = signin.code_for(_model(congresses, live["id"]))
+    renewed = api_for("zhang", "huaxi").post(f"/api/v1/duty/activities/{live['id']}/sign-in-code/")
+    assert renewed.status_code == 200 and renewed.json()["open"]
+    assert sign_in(api_for, "yang", live["id"], code).status_code == 400
+    assert sign_in(api_for, "yang", live["id"], renewed.json()["code"]).status_code == 200
+
+
+def test_no_sign_in_outside_the_window(api_for, congresses):
+    later = timezone.now() + datetime.timedelta(days=2)
+    activity = make_activity(
+        api_for,
+        invite=[deputy("杨秀英").pk],
+        publish=True,
+        starts_at=later.isoformat(),
+        ends_at=(later + datetime.timedelta(hours=2)).isoformat(),
+    )
+    code = signin.code_for(_model(congresses, activity["id"]))
+    refused = sign_in(api_for, "yang", activity["id"], code)
+    assert refused.status_code == 400 and "签到尚未开始" in str(refused.json())
+    screen = api_for("zhang", "huaxi").get(f"/api/v1/duty/activities/{activity['id']}/sign-in-code/").json()
+    assert screen == {"open": False, "code": "", "url": "", "valid_seconds": 0}
+
+
+def test_the_qr_screen_shows_a_code_that_opens_the_sign_in_page(client_for, live):
+    page = client_for("zhang", "huaxi").get(f"/duty/activities/{live['id']}/qr/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "<svg" in body and 'http-equiv="refresh"' in body
+    assert client_for("yang", "huaxi").get(f"/duty/activities/{live['id']}/qr/").status_code == 403
+
+
+# -- answers and refusals ----------------------------------------------------------------------------------
+
+
+def test_closing_before_the_start_is_refused_and_changes_nothing(api_for):
+    later = timezone.now() + datetime.timedelta(days=1)
+    activity = make_activity(
+        api_for,
+        invite=[deputy("罗国华").pk],
+        publish=True,
+        starts_at=later.isoformat(),
+        ends_at=(later + datetime.timedelta(hours=1)).isoformat(),
+    )
+    refused = act(api_for("zhang", "huaxi"), activity["id"], "close")
+    assert refused.status_code == 400 and "活动开始后才能结束" in str(refused.json())
+    detail = api_for("zhang", "huaxi").get(f"/api/v1/duty/activities/{activity['id']}/").json()
+    assert detail["status"] == "published" and detail["invitations"][0]["status"] == "invited"
+
+
+def test_publishing_needs_an_invitation_and_cancelling_a_reason(api_for, users):
+    activity = make_activity(api_for)
+    office = api_for("zhang", "huaxi")
+    refused = act(office, activity["id"], "publish")
+    assert refused.status_code == 400 and "invitations" in refused.json()
+    assert act(office, activity["id"], "cancel").status_code == 400
+    assert act(office, activity["id"], "cancel", "天气原因").json()["status"] == "cancelled"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("kind", "picnic"),
+        ("title", ""),
+        ("place", " "),
+        ("ends_at", "2020-01-01T08:00:00+08:00"),
+        ("starts_at", "soon"),
+    ],
+)
+def test_bad_activity_input_is_refused_by_field(api_for, field, value):
+    from tests.support.duty import activity_data
+
+    response = api_for("zhang", "huaxi").post(
+        "/api/v1/duty/activities/", activity_data(**{field: value}), format="json"
+    )
+    assert response.status_code == 400 and field in response.json()
+    assert api_for("zhang", "huaxi").get("/api/v1/duty/activities/").json() == []
+
+
+def test_only_deputies_of_this_congress_and_below_can_be_invited(api_for):
+    activity = make_activity(api_for)
+    refused = api_for("zhang", "huaxi").post(
+        f"/api/v1/duty/activities/{activity['id']}/invitations/", {"deputies": [deputy("田芳").pk]}, format="json"
+    )
+    assert refused.status_code == 400 and "deputies" in refused.json()
+
+
+def test_inviting_a_tier_reaches_the_townships_below(api_for, township_deputy):
+    activity = make_activity(api_for)
+    response = api_for("zhang", "huaxi").post(
+        f"/api/v1/duty/activities/{activity['id']}/invitations/", {"tiers": ["township"]}, format="json"
+    )
+    assert response.status_code == 201
+    assert {i["name"] for i in response.json()["invitations"]} == {"杨秀英", "代表901"}
+
+
+def test_the_deputy_page_answers_with_a_reason_kept_on_error(client_for, live, congresses):
+    with schema_context(congresses["huaxi"].schema_name):
+        mine = Invitation.objects.get(activity_id=live["id"], deputy=deputy("杨秀英"))
+    client = client_for("yang", "huaxi")
+    page = client.get(f"/duty/activities/{live['id']}/")
+    assert page.status_code == 200 and "请假" in page.content.decode()
+    refused = client.post(f"/duty/activities/{live['id']}/invitations/{mine.pk}/action/", {"action": "ask_leave"})
+    assert refused.status_code == 400
+    done = client.post(
+        f"/duty/activities/{live['id']}/invitations/{mine.pk}/action/", {"action": "ask_leave", "note": "出差"}
+    )
+    assert done.status_code == 302
+    with schema_context(congresses["huaxi"].schema_name):
+        assert Invitation.objects.get(pk=mine.pk).leave_reason == "出差"
+
+
+def test_the_office_page_asks_to_confirm_before_closing(client_for, live):
+    client = client_for("zhang", "huaxi")
+    refused = client.post(f"/duty/activities/{live['id']}/action/", {"action": "close"})
+    assert refused.status_code == 400 and "请勾选确认" in refused.content.decode()
+    done = client.post(f"/duty/activities/{live['id']}/action/", {"action": "close", "confirm": "1"})
+    assert done.status_code == 302
+
+
+def test_the_workspace_counts_what_waits(api_for, live, users, congresses):
+    from shared_apps.exchange.models import InboxCount
+
+    waiting = InboxCount.objects.get(user=users["yang"], congress=congresses["huaxi"], kind="duty")
+    assert waiting.count == 1 and waiting.items[0]["title"] == live["title"]
+    mine = api_for("yang", "huaxi").get(f"/api/v1/duty/activities/{live['id']}/").json()["mine"]
+    answer(api_for("yang", "huaxi"), live["id"], mine["id"], "ask_leave", "开会")
+    assert not InboxCount.objects.filter(user=users["yang"], kind="duty").exists()
+    office = InboxCount.objects.get(user=users["zhang"], congress=congresses["huaxi"], kind="duty_office")
+    assert office.count == 1
+
+
+def test_opinions_and_files_of_an_activity(api_for, client_for, live):
+    from tests.support.images import image_bytes
+
+    office = api_for("zhang", "huaxi")
+    opinion = office.post(
+        f"/api/v1/duty/activities/{live['id']}/opinions/",
+        {"kind": "sentiment", "text": "群众反映停水频繁"},
+        format="json",
+    )
+    assert opinion.status_code == 201
+    assert (
+        api_for("yang", "huaxi").get(f"/api/v1/duty/activities/{live['id']}/opinions/").json()[0]["kind"] == "sentiment"
+    )
+    assert api_for(None, "huaxi").get(f"/api/v1/duty/activities/{live['id']}/opinions/").status_code == 401
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = SimpleUploadedFile("现场.png", image_bytes("png"), content_type="image/png")
+    uploaded = office.post(f"/api/v1/duty/activities/{live['id']}/files/", {"file": photo}, format="multipart")
+    assert uploaded.status_code == 201, uploaded.content
+    fake = SimpleUploadedFile("x.pdf", b"MZ not a pdf", content_type="application/pdf")
+    assert (
+        office.post(f"/api/v1/duty/activities/{live['id']}/files/", {"file": fake}, format="multipart").status_code
+        == 400
+    )
+    shown = client_for(None, "huaxi").get(f"/duty/files/{uploaded.json()['id']}/")
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
