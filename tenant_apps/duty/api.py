@@ -464,7 +464,14 @@ class DeputySearchApi(_DutyApi):
         )
 
 
-class EntryListApi(_DutyApi):
+class _EntryApi(_DutyApi):
+    def entry_payload(self, entry) -> dict:
+        entry = selectors.entry_get(entry.pk)
+        entry.allowed_actions = services.entry_actions(self.who, entry)
+        return EntryDetailSerializer(entry).data
+
+
+class EntryListApi(_EntryApi):
     """Reported duties (the office: all; a deputy: their own), or report one (a deputy who sits here), or record
     one for a deputy (the office, with `deputy`: confirmed at once)."""
 
@@ -487,13 +494,8 @@ class EntryListApi(_DutyApi):
             entry = call_service(services.entry_report, access=self.access, data=data)
         return Response(self.entry_payload(entry), status=status.HTTP_201_CREATED)
 
-    def entry_payload(self, entry) -> dict:
-        entry = selectors.entry_get(entry.pk)
-        entry.allowed_actions = services.entry_actions(self.who, entry)
-        return EntryDetailSerializer(entry).data
 
-
-class EntryDetailApi(EntryListApi):
+class EntryDetailApi(_EntryApi):
     """One reported duty with the caller's actions (its deputy, the office)."""
 
     @extend_schema(responses=EntryDetailSerializer)
@@ -504,7 +506,7 @@ class EntryDetailApi(EntryListApi):
         return Response(self.entry_payload(entry))
 
 
-class EntryTransitionApi(EntryListApi):
+class EntryTransitionApi(_EntryApi):
     """The office: confirm (`public`), return (with a `note`). The deputy: resubmit (with changed fields),
     withdraw."""
 

@@ -12,16 +12,16 @@ class DutyConfig(AppConfig):
         from shared_apps.exchange.kinds import DOWN, TransferKind, register_kind
         from shared_apps.exchange.services import inbox_kind_register
         from shared_apps.memberships.models import Role
-        from tenant_apps.duty import exchange, inbox, records, specs
+        from tenant_apps.duty import delivery, exchange, inbox, records, specs
         from tenants.modules import MenuEntry, Module, register
 
         inbox_kind_register(inbox.KIND, gettext_lazy("履职活动：待您答复的邀请和退回的履职登记"))
         inbox_kind_register(inbox.OFFICE_KIND, gettext_lazy("履职活动：待审批的请假和待确认的履职登记"))
         register_kind(
-            TransferKind(exchange.ACTIVITY_KIND, "履职活动邀请", "Duty activity", DOWN, exchange.deliver_activity)
+            TransferKind(exchange.ACTIVITY_KIND, "履职活动邀请", "Duty activity", DOWN, delivery.deliver_activity)
         )
         register_kind(
-            TransferKind(exchange.UPDATE_KIND, "履职活动结果", "Duty activity outcome", DOWN, exchange.deliver_update)
+            TransferKind(exchange.UPDATE_KIND, "履职活动结果", "Duty activity outcome", DOWN, delivery.deliver_update)
         )
         specs.register()
         office = frozenset({Role.OFFICE_STAFF.value, Role.CONGRESS_ADMIN.value})

@@ -36,7 +36,8 @@ from tenant_apps.duty.permissions import (
     can_see_entry,
     viewer_for,
 )
-from tenant_apps.duty.workflow import ACTIVITIES, ENTRIES, INVITATIONS, PRINTS
+from tenant_apps.duty.tasks import print_ledgers
+from tenant_apps.duty.workflow import ACTIVITIES, ENTRIES, INVITATIONS
 from tenants.fields import max_length
 from tenants.selectors import effective_settings
 from tenants.workflow import allowed_actions, apply_transition, lock, require_here
@@ -393,12 +394,5 @@ def print_request(*, access: Access, year) -> LedgerPrint:
         raise ValidationError({"year": [_("请选择年份。")]})
     job = LedgerPrint.objects.create(year=year, requested_by=access.user)
     record_event(LedgerPrintEvent, job, actor=access.user, action="requested")
-    from tenant_apps.duty.tasks import print_ledgers
-
     print_ledgers.defer(schema_name=access.congress.schema_name, print_id=job.pk)
     return job
-
-
-def print_step(*, congress, job: LedgerPrint, action: str, data: dict | None = None) -> LedgerPrint:
-    """The worker's steps of a print (start, finish, fail), as the system."""
-    return apply_transition(PRINTS, access=Access(user=None, congress=congress), obj=job, action=action, data=data)

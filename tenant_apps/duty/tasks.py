@@ -11,10 +11,13 @@ from procrastinate.contrib.django import app
 
 from shared_apps.ledger import exports
 from shared_apps.ledger.selectors import ledger
+from shared_apps.memberships.permissions import Access
 from shared_apps.registry.models import Deputy
 from tenant_apps.duty.models import LedgerPrint, PrintStatus
+from tenant_apps.duty.workflow import PRINTS
 from tenants.jobs import in_congress
 from tenants.models import Congress
+from tenants.workflow import apply_transition
 
 logger = logging.getLogger(__name__)
 QUEUE = "default"
@@ -30,10 +33,13 @@ def deputies_of_year(congress, year: int):
     return Deputy.objects.filter(seated).distinct().order_by("name", "id")
 
 
+def print_step(*, congress, job: LedgerPrint, action: str, data: dict | None = None) -> LedgerPrint:
+    """The worker's steps of a print (start, finish, fail), as the system."""
+    return apply_transition(PRINTS, access=Access(user=None, congress=congress), obj=job, action=action, data=data)
+
+
 def make_print(congress, job: LedgerPrint) -> LedgerPrint:
     """Lay out every ledger of the job's year into one PDF, saving the count done as it goes."""
-    from tenant_apps.duty.services import print_step
-
     deputies = list(deputies_of_year(congress, job.year))
     job = print_step(congress=congress, job=job, action="start", data={"total": len(deputies)})
 
@@ -61,8 +67,6 @@ def print_ledgers(schema_name: str, print_id: int) -> str:
         make_print(congress, job)
     except Exception as exc:  # the requester is told; the job is not retried blindly
         logger.exception("duty: print %s in %s failed", print_id, schema_name)
-        from tenant_apps.duty.services import print_step
-
         job.refresh_from_db()
         print_step(congress=congress, job=job, action="fail", data={"error": f"{type(exc).__name__}: {exc}"})
         return "failed"

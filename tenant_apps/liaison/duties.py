@@ -2,16 +2,22 @@
 answered, and one a deputy escalated to the congress above. Written by the messages workflow's hook in the step's
 transaction; rebuilt from the messages' history by `rebuild`. Never public: the messages are the senders'."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from shared_apps.ledger import services as ledger
 from shared_apps.ledger.services import Duty
 from shared_apps.registry.models import Deputy
 from tenant_apps.liaison.models import MessageEvent
-from tenant_apps.liaison.notices import detail_url
 
 SOURCE = "liaison"
 KIND_OF_ACTION = {"reply": "message_answered", "escalate": "escalation_made"}
+
+
+def _evidence(congress, message_id: int) -> str:
+    """The message's handling page on its congress's host (who may see it is that page's business)."""
+    path = reverse("liaison:message_handle", urlconf="config.urls_tenant", kwargs={"pk": message_id})
+    return congress.url(path)
 
 
 def _duty(congress, message, action: str, deputy_id: int, when) -> Duty:
@@ -21,7 +27,7 @@ def _duty(congress, message, action: str, deputy_id: int, when) -> Duty:
         kind=KIND_OF_ACTION[action],
         title=f"{message.tracking_code} {' '.join(message.text.split())[:60]}",
         occurred_on=timezone.localdate(when),
-        url=detail_url(congress, message.pk),
+        url=_evidence(congress, message.pk),
     )
 
 

@@ -11,6 +11,7 @@ from shared_apps.exchange.models import InboxCount, LiaisonFigure
 from shared_apps.exchange.services import INBOX_ITEMS, Waiting, inbox_count_set
 from shared_apps.memberships.models import Membership
 from shared_apps.memberships.selectors import office_user_ids
+from tenant_apps.liaison import duties
 from tenant_apps.liaison.figures import refresh_public_figures
 from tenant_apps.liaison.models import MessageStatus, PublicMessage
 from tenant_apps.liaison.selectors import active_users, awaiting
@@ -59,8 +60,6 @@ def rebuild_read_models(congress) -> int:
     LiaisonFigure.objects.filter(congress=congress).delete()
     refresh_counts(congress, set(Membership.objects.filter(congress=congress).values_list("user_id", flat=True)))
     refresh_public_figures(congress)
-    from tenant_apps.liaison import duties
-
     return (
         InboxCount.objects.filter(congress=congress, kind=INBOX_KIND).count()
         + LiaisonFigure.objects.filter(congress=congress).count()
