@@ -109,6 +109,8 @@ TENANT_APPS = [
     "tenant_apps.notices",
     "tenant_apps.liaison",
     "tenant_apps.duty",
+    "tenant_apps.showcase",
+    "tenant_apps.reports",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -49,6 +49,9 @@ def policies() -> dict[tuple[str, str], Policy]:
         ("reset", "address"): Policy(getattr(settings, "RESET_ADDRESS_REQUESTS_PER_HOUR", 30), hour, hour),
         # Each SMS code sent counts: a deputy's phone is not flooded, nor the gateway's bill run up.
         ("sms", "account"): Policy(getattr(settings, "SMS_CODES_PER_HOUR", 5), hour, hour),
+        # Each code sent to score a duty report counts, per number and per address (tenant_apps.reports).
+        ("score_code", "account"): Policy(getattr(settings, "SCORE_CODES_PER_HOUR", 5), hour, hour),
+        ("score_code", "address"): Policy(getattr(settings, "SCORE_CODES_PER_ADDRESS_PER_HOUR", 300), hour, hour),
         # A claim link that is unknown, used or expired counts against the address that tried it.
         ("claim", "address"): address,
     }
