@@ -135,3 +135,47 @@ def print_file(request, pk: int, who):
         raise Http404 from None
     name = f"{request.access.congress.name}-{_('履职账单')}-{job.year}.pdf"
     return private_file_response(handle, content_type="application/pdf", filename=name)
+
+
+# -- the office's dashboard ------------------------------------------------------------------------------
+
+
+def _filters(request):
+    from tenant_apps.duty import dashboard
+
+    params = request.GET
+    return dashboard.Filters(
+        year=dashboard.year_of(params.get("year")),
+        delegation=int_param(params.get("delegation"), low=1),
+        group=int_param(params.get("group"), low=1),
+        tier=params.get("tier", "") if params.get("tier", "") in ("province", "city", "county", "township") else "",
+    )
+
+
+@require_access(can_manage_activities, relation=viewer_for)
+def dashboard_page(request, who):
+    """Every deputy's year here, by kind, with attendance, answer times and reports; `?format=xlsx` downloads it."""
+    from tenant_apps.duty import dashboard, selectors
+
+    filters = _filters(request)
+    rows = dashboard.dashboard(request.access.congress, filters)
+    headers, body = dashboard.table(rows)
+    if request.GET.get("format") == "xlsx":
+        name = f"{request.access.congress.name}-{_('代表履职统计')}-{filters.year}.xlsx"
+        return xlsx_response(name, headers, body, title=_("代表履职统计"))
+    year = timezone.localdate().year
+    return render(
+        request,
+        "duty/dashboard.html",
+        {
+            "headers": headers,
+            "rows": [
+                (row, list(zip(headers, cells, strict=True))) for row, cells in zip(rows[:300], body, strict=False)
+            ],
+            "total": len(rows),
+            "filters": filters,
+            "choices": selectors.invite_choices(request.access.congress),
+            "years": list(range(year, year - 5, -1)),
+            "query": request.GET.urlencode(),
+        },
+    )

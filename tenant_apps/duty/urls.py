@@ -29,6 +29,7 @@ urlpatterns = [
     path("deputies/<int:deputy_id>/ledger/", ledger_views.ledger, name="ledger"),
     path("deputies/<int:deputy_id>/ledger.pdf", ledger_views.ledger_pdf, name="ledger_pdf"),
     path("deputies/<int:deputy_id>/ledger.xlsx", ledger_views.ledger_xlsx, name="ledger_xlsx"),
+    path("dashboard/", ledger_views.dashboard_page, name="dashboard"),
     path("prints/", ledger_views.print_request, name="print_request"),
     path("prints/<int:pk>/", ledger_views.print_status, name="print"),
     path("prints/<int:pk>/file/", ledger_views.print_file, name="print_file"),

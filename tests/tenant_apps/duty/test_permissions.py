@@ -121,6 +121,7 @@ PAGES = [
     ("/duty/entries/record/", OFFICE),
     ("/duty/entries/{entry}/", OFFICE | {"yang"}),
     ("/duty/office/", OFFICE),
+    ("/duty/dashboard/", OFFICE),
 ]
 
 

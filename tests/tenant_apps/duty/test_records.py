@@ -189,3 +189,35 @@ def test_rebuild_restores_what_was_lost(api_for, congresses):
     call_command("rebuild_read_models", "huaxi", "qingyan")
     after = sorted(DutyRecord.objects.values_list("deputy_id", "congress_id", "source_ref", "kind", "public"))
     assert after == before
+
+
+def test_the_dashboard_counts_each_deputy_and_filters(api_for, client_for, django_assert_max_num_queries):
+    from tenant_apps.duty import dashboard
+
+    _two_tier_year(api_for)
+    luo = deputy("罗国华")
+    activity = make_activity(api_for, invite=[luo.pk], publish=True)
+    mine = api_for("zhang", "huaxi").get(f"/api/v1/duty/activities/{activity['id']}/").json()["invitations"][0]
+    api_for("zhang", "huaxi").post(
+        f"/api/v1/duty/activities/{activity['id']}/invitations/{mine['id']}/transition/",
+        {"action": "confirm_attendance"},
+        format="json",
+    )
+    page = client_for("zhang", "huaxi").get(f"/duty/dashboard/?year={TODAY.year}")
+    assert page.status_code == 200
+    from tenants.models import Congress
+
+    huaxi = Congress.objects.get(subdomain="huaxi")
+    # One query per source, and one per tier below to find the congresses (a county: three).
+    with huaxi, django_assert_max_num_queries(10):
+        rows = {r.name: r for r in dashboard.dashboard(huaxi, dashboard.Filters(year=TODAY.year))}
+    assert rows["罗国华"].attendance_rate == 1.0 and rows["罗国华"].counts["activity_attended"] == 1
+    assert rows["杨秀英"].total == 3 and rows["杨秀英"].attendance_rate is None  # excused: not expected
+    with huaxi:
+        townships = dashboard.dashboard(huaxi, dashboard.Filters(year=TODAY.year, tier="township"))
+    assert [r.name for r in townships] == ["杨秀英"]
+    sheet = client_for("zhang", "huaxi").get(f"/duty/dashboard/?year={TODAY.year}&format=xlsx")
+    rows_xlsx = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows_xlsx[0][0] == "代表" and {r[0] for r in rows_xlsx[1:]} >= {"杨秀英", "罗国华"}
+    for persona in (None, "yang", "ma", "wu", "sun"):
+        assert client_for(persona, "huaxi").get("/duty/dashboard/").status_code in (302, 403)
