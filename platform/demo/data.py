@@ -27,6 +27,7 @@ USERS = [
     ("huaxi.unit@example.org", "花溪区住建局 刘洋", [("520111000000", "handling_unit_staff")]),
     ("huaxi.gov@example.org", "花溪区人民政府办公室 陈静", [("520111000000", "state_organ_staff")]),
     ("guiyang.delegation@example.org", "贵阳市代表团工作人员 赵磊", [("520100000000", "delegation_staff")]),
+    ("guiyang.office@example.org", "贵阳市人大常委会办公厅 吴涛", [("520100000000", "office_staff")]),
     ("journalist@example.org", "贵阳日报记者 孙悦", [("520100000000", "journalist")]),
     ("qingyan.office@example.org", "青岩镇人大办公室 周敏", [("520111101000", "office_staff")]),
     ("deputy.yang@example.org", "杨秀英代表", [("520111000000", "deputy"), ("520111101000", "deputy")]),

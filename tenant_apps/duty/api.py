@@ -55,7 +55,7 @@ class InvitationSerializer(serializers.Serializer):
     allowed_actions = serializers.ListField(child=serializers.CharField())
 
 
-class MyInvitationSerializer(serializers.Serializer):
+class DutyMyInvitationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=InvitationStatus.choices)
     leave_reason = serializers.CharField()
@@ -66,7 +66,7 @@ class ActivityDetailSerializer(ActivitySerializer):
     description = serializers.CharField()
     minutes = serializers.CharField()
     allowed_actions = serializers.ListField(child=serializers.CharField())
-    mine = MyInvitationSerializer(allow_null=True)
+    mine = DutyMyInvitationSerializer(allow_null=True)
     invitations = InvitationSerializer(many=True)
 
 
@@ -82,12 +82,12 @@ class ActivityInputSerializer(serializers.Serializer):
     public = serializers.BooleanField(required=False)
 
 
-class ActionInputSerializer(serializers.Serializer):
+class DutyActionInputSerializer(serializers.Serializer):
     action = serializers.CharField(max_length=32)
     note = serializers.CharField(allow_blank=True, required=False, max_length=2000, help_text="the reason of a no")
 
 
-class InviteInputSerializer(serializers.Serializer):
+class DutyInviteInputSerializer(serializers.Serializer):
     deputies = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     delegations = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     groups = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
@@ -96,41 +96,41 @@ class InviteInputSerializer(serializers.Serializer):
     )
 
 
-class SignInInputSerializer(serializers.Serializer):
+class DutySignInInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=300)
 
 
-class SignInCodeSerializer(serializers.Serializer):
+class DutySignInCodeSerializer(serializers.Serializer):
     open = serializers.BooleanField()
     code = serializers.CharField()
     url = serializers.CharField()
     valid_seconds = serializers.IntegerField()
 
 
-class OpinionSerializer(serializers.Serializer):
+class DutyOpinionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=OpinionKind.choices)
     text = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class OpinionInputSerializer(serializers.Serializer):
+class DutyOpinionInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=OpinionKind.choices)
     text = serializers.CharField(max_length=2000)
 
 
-class FileSerializer(serializers.Serializer):
+class DutyFileSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     size = serializers.IntegerField()
     content_type = serializers.CharField()
 
 
-class FileInputSerializer(serializers.Serializer):
+class DutyFileInputSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class DeputyResultSerializer(serializers.Serializer):
+class DutyDeputyResultSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     congresses = serializers.ListField(child=serializers.CharField())
@@ -163,7 +163,7 @@ class EntryInputSerializer(serializers.Serializer):
     public = serializers.BooleanField(required=False)
 
 
-class EntryActionSerializer(ActionInputSerializer):
+class EntryActionSerializer(DutyActionInputSerializer):
     public = serializers.BooleanField(required=False, help_text="confirm: shown to the public")
     kind = serializers.ChoiceField(choices=list(ENTRY_KINDS), required=False)
     title = serializers.CharField(max_length=200, required=False)
@@ -185,7 +185,7 @@ class LedgerRecordSerializer(serializers.Serializer):
 
 class LedgerCountSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    label = serializers.CharField()
+    name = serializers.CharField(source="label")
     group = serializers.CharField()
     count = serializers.IntegerField()
 
@@ -246,11 +246,26 @@ class _DutyApi(CongressApiView):
         if office or who.access.is_member:
             for invitation in selectors.invitation_list(activity):
                 invitation.activity = activity
-                invitation.allowed_actions = services.invitation_actions(who, invitation) if office else []
-                invitations.append(invitation)
+                invitations.append(
+                    {
+                        "id": invitation.pk,
+                        "deputy_id": invitation.deputy_id,
+                        "deputy": invitation.deputy,
+                        "seat_congress": invitation.seat_congress,
+                        "status": invitation.status,
+                        # A deputy's reason for leave is the office's business.
+                        "leave_reason": invitation.leave_reason if office else "",
+                        "signed_in_at": invitation.signed_in_at,
+                        "signed_in_via": invitation.signed_in_via,
+                        "allowed_actions": services.invitation_actions(who, invitation) if office else [],
+                    }
+                )
+        fields = ("kind", "kind_label", "title", "place", "organiser", "starts_at", "ends_at", "status", "public")
         item = ActivityDetailSerializer(
             {
-                **{f: getattr(activity, f) for f in ActivityDetailSerializer().fields if hasattr(activity, f)},
+                **{f: getattr(activity, f) for f in fields},
+                "description": activity.description,
+                "minutes": activity.minutes,
                 "id": activity.pk,
                 "origin_name": activity.origin_name,
                 "allowed_actions": services.activity_actions(who, activity) if office else [],
@@ -260,7 +275,7 @@ class _DutyApi(CongressApiView):
         ).data
         if mine is not None:
             mine.activity = activity
-            item["mine"] = MyInvitationSerializer(
+            item["mine"] = DutyMyInvitationSerializer(
                 {
                     "id": mine.pk,
                     "status": mine.status,
@@ -310,10 +325,10 @@ class ActivityDetailApi(_DutyApi):
 class ActivityTransitionApi(_DutyApi):
     """publish, cancel (with a `note`), close."""
 
-    @extend_schema(request=ActionInputSerializer, responses=ActivityDetailSerializer)
+    @extend_schema(request=DutyActionInputSerializer, responses=ActivityDetailSerializer)
     def post(self, request, pk: int):
         activity = self.office_activity(pk)
-        data = validated(ActionInputSerializer, request)
+        data = validated(DutyActionInputSerializer, request)
         activity = call_service(
             services.activity_transition,
             access=self.access,
@@ -333,10 +348,10 @@ class InvitationListApi(_DutyApi):
         self.require(self.who.access.is_member or can_manage_activities(self.who))
         return Response(self.activity_payload(activity)["invitations"])
 
-    @extend_schema(request=InviteInputSerializer, responses={201: ActivityDetailSerializer})
+    @extend_schema(request=DutyInviteInputSerializer, responses={201: ActivityDetailSerializer})
     def post(self, request, pk: int):
         activity = self.office_activity(pk)
-        data = validated(InviteInputSerializer, request)
+        data = validated(DutyInviteInputSerializer, request)
         call_service(
             services.invite,
             access=self.access,
@@ -364,12 +379,12 @@ class InvitationTransitionApi(_DutyApi):
     """The invited deputy: attend, ask_leave (with a `note`). The office: grant_leave, refuse_leave (with a
     `note`), confirm_attendance, mark_absent."""
 
-    @extend_schema(request=ActionInputSerializer, responses=ActivityDetailSerializer)
+    @extend_schema(request=DutyActionInputSerializer, responses=ActivityDetailSerializer)
     def post(self, request, pk: int, invitation_id: int):
         activity = self.visible_activity(pk)
         invitation = or_404(selectors.invitation_get(activity, invitation_id))
         self.require(self.access.is_authenticated)
-        data = validated(ActionInputSerializer, request)
+        data = validated(DutyActionInputSerializer, request)
         call_service(
             services.invitation_transition,
             access=self.access,
@@ -383,11 +398,11 @@ class InvitationTransitionApi(_DutyApi):
 class SignInApi(_DutyApi):
     """The signed-in deputy signs in with the code the activity's screen shows (within its time window)."""
 
-    @extend_schema(request=SignInInputSerializer, responses=ActivityDetailSerializer)
+    @extend_schema(request=DutySignInInputSerializer, responses=ActivityDetailSerializer)
     def post(self, request, pk: int):
         self.require(self.access.is_authenticated)
         activity = self.visible_activity(pk)
-        data = validated(SignInInputSerializer, request)
+        data = validated(DutySignInInputSerializer, request)
         call_service(services.sign_in, access=self.access, activity=activity, code=data["code"])
         return Response(self.activity_payload(activity))
 
@@ -395,19 +410,19 @@ class SignInApi(_DutyApi):
 class SignInCodeApi(_DutyApi):
     """The activity's current sign-in code and address, for a screen (office); renewed every few seconds."""
 
-    @extend_schema(responses=SignInCodeSerializer)
+    @extend_schema(responses=DutySignInCodeSerializer)
     def get(self, request, pk: int):
         activity = self.office_activity(pk)
         open_now = signin.is_open(activity)
         code = signin.code_for(activity) if open_now else ""
         url = signin.url_for(self.congress, activity, code) if open_now else ""
         return Response(
-            SignInCodeSerializer(
+            DutySignInCodeSerializer(
                 {"open": open_now, "code": code, "url": url, "valid_seconds": signin.CODE_SECONDS if open_now else 0}
             ).data
         )
 
-    @extend_schema(request=None, responses=SignInCodeSerializer)
+    @extend_schema(request=None, responses=DutySignInCodeSerializer)
     def post(self, request, pk: int):
         """Renew the codes: every code shown so far stops working."""
         activity = call_service(services.renew_codes, access=self.access, activity=self.office_activity(pk))
@@ -417,18 +432,18 @@ class SignInCodeApi(_DutyApi):
 class OpinionListApi(_DutyApi):
     """Opinions gathered at the activity (members), or record one (office)."""
 
-    @extend_schema(responses=OpinionSerializer(many=True))
+    @extend_schema(responses=DutyOpinionSerializer(many=True))
     def get(self, request, pk: int):
         activity = self.visible_activity(pk)
         self.require(self.who.access.is_member)
-        return Response(OpinionSerializer(selectors.opinions(activity), many=True).data)
+        return Response(DutyOpinionSerializer(selectors.opinions(activity), many=True).data)
 
-    @extend_schema(request=OpinionInputSerializer, responses={201: OpinionSerializer})
+    @extend_schema(request=DutyOpinionInputSerializer, responses={201: DutyOpinionSerializer})
     def post(self, request, pk: int):
         activity = self.office_activity(pk)
-        data = validated(OpinionInputSerializer, request)
+        data = validated(DutyOpinionInputSerializer, request)
         opinion = call_service(services.opinion_add, access=self.access, activity=activity, **data)
-        return Response(OpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
+        return Response(DutyOpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
 
 
 class ActivityFileListApi(_DutyApi):
@@ -436,29 +451,29 @@ class ActivityFileListApi(_DutyApi):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses=FileSerializer(many=True))
+    @extend_schema(responses=DutyFileSerializer(many=True))
     def get(self, request, pk: int):
         activity = self.visible_activity(pk)
-        return Response(FileSerializer(selectors.files_of(activity=activity), many=True).data)
+        return Response(DutyFileSerializer(selectors.files_of(activity=activity), many=True).data)
 
-    @extend_schema(request={"multipart/form-data": FileInputSerializer}, responses={201: FileSerializer})
+    @extend_schema(request={"multipart/form-data": DutyFileInputSerializer}, responses={201: DutyFileSerializer})
     def post(self, request, pk: int):
         activity = self.office_activity(pk)
-        data = validated(FileInputSerializer, request)
+        data = validated(DutyFileInputSerializer, request)
         stored = call_service(
             services.activity_file_add, access=self.access, activity=activity, uploaded_file=data["file"]
         )
-        return Response(FileSerializer(stored).data, status=status.HTTP_201_CREATED)
+        return Response(DutyFileSerializer(stored).data, status=status.HTTP_201_CREATED)
 
 
 class DeputySearchApi(_DutyApi):
     """Deputies serving in this congress or below whose name contains `q` (office)."""
 
-    @extend_schema(parameters=[OpenApiParameter("q", str)], responses=DeputyResultSerializer(many=True))
+    @extend_schema(parameters=[OpenApiParameter("q", str)], responses=DutyDeputyResultSerializer(many=True))
     def get(self, request):
         self.require(can_manage_activities(self.who))
         return Response(
-            DeputyResultSerializer(
+            DutyDeputyResultSerializer(
                 selectors.deputy_search(self.congress, request.query_params.get("q", "")), many=True
             ).data
         )
@@ -534,8 +549,19 @@ class LedgerApi(_DutyApi):
             raise Http404
         year = int_param(request.query_params.get("year"), low=2000, high=timezone.localdate().year)
         data = ledgers.ledger(deputy, year or timezone.localdate().year, public_only=not full)
-        for record in data.records:
-            record.kind_label = kind_label(record.kind)
+        records = [
+            {
+                "occurred_on": r.occurred_on,
+                "congress": r.congress,
+                "kind": r.kind,
+                "kind_label": kind_label(r.kind),
+                "category": r.category,
+                "title": r.title,
+                "url": r.url,
+                "public": r.public,
+            }
+            for r in data.records
+        ]
         return Response(
             LedgerSerializer(
                 {
@@ -546,7 +572,7 @@ class LedgerApi(_DutyApi):
                     "total": data.total,
                     "counts": data.counts,
                     "by_month": data.by_month,
-                    "records": data.records,
+                    "records": records,
                 }
             ).data
         )

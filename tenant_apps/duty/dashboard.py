@@ -62,7 +62,9 @@ def _population(congress, filters: Filters) -> dict[int, Row]:
     rows: dict[int, Row] = {}
     for seat in seats.order_by("deputy__name", "deputy_id", "tier"):
         if seat.deputy_id not in rows or seat.congress_id == congress.pk:
-            rows[seat.deputy_id] = Row(seat.deputy_id, seat.deputy.name, seat.congress.name, seat.tier)
+            rows[seat.deputy_id] = Row(
+                seat.deputy_id, seat.deputy.name, seat.congress.name if seat.congress else "", seat.tier
+            )
     return rows
 
 
@@ -94,6 +96,8 @@ def _answers(congress, rows: dict[int, Row], year: int) -> None:
         replied_by_id__in=list(users), replied_at__year=year, replied_at__isnull=False
     ).values_list("replied_by_id", "created_at", "replied_at")
     for user_id, created, replied in answered:
+        if replied is None:
+            continue
         days[users[user_id]].append((replied - created).total_seconds() / 86400)
     for deputy_id, values in days.items():
         rows[deputy_id].answer_days = round(statistics.median(values), 1)

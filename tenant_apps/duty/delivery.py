@@ -1,7 +1,8 @@
 """The receiving side of the duty module's transfers (exchange.py sends them): the worker runs these in the
 receiving congress's schema, inside the delivery transaction, exactly once per transfer."""
 
-from django.utils.dateparse import parse_datetime
+import datetime
+
 from django.utils.translation import gettext_lazy
 
 from shared_apps.memberships.permissions import Access
@@ -37,8 +38,8 @@ def deliver_activity(transfer) -> str:
         place=p.get("place", "")[:200],
         organiser=p.get("organiser", "")[:100],
         description=p.get("description", ""),
-        starts_at=parse_datetime(p["starts_at"]),
-        ends_at=parse_datetime(p["ends_at"]),
+        starts_at=datetime.datetime.fromisoformat(p["starts_at"]),
+        ends_at=datetime.datetime.fromisoformat(p["ends_at"]),
         status=ActivityStatus.PUBLISHED,
         public=False,
         origin_congress=transfer.source,

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shared_apps.audit.services import record_download
 from shared_apps.ledger import exports
 from shared_apps.ledger import selectors as ledgers
 from shared_apps.ledger.kinds import label as kind_label
@@ -91,8 +92,11 @@ def _filename(data, extension: str) -> str:
 def ledger_pdf(request, deputy_id: int):
     data, _full = _ledger_for(request, deputy_id)
     response = HttpResponse(exports.ledger_pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=_filename(data, "pdf"))
+    disposition = content_disposition_header(as_attachment=True, filename=_filename(data, "pdf"))
+    assert disposition is not None  # None only for an inline response without a filename
+    response["Content-Disposition"] = disposition
     response["Cache-Control"] = "private, no-store"
+    record_download(_filename(data, "pdf"))
     return response
 
 

@@ -166,6 +166,7 @@ def invite(
     if locked.status not in (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED):
         raise ValidationError({"status": [_("活动已结束或已取消，不能再邀请。")]})
     congress = access.congress
+    assert congress is not None  # _require_office: in this congress's schema
     try:
         wanted = {int(d) for d in deputy_ids}
         wanted |= selectors.deputies_in_delegations(congress, [int(d) for d in delegation_ids])
@@ -325,6 +326,7 @@ def entry_report(*, access: Access, data: dict, files=()) -> DutyEntry:
     if not can_report_duty(who):
         raise PermissionDenied(_("只有本级人大代表可以登记履职事项。"))
     cleaned = entries.clean(data)
+    assert who.deputy_id is not None  # can_report_duty: a deputy seated here
     entry = DutyEntry.objects.create(deputy_id=who.deputy_id, created_by=access.user, **cleaned)
     for uploaded in files:
         _store_file(uploaded, access.user, entry=entry)
@@ -348,6 +350,7 @@ def entry_record(*, access: Access, deputy_id, data: dict, public: bool | None =
     cleaned = entries.clean(data)
     if not _deputy_seated_here(access.congress, deputy_id):
         raise ValidationError({"deputy": [_("只能记录本级人大在任代表的履职。")]})
+    assert access.congress is not None  # require_here: in this congress's schema
     if public is None:
         public = bool(effective_settings(access.congress).get("duty.entries_public", True))
     entry = DutyEntry.objects.create(
@@ -394,5 +397,6 @@ def print_request(*, access: Access, year) -> LedgerPrint:
         raise ValidationError({"year": [_("请选择年份。")]})
     job = LedgerPrint.objects.create(year=year, requested_by=access.user)
     record_event(LedgerPrintEvent, job, actor=access.user, action="requested")
+    assert access.congress is not None  # _require_office: in this congress's schema
     print_ledgers.defer(schema_name=access.congress.schema_name, print_id=job.pk)
     return job

@@ -117,9 +117,11 @@ def _render(request, activity, *, posted_action="", posted=None, errors=None, ta
         raise Http404
     posted, errors = posted or {}, errors or {}
     office = can_manage_activities(who) and not activity.is_received
-    invitations = selectors.invitation_list(activity) if (office or who.access.is_member) else []
+    # The office sees every invitation with its reasons; everyone else, who attended (a public fact of a public
+    # activity, or one of this congress for its members) — never anyone's reason for leave.
+    invitations = selectors.invitation_list(activity) if (office or who.access.is_member or activity.public) else []
     rows = []
-    for invitation in invitations:
+    for invitation in invitations if office else []:
         invitation.activity = activity
         actions = services.invitation_actions(who, invitation) if office else []
         rows.append(
@@ -286,7 +288,7 @@ def minutes(request, pk: int, who):
             messages.success(request, _("纪要已保存。"))
             return redirect("duty:activity", pk=pk)
     for error in form.errors.values():
-        messages.error(request, " ".join(error))
+        messages.error(request, " ".join(str(e) for e in error))
     return _render(request, activity, status=400)
 
 

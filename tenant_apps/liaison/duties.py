@@ -35,8 +35,10 @@ def on_step(step) -> None:
     """A hook of the messages workflow: a deputy's answer or escalation is one of their duties."""
     if step.action not in KIND_OF_ACTION:
         return
-    user = getattr(step.access, "user", None)
-    deputy_id = Deputy.objects.filter(user_id=getattr(user, "pk", None)).values_list("pk", flat=True).first()
+    user_id = getattr(getattr(step.access, "user", None), "pk", None)
+    if user_id is None:
+        return
+    deputy_id = Deputy.objects.filter(user_id=user_id).values_list("pk", flat=True).first()
     if deputy_id is not None:
         ledger.record(
             step.access.congress, SOURCE, _duty(step.access.congress, step.message, step.action, deputy_id, step.now)
@@ -49,6 +51,8 @@ def rebuild(congress) -> int:
     )
     duties = {}
     for event in events:
+        if event.actor is None:
+            continue
         duty = _duty(congress, event.message, event.action, event.actor.deputy.pk, event.created_at)
         duties[(duty.deputy_id, duty.source_ref)] = duty
     return ledger.replace(congress, SOURCE, list(duties.values()))

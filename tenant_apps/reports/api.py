@@ -18,7 +18,7 @@ from tenants.api import call_service, validated
 from tenants.shortcuts import or_404
 
 
-class CountsSerializer(serializers.Serializer):
+class ReportsCountsSerializer(serializers.Serializer):
     satisfied = serializers.IntegerField()
     basically_satisfied = serializers.IntegerField()
     unsatisfied = serializers.IntegerField()
@@ -35,7 +35,7 @@ class ReportSerializer(serializers.Serializer):
     also_in_person = serializers.BooleanField()
     status = serializers.ChoiceField(choices=ReportStatus.choices)
     published_at = serializers.DateTimeField(allow_null=True)
-    results = CountsSerializer(allow_null=True, help_text="null until the round closes (office) or is published")
+    results = ReportsCountsSerializer(allow_null=True, help_text="null until the round closes (office) or is published")
     allowed_actions = serializers.ListField(child=serializers.CharField())
 
 
@@ -65,7 +65,7 @@ class ReportersInputSerializer(serializers.Serializer):
     constituency = serializers.CharField(max_length=100, allow_blank=True, required=False)
 
 
-class ActionInputSerializer(serializers.Serializer):
+class ReportsActionInputSerializer(serializers.Serializer):
     action = serializers.CharField(max_length=32)
     note = serializers.CharField(allow_blank=True, required=False, max_length=2000)
 
@@ -76,17 +76,17 @@ class ReportInputSerializer(serializers.Serializer):
     also_in_person = serializers.BooleanField(required=False)
 
 
-class FileInputSerializer(serializers.Serializer):
+class ReportsFileInputSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class CodeInputSerializer(serializers.Serializer):
+class ReportsCodeInputSerializer(serializers.Serializer):
     mobile = serializers.CharField(max_length=20)
     challenge_token = serializers.CharField(max_length=500, allow_blank=True, required=False)
     challenge_answer = serializers.CharField(max_length=10, allow_blank=True, required=False)
 
 
-class CodeSentSerializer(serializers.Serializer):
+class ReportsCodeSentSerializer(serializers.Serializer):
     sent = serializers.BooleanField()
     valid_seconds = serializers.IntegerField()
 
@@ -182,11 +182,11 @@ class RoundDetailApi(_ReportsApi):
 class RoundTransitionApi(_ReportsApi):
     """open, close, publish_results (the office)."""
 
-    @extend_schema(request=ActionInputSerializer, responses=RoundDetailSerializer)
+    @extend_schema(request=ReportsActionInputSerializer, responses=RoundDetailSerializer)
     def post(self, request, pk: int):
         self.require(can_manage_rounds(self.who))
         round_ = or_404(selectors.round_get(pk))
-        data = validated(ActionInputSerializer, request)
+        data = validated(ReportsActionInputSerializer, request)
         round_ = call_service(
             services.round_transition,
             access=self.access,
@@ -237,11 +237,11 @@ class ReportDetailApi(_ReportsApi):
 class ReportTransitionApi(_ReportsApi):
     """publish (the deputy or the office), return (the office, with a `note`)."""
 
-    @extend_schema(request=ActionInputSerializer, responses=ReportSerializer)
+    @extend_schema(request=ReportsActionInputSerializer, responses=ReportSerializer)
     def post(self, request, pk: int):
         self.require(self.access.is_authenticated)
         report = self.visible_report(pk)
-        data = validated(ActionInputSerializer, request)
+        data = validated(ReportsActionInputSerializer, request)
         report = call_service(
             services.report_transition,
             access=self.access,
@@ -257,11 +257,11 @@ class ReportFileApi(_ReportsApi):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": FileInputSerializer}, responses={201: ReportSerializer})
+    @extend_schema(request={"multipart/form-data": ReportsFileInputSerializer}, responses={201: ReportSerializer})
     def post(self, request, pk: int):
         self.require(self.access.is_authenticated)
         report = self.visible_report(pk)
-        data = validated(FileInputSerializer, request)
+        data = validated(ReportsFileInputSerializer, request)
         call_service(services.report_file_add, access=self.access, report=report, uploaded_file=data["file"])
         return Response(self.report_payload(report), status=status.HTTP_201_CREATED)
 
@@ -283,10 +283,10 @@ class ScoreCodeApi(_ReportsApi):
     """The public asks for a code to score a report: sent by SMS to `mobile`. Over a soft limit the answer is 400
     with `challenge_question` and `challenge_token`: call again with `challenge_answer`."""
 
-    @extend_schema(request=CodeInputSerializer, responses=CodeSentSerializer)
+    @extend_schema(request=ReportsCodeInputSerializer, responses=ReportsCodeSentSerializer)
     def post(self, request, pk: int):
         report = self.visible_report(pk)
-        data = validated(CodeInputSerializer, request)
+        data = validated(ReportsCodeInputSerializer, request)
         call_service(
             _send_code,
             access=self.access,
@@ -296,7 +296,7 @@ class ScoreCodeApi(_ReportsApi):
             challenge_token=data.get("challenge_token", ""),
             challenge_answer=data.get("challenge_answer", ""),
         )
-        return Response(CodeSentSerializer({"sent": True, "valid_seconds": scoring.CODE_SECONDS}).data)
+        return Response(ReportsCodeSentSerializer({"sent": True, "valid_seconds": scoring.CODE_SECONDS}).data)
 
 
 class ScoreListApi(_ReportsApi):
@@ -333,12 +333,12 @@ class ScoreListApi(_ReportsApi):
 class ScoreTransitionApi(_ReportsApi):
     """The office: release or discard (with a `note`) a held score; approve or reject (with a `note`) a comment."""
 
-    @extend_schema(request=ActionInputSerializer, responses=ScoreSerializer)
+    @extend_schema(request=ReportsActionInputSerializer, responses=ScoreSerializer)
     def post(self, request, pk: int, score_id: int):
         self.require(can_manage_rounds(self.who))
         report = self.visible_report(pk)
         found = or_404(report.scores.filter(pk=score_id).first())
-        data = validated(ActionInputSerializer, request)
+        data = validated(ReportsActionInputSerializer, request)
         found = call_service(
             services.score_transition,
             access=self.access,

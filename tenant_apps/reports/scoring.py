@@ -109,13 +109,19 @@ def code_send(
         if problem:
             raise ChallengeRequired(problem, *challenge_new(client))
     limiter.failed("score_code", account=mobile, address=address)
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    cache.set(_code_key(report, mobile_hash(mobile)), {"d": _code_digest(report, mobile, code), "n": 0}, CODE_SECONDS)
+    code = code_issue(report, mobile)
     try:
         send_sms(mobile, _("【述职评议】您的评分验证码是 %(code)s，5分钟内有效。") % {"code": code})
     except SmsError:
         cache.delete(_code_key(report, mobile_hash(mobile)))
         raise ValidationError({"mobile": [_("短信发送失败，请稍后再试。")]}) from None
+
+
+def code_issue(report: Report, mobile: str) -> str:
+    """A fresh code for `mobile` on `report`, kept as a keyed hash; the caller sends it (code_send, by SMS)."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    cache.set(_code_key(report, mobile_hash(mobile)), {"d": _code_digest(report, mobile, code), "n": 0}, CODE_SECONDS)
+    return code
 
 
 def _spend_code(report: Report, mobile: str, code: str) -> None:

@@ -24,7 +24,7 @@ from tenant_apps.reports.models import (
     Score,
 )
 from tenant_apps.reports.permissions import can_manage_rounds, can_write_report, viewer_for
-from tenant_apps.reports.workflow import COMMENTS, REPORTS, ROUNDS, SCORES
+from tenant_apps.reports.workflow import COMMENTS, REPORTS, ROUNDS, SCORES, clean_report
 from tenants.fields import max_length
 from tenants.workflow import allowed_actions, apply_transition, lock, require_here
 from tenants.workflow.history import record_event
@@ -100,6 +100,10 @@ def round_update(*, access: Access, round_: Round, data: dict) -> Round:
     return locked
 
 
+def _constituency_name(seat) -> str:
+    return seat.constituency.name if seat.constituency is not None else ""
+
+
 @transaction.atomic
 def reporters_add(*, access: Access, round_: Round, deputy_ids, constituency: str = "") -> list[Report]:
     """Who reports in the round: deputies serving here, each to their constituency (or the one given)."""
@@ -114,11 +118,11 @@ def reporters_add(*, access: Access, round_: Round, deputy_ids, constituency: st
     constituency = str(constituency or "").strip()
     if len(constituency) > CONSTITUENCY_MAX:
         raise ValidationError({"constituency": [_("不能超过%(n)d个字。") % {"n": CONSTITUENCY_MAX}]})
+    congress = access.congress
+    assert congress is not None  # _require_office: in this congress's schema
     seats = {
         s.deputy_id: s
-        for s in invitable_seats(access.congress, [access.congress.pk])
-        .filter(deputy_id__in=wanted)
-        .select_related("constituency")
+        for s in invitable_seats(congress, [congress.pk]).filter(deputy_id__in=wanted).select_related("constituency")
     }
     if not wanted or set(wanted) - set(seats):
         raise ValidationError({"deputies": [_("请选择本级人大的在任代表。")]})
@@ -128,7 +132,7 @@ def reporters_add(*, access: Access, round_: Round, deputy_ids, constituency: st
             Report(
                 round=locked,
                 deputy_id=d,
-                constituency=constituency or (seats[d].constituency.name if seats[d].constituency else ""),
+                constituency=constituency or _constituency_name(seats[d]),
             )
             for d in wanted
             if d not in have
@@ -145,26 +149,6 @@ def round_transition(*, access: Access, round_: Round, action: str, data: dict |
 
 def round_actions(access, round_: Round) -> list[str]:
     return allowed_actions(ROUNDS, access, round_)
-
-
-def clean_report(data: dict) -> dict:
-    errors: dict[str, list[str]] = {}
-    cleaned: dict = {}
-    if "title" in data:
-        title = str(data.get("title") or "").strip()
-        if len(title) > 200:
-            errors["title"] = [_("标题不能超过200个字。")]
-        cleaned["title"] = title
-    if "text" in data:
-        text = str(data.get("text") or "").strip()
-        if len(text) > TEXT_MAX:
-            errors["text"] = [_("不能超过%(n)d个字。") % {"n": TEXT_MAX}]
-        cleaned["text"] = text
-    if "also_in_person" in data:
-        cleaned["also_in_person"] = bool(data.get("also_in_person"))
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
 
 
 @transaction.atomic

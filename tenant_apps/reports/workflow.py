@@ -116,10 +116,28 @@ def _round_accepts_reports(who, report) -> bool:
     return report.round.status in (R.DRAFT, R.OPEN)
 
 
-def _publish_report(step) -> str:
-    from tenant_apps.reports import services
+def clean_report(data: dict) -> dict:
+    errors: dict[str, list[str]] = {}
+    cleaned: dict = {}
+    if "title" in data:
+        title = str(data.get("title") or "").strip()
+        if len(title) > 200:
+            errors["title"] = [_("标题不能超过200个字。")]
+        cleaned["title"] = title
+    if "text" in data:
+        text = str(data.get("text") or "").strip()
+        if len(text) > TEXT_MAX:
+            errors["text"] = [_("不能超过%(n)d个字。") % {"n": TEXT_MAX}]
+        cleaned["text"] = text
+    if "also_in_person" in data:
+        cleaned["also_in_person"] = bool(data.get("also_in_person"))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
 
-    changes = services.clean_report({k: v for k, v in step.data.items() if k in ("title", "text", "also_in_person")})
+
+def _publish_report(step) -> str:
+    changes = clean_report({k: v for k, v in step.data.items() if k in ("title", "text", "also_in_person")})
     if changes:
         step.set(**changes)
     report = step.obj

@@ -16,7 +16,7 @@ from tenants.api import call_service, validated
 from tenants.shortcuts import or_404
 
 
-class NamedDeputySerializer(serializers.Serializer):
+class ShowcaseNamedDeputySerializer(serializers.Serializer):
     deputy = serializers.IntegerField(source="deputy_id")
     name = serializers.CharField()
     agreed = serializers.BooleanField()
@@ -28,9 +28,9 @@ class StorySerializer(serializers.Serializer):
     body = serializers.CharField()
     status = serializers.ChoiceField(choices=StoryStatus.choices)
     published_at = serializers.DateTimeField(allow_null=True)
-    source = serializers.CharField(source="source_name", help_text="the congress below it came from, if any")
+    source_congress = serializers.CharField(source="source_name", help_text="the congress below it came from, if any")
     source_url = serializers.CharField()
-    deputies = NamedDeputySerializer(many=True)
+    deputies = ShowcaseNamedDeputySerializer(many=True)
     photos = serializers.ListField(child=serializers.IntegerField())
     allowed_actions = serializers.ListField(child=serializers.CharField())
 
@@ -41,21 +41,21 @@ class StoryInputSerializer(serializers.Serializer):
     deputies = serializers.ListField(child=serializers.IntegerField(), help_text="registry deputy ids")
 
 
-class ActionInputSerializer(serializers.Serializer):
+class ShowcaseActionInputSerializer(serializers.Serializer):
     action = serializers.CharField(max_length=32)
     note = serializers.CharField(allow_blank=True, required=False, max_length=2000)
 
 
-class PhotoInputSerializer(serializers.Serializer):
+class ShowcasePhotoInputSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class DeputyCardSerializer(serializers.Serializer):
+class ShowcaseDeputyCardSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class DutySerializer(serializers.Serializer):
+class ShowcaseDutySerializer(serializers.Serializer):
     occurred_on = serializers.DateField()
     kind = serializers.CharField()
     kind_label = serializers.CharField()
@@ -64,7 +64,7 @@ class DutySerializer(serializers.Serializer):
     congress = serializers.CharField(source="congress.name")
 
 
-class ReportRefSerializer(serializers.Serializer):
+class ShowcaseReportRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     round = serializers.CharField()
     title = serializers.CharField()
@@ -73,28 +73,28 @@ class ReportRefSerializer(serializers.Serializer):
     unsatisfied = serializers.IntegerField(allow_null=True)
 
 
-class SuggestionRefSerializer(serializers.Serializer):
+class ShowcaseSuggestionRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField(allow_null=True)
     title = serializers.CharField()
 
 
-class StationRefSerializer(serializers.Serializer):
+class ShowcaseStationRefSerializer(serializers.Serializer):
     code = serializers.CharField(source="station.code")
     name = serializers.CharField(source="station.name")
     duty_note = serializers.CharField()
 
 
-class DeputyPageSerializer(serializers.Serializer):
+class ShowcaseDeputyPageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     work_unit = serializers.CharField()
     biography = serializers.CharField()
     constituency = serializers.CharField(allow_blank=True)
-    stations = StationRefSerializer(many=True)
-    duties = DutySerializer(many=True)
-    suggestions = SuggestionRefSerializer(many=True)
-    reports = ReportRefSerializer(many=True)
+    stations = ShowcaseStationRefSerializer(many=True)
+    duties = ShowcaseDutySerializer(many=True)
+    suggestions = ShowcaseSuggestionRefSerializer(many=True)
+    reports = ShowcaseReportRefSerializer(many=True)
     stories = serializers.ListField(child=serializers.IntegerField())
 
 
@@ -164,11 +164,11 @@ class StoryTransitionApi(_ShowcaseApi):
     """The office: send_for_review, publish, withdraw (with a `note`), feature, decline (with a `note`). A deputy
     the story names: agree, ask_changes (with a `note`)."""
 
-    @extend_schema(request=ActionInputSerializer, responses=StorySerializer)
+    @extend_schema(request=ShowcaseActionInputSerializer, responses=StorySerializer)
     def post(self, request, pk: int):
         self.require(self.access.is_authenticated)
         story = self.visible(pk)
-        data = validated(ActionInputSerializer, request)
+        data = validated(ShowcaseActionInputSerializer, request)
         story = call_service(
             services.story_transition,
             access=self.access,
@@ -184,11 +184,11 @@ class StoryPhotoApi(_ShowcaseApi):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": PhotoInputSerializer}, responses={201: StorySerializer})
+    @extend_schema(request={"multipart/form-data": ShowcasePhotoInputSerializer}, responses={201: StorySerializer})
     def post(self, request, pk: int):
         self.require(can_manage_stories(self.who))
         story = or_404(selectors.story_get(pk))
-        data = validated(PhotoInputSerializer, request)
+        data = validated(ShowcasePhotoInputSerializer, request)
         call_service(services.photo_add, access=self.access, story=story, uploaded_file=data["file"])
         return Response(self.payload(story), status=status.HTTP_201_CREATED)
 
@@ -196,16 +196,16 @@ class StoryPhotoApi(_ShowcaseApi):
 class DeputyListApi(_ShowcaseApi):
     """The deputies serving in this congress (public)."""
 
-    @extend_schema(responses=DeputyCardSerializer(many=True))
+    @extend_schema(responses=ShowcaseDeputyCardSerializer(many=True))
     def get(self, request):
-        return Response(DeputyCardSerializer(selectors.deputies_here(self.congress)[:2000], many=True).data)
+        return Response(ShowcaseDeputyCardSerializer(selectors.deputies_here(self.congress)[:2000], many=True).data)
 
 
 class DeputyPageApi(_ShowcaseApi):
     """A deputy's public page here: profile, constituency, stations, this year's published duties, published
     suggestions led here, duty reports with their published results, stories."""
 
-    @extend_schema(responses=DeputyPageSerializer)
+    @extend_schema(responses=ShowcaseDeputyPageSerializer)
     def get(self, request, deputy_id: int):
         congress = self.congress
         found = or_404(selectors.deputy_here(congress, deputy_id))
@@ -219,7 +219,7 @@ class DeputyPageApi(_ShowcaseApi):
 
             reports = public_reports_of(deputy_id)
         return Response(
-            DeputyPageSerializer(
+            ShowcaseDeputyPageSerializer(
                 {
                     "id": found.pk,
                     "name": found.name,

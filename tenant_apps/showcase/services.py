@@ -54,6 +54,7 @@ def _clean(access: Access, data: dict, *, partial: bool) -> tuple[dict, list[int
         except (TypeError, ValueError):
             deputies = []
             errors["deputies"] = [_("代表编号无效。")]
+        assert access.congress is not None  # _require_office: in this congress's schema
         seated = set(
             invitable_seats(access.congress).filter(deputy_id__in=deputies).values_list("deputy_id", flat=True)
         )

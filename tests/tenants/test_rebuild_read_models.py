@@ -3,6 +3,7 @@ liaison figures) are recomputed from each congress's own schema after a fault â€
 rows removed, lost figures restored â€” and a congress not named is left as it is."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -54,7 +55,7 @@ def test_a_damaged_read_model_is_rebuilt_from_the_congress_own_records(desk, wor
     assert [row for row in counts if row[1] == "huaxi"] == [row for row in damaged[0] if row[1] == "huaxi"]
 
     output = rebuild()  # every active congress
-    assert "huaxi: liaison" in output and "suggestions" in output
+    assert re.search(r"^huaxi: .*liaison \d+", output, re.M) and "suggestions" in output
     assert read_models() == good
 
 

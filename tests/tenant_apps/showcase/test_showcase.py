@@ -85,7 +85,7 @@ def test_the_upper_office_features_and_a_withdrawal_takes_it_down(api_for, congr
         == "featured"
     )
     listed = api_for(None, "guiyang").get("/api/v1/showcase/stories/").json()
-    assert [(s["title"], s["source"]) for s in listed] == [(STORY["title"], congresses["huaxi"].name)]
+    assert [(s["title"], s["source_congress"]) for s in listed] == [(STORY["title"], congresses["huaxi"].name)]
 
     assert act(api_for, "zhang", story["id"], "withdraw").status_code == 400  # a reason
     assert act(api_for, "zhang", story["id"], "withdraw", "数据有误").json()["status"] == "withdrawn"

@@ -38,6 +38,9 @@ class Command(BaseCommand):
         seated = self._registry()
         self.stdout.write(f"  registry: {seated} serving seats")
         self.stdout.write(f"  {self._work(users)}")
+        from demo.duty import seed_duty
+
+        self.stdout.write(f"  {seed_duty(users)}")
         self.stdout.write("\nDemo users (password for all: %s):" % DEMO_PASSWORD)
         for email, name, seats in USERS:
             where = ", ".join(f"{Congress.objects.get(division_code=c).subdomain}:{r}" for c, r in seats)

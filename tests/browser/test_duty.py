@@ -1,0 +1,175 @@
+"""The duty platform's journeys (issue 13), walked in Chromium at phone and desktop width on the demo province:
+
+(a) phone: the deputy finds an invitation waiting in her workspace and asks for leave with a reason; the office
+    grants it from its desk and she is told; she signs in on the spot with the code the venue's screen shows;
+    her ledger across three tiers; (b) desktop: the office organises an activity, invites a tier, publishes it and
+    prints every ledger of the year with a progress bar; the deputy reports a duty (what she typed kept on an
+    error); the public reads her showcase page and scores her report with an SMS code.
+"""
+
+import json
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+DEPUTY, OFFICE = "deputy.yang@example.org", "huaxi.office@example.org"
+
+
+def _eventually(check, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError("not within the time allowed")
+
+
+def test_invitation_leave_sign_in_and_ledger_on_a_phone(walk_as, size):
+    if size != "phone":
+        pytest.skip("the deputy's day on her phone; the desktop journey is below")
+    deputy = walk_as("duty-deputy")
+    deputy.sign_in(DEPUTY, "huaxi")
+    deputy.go("huaxi", "/me/workspace/")
+    waiting = deputy.page.get_by_role("link", name="专题调研学前教育资源配置").first
+    expect(waiting).to_be_visible()
+    deputy.check("workspace")
+    waiting.click()
+    deputy.page.wait_for_load_state()
+    expect(deputy.page.locator("#mine")).to_contain_text("待答复")
+    deputy.check("invitation")
+    form = deputy.page.locator("#mine form", has=deputy.page.locator("input[value=ask_leave]"))
+    form.locator("textarea[name=note]").fill("当天参加市人大代表培训")
+    form.get_by_role("button", name="请假").click()
+    deputy.page.wait_for_load_state()
+    expect(deputy.page.locator("#mine")).to_contain_text("请假待批")
+    deputy.check("leave-asked")
+
+    office = walk_as("duty-office")
+    office.sign_in(OFFICE, "huaxi")
+    office.go("huaxi", "/duty/office/")
+    leave = office.page.locator("#leave a", has_text="专题调研学前教育资源配置")
+    expect(leave).to_be_visible()
+    office.check("office-desk")
+    leave.click()
+    office.page.wait_for_load_state()
+    row = office.page.locator("#invitations tr", has_text="杨秀英")
+    row.get_by_role("button", name="准假").click()
+    office.page.wait_for_load_state()
+    expect(office.page.locator("#invitations tr", has_text="杨秀英")).to_contain_text("已准假")
+    office.check("leave-granted")
+
+    deputy.go("huaxi", "/me/notices/")
+    expect(deputy.page.locator(".notice-list li", has_text="您的请假已获准").first).to_be_visible()
+    deputy.check("notice")
+
+    # On the spot: the venue's screen shows today's code; the office's screen renews it every 30 seconds.
+    office.go("huaxi", "/duty/")
+    office.page.get_by_role("link", name=re.compile("视察花溪河综合治理")).click()
+    office.page.wait_for_load_state()
+    activity_id = re.search(r"/activities/(\d+)/", office.page.url).group(1)
+    office.page.get_by_role("link", name="显示签到二维码").click()
+    office.page.wait_for_load_state()
+    expect(office.page.locator(".qr svg")).to_be_visible()
+    office.check("qr-screen")
+    office.page.goto(office.site.url("huaxi", f"/api/v1/duty/activities/{activity_id}/sign-in-code/"))
+    scanned = json.loads(office.page.locator("body").inner_text())["url"]
+    deputy.page.goto(scanned)  # what the phone's camera opens
+    expect(deputy.page.locator("h1")).to_have_text("扫码签到")
+    deputy.check("sign-in")
+    deputy.page.get_by_role("button", name="确认签到").click()
+    deputy.page.wait_for_load_state()
+    expect(deputy.page.locator(".messages")).to_contain_text("签到成功")
+    expect(deputy.page.locator("#mine")).to_contain_text("已出席")
+
+    deputy.go("huaxi", "/duty/mine/")
+    deputy.check("my-duties")
+    deputy.page.get_by_role("link", name="查看我的履职账单").click()
+    deputy.page.wait_for_load_state()
+    body = deputy.page.locator("main")
+    for tier in ("花溪区人民代表大会", "青岩镇人民代表大会"):
+        expect(body).to_contain_text(tier)
+    expect(deputy.page.locator(".ledger-figure svg")).to_be_visible()
+    deputy.check("ledger")
+
+
+def test_organise_print_report_and_score_on_a_desk(walk_as, size, demo_site):
+    if size != "desktop":
+        pytest.skip("the office's and the public's desk work; the phone journey is above")
+    office = walk_as("duty-organise")
+    office.sign_in(OFFICE, "huaxi")
+    office.go("huaxi", "/duty/activities/new/")
+    page = office.page
+    page.select_option("#id_kind", "enforcement")
+    page.fill("#id_title", "《贵州省河道条例》执法检查")
+    page.fill("#id_starts_at", "2026-12-20T09:00")
+    page.fill("#id_ends_at", "2026-12-20T12:00")
+    page.fill("#id_place", "花溪区水务局")
+    page.fill("#id_organiser", "区人大常委会城建环保工委")
+    office.check("activity-form")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state()
+    expect(page.locator(".messages")).to_contain_text("活动已建立")
+    page.locator("#invite input[name=tier][value=county]").check()
+    page.get_by_role("button", name="邀请所选代表").click()
+    page.wait_for_load_state()
+    expect(page.locator("#invitations")).to_contain_text("杨秀英")
+    page.get_by_role("button", name="发布并通知代表").click()
+    page.wait_for_load_state()
+    expect(page.locator("h1 + p .status")).to_have_text("已发布")
+    office.check("activity-published")
+
+    office.go("huaxi", "/duty/office/")
+    page.get_by_role("button", name=re.compile("生成全部代表的履职账单")).click()
+    page.wait_for_load_state()
+    expect(page.locator("progress")).to_be_visible()
+    office.check("print-progress")
+    _eventually(lambda: page.reload() and page.get_by_role("link", name="下载PDF").count())
+    office.check("print-done")
+
+    deputy = walk_as("duty-report")
+    deputy.sign_in(DEPUTY, "huaxi")
+    deputy.go("huaxi", "/duty/entries/new/")
+    deputy.page.select_option("#id_kind", "constituent_visit")
+    deputy.page.fill("#id_title", "走访石板镇敬老院")
+    deputy.page.fill("#id_occurred_on", "2099-01-01")
+    deputy.page.get_by_role("button", name="提交").click()
+    deputy.page.wait_for_load_state()
+    expect(deputy.page.locator("#id_title")).to_have_value("走访石板镇敬老院")  # kept on the error
+    expect(deputy.page.locator("form")).to_contain_text("不能登记尚未发生的履职事项")
+    deputy.check("entry-error")
+    deputy.page.fill("#id_occurred_on", "2026-11-20")
+    deputy.page.get_by_role("button", name="提交").click()
+    deputy.page.wait_for_load_state()
+    expect(deputy.page.locator(".messages")).to_contain_text("已登记")
+    deputy.check("entry-submitted")
+
+    public = walk_as("duty-public")
+    public.go("huaxi", "/showcase/")
+    public.check("showcase")
+    public.page.get_by_role("link", name="杨秀英").first.click()
+    public.page.wait_for_load_state()
+    expect(public.page.locator("main")).to_contain_text("给代表留言")
+    public.check("deputy-page")
+    public.go("huaxi", "/reports/")
+    public.page.get_by_role("link", name="2026年度代表向选民述职").click()
+    public.page.wait_for_load_state()
+    public.page.get_by_role("link", name="杨秀英代表2026年度履职报告").click()
+    public.page.wait_for_load_state()
+    public.check("report")
+    before = len(demo_site.sms_texts())
+    public.page.fill("#id_mobile", "13912345678")
+    public.page.get_by_role("button", name="获取验证码").click()
+    public.page.wait_for_load_state()
+    code = _eventually(lambda: len(demo_site.sms_texts()) > before and re.search(r"\d{6}", demo_site.sms_texts()[-1]))
+    public.page.fill("#id_code", code.group())
+    public.page.get_by_label("满意", exact=True).check()
+    public.check("score-form")
+    public.page.get_by_role("button", name="提交评价").click()
+    public.page.wait_for_load_state()
+    expect(public.page.locator(".messages")).to_contain_text("感谢您的评价")
+    public.check("scored")
