@@ -6,8 +6,9 @@ run, and checks the counts (exit status 1 when a vote is lost or doubled).
         [--scores 5000] [--threads 8]
 
 ledger      shared_apps.ledger.selectors.ledger() of a deputy with three seats (province, city, county) and
-            `--records` records of the year across them, against one indexed SQL read of the same rows (the
-            baseline); p50 and p95, and the queries each ledger costs with one seat and with three.
+            `--records` records of the year across them (counts, months, seats included), against one indexed
+            SQL read of the same record rows with their congress's name (the baseline); p50 and p95, and the
+            queries each ledger costs with one seat and with three.
 print       every ledger of a county's year (`--deputies` deputies × `--records` records) laid out as one PDF,
             as the worker's print job does, against one ledger alone: seconds per ledger and the ratio.
 scoring     `--scores` numbers each scoring one report (code issued, then score_submit, as the API does) from
@@ -54,7 +55,6 @@ def cleanup() -> None:
         DutyRecord.objects.filter(deputy__in=deputies).delete()
         Seat.objects.filter(deputy__in=deputies).delete()
         RegistryEvent.objects.filter(deputy__in=deputies).delete()
-        deputies.delete()
     for _tier, code, _sub, _name in reversed(CHAIN):
         with transaction.atomic():
             congress = Congress.objects.filter(division_code=code).first()
@@ -68,6 +68,8 @@ def cleanup() -> None:
                 Domain.objects.filter(tenant=congress).delete()
                 Congress.objects.filter(pk=congress.pk).delete()
             schemas.drop_schema(schema_name_for(code))
+    # Last: the congresses' schemas (which hold reports naming them) are gone.
+    Deputy.objects.filter(name__startswith=NAME).delete()
 
 
 def registry(congresses, deputies: int):
@@ -149,8 +151,9 @@ def bench_ledger(deputies, runs: int) -> None:
     def baseline():
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, congress_id, kind, category, title, occurred_on, url, public FROM ledger_dutyrecord "
-                "WHERE deputy_id = %s AND year = %s ORDER BY occurred_on, id",
+                "SELECT r.occurred_on, c.name, r.kind, r.category, r.title, r.url, r.public FROM ledger_dutyrecord r "
+                "JOIN tenants_congress c ON c.id = r.congress_id WHERE r.deputy_id = %s AND r.year = %s "
+                "ORDER BY r.occurred_on, r.id",
                 [three.pk, YEAR],
             )
             cursor.fetchall()
@@ -269,6 +272,8 @@ def bench_scoring(congresses, deputies, count: int, threads: int) -> bool:
         f"({attempts / elapsed:.0f}/s); accepted {sent[0]}, refused {refused[0]} (second of a number), "
         f"errors {len(errors)}; rows after {stored} = sent − refused: {'yes' if ok else 'NO'}"
     )
+    for error in sorted(set(errors))[:5]:
+        print(f"  {error}")
     return ok
 
 

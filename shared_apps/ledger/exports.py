@@ -25,7 +25,7 @@ def rows(ledger: Ledger) -> list[list]:
     return [
         [
             r.occurred_on,
-            r.congress.name,
+            r.congress_name,
             kinds.label(r.kind),
             r.category,
             r.title,
@@ -82,10 +82,7 @@ def story(ledger: Ledger, styles, width: float) -> list:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]
     )
-    seats = "；".join(
-        f"{s.congress.name if s.congress else s.term}（{s.get_tier_display()}，{s.get_status_display()}）"
-        for s in ledger.seats
-    )
+    seats = "；".join(f"{s.congress_name or s.tier_label}（{s.tier_label}，{s.status_label}）" for s in ledger.seats)
     parts: list = [
         Paragraph(escape(title_of(ledger)), styles["heading"]),
         Paragraph(escape(_("代表席位：%(seats)s") % {"seats": seats or "—"}), styles["note"]),
@@ -106,7 +103,7 @@ def story(ledger: Ledger, styles, width: float) -> list:
         body = [
             [
                 r.occurred_on.isoformat(),
-                Paragraph(escape(r.congress.name), cell),
+                Paragraph(escape(r.congress_name), cell),
                 Paragraph(escape(kinds.label(r.kind)), cell),
                 Paragraph(escape(r.category or ""), cell),
                 Paragraph(escape(r.title), cell),

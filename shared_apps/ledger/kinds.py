@@ -31,6 +31,7 @@ GROUPS = (
 )
 
 _kinds: dict[str, DutyKind] = {}
+_ordered: list[DutyKind] = []  # all_kinds(), kept sorted as kinds are registered (read on every ledger)
 
 
 def register_kind(kind: DutyKind) -> None:
@@ -38,6 +39,8 @@ def register_kind(kind: DutyKind) -> None:
     if existing is not None and existing != kind:
         raise ValueError(f"Duty kind {kind.key!r} is registered twice with different definitions.")
     _kinds[kind.key] = kind
+    order = {g[0]: i for i, g in enumerate(GROUPS)}
+    _ordered[:] = sorted(_kinds.values(), key=lambda k: (order.get(k.group, len(order)), k.key))
 
 
 def get_kind(key: str) -> DutyKind | None:
@@ -45,8 +48,7 @@ def get_kind(key: str) -> DutyKind | None:
 
 
 def all_kinds() -> list[DutyKind]:
-    order = {g[0]: i for i, g in enumerate(GROUPS)}
-    return sorted(_kinds.values(), key=lambda k: (order.get(k.group, len(order)), k.key))
+    return list(_ordered)
 
 
 def label(key: str) -> str:

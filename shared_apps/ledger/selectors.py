@@ -4,13 +4,15 @@ of queries whatever the number of seats and records, and who may see which rows 
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Count, Q
 
 from shared_apps.ledger import kinds
 from shared_apps.ledger.models import DutyRecord
 from shared_apps.memberships.permissions import OFFICE_ROLES, Access
-from shared_apps.registry.models import Deputy, Seat
+from shared_apps.registry.models import Deputy, Seat, SeatStatus, SeatTier
 
 
 @dataclass(frozen=True)
@@ -21,15 +23,46 @@ class KindCount:
     count: int
 
 
+class Entry(NamedTuple):
+    """One duty of the ledger, as the page, the PDF, the xlsx and the API show it (a tuple: the ledger makes one
+    per row on every visit)."""
+
+    occurred_on: datetime.date
+    congress_name: str
+    kind: str
+    category: str
+    title: str
+    url: str
+    public: bool
+
+
+@dataclass(frozen=True)
+class SeatLine:
+    """One of the deputy's seats, as the ledger's heading names it."""
+
+    congress_name: str
+    tier: str
+    status: str
+    term_number: int
+
+    @property
+    def tier_label(self) -> str:
+        return str(dict(SeatTier.choices).get(self.tier, self.tier))
+
+    @property
+    def status_label(self) -> str:
+        return str(dict(SeatStatus.choices).get(self.status, self.status))
+
+
 @dataclass
 class Ledger:
-    """A deputy's year: every visible record, counted by kind and by month, and the congresses they come from."""
+    """A deputy's year: every visible record, counted by kind and by month, and the seats it spans."""
 
     deputy: Deputy
     year: int
     public_only: bool
-    records: list[DutyRecord]
-    seats: list[Seat]
+    records: list[Entry]
+    seats: list[SeatLine]
     counts: list[KindCount] = field(default_factory=list)
     by_month: list[int] = field(default_factory=list)  # 12 numbers, January first
 
@@ -39,9 +72,9 @@ class Ledger:
 
     @property
     def congress_names(self) -> list[str]:
-        names = dict.fromkeys(s.congress.name if s.congress else str(s.term) for s in self.seats)
+        names = dict.fromkeys(s.congress_name for s in self.seats if s.congress_name)
         for record in self.records:
-            names.setdefault(record.congress.name)
+            names.setdefault(record.congress_name)
         return list(names)
 
 
@@ -61,19 +94,36 @@ def can_view_full_ledger(access: Access, deputy: Deputy, congress_ids: set[int] 
     return access.congress.pk in ids
 
 
+# The year's records (in order) and the deputy's seats in ONE indexed round trip: the ledger is read on every
+# visit to a deputy's page, and its cost must stay that of reading its rows (bench/duty.py).
+_LEDGER_SQL = """
+SELECT 'r', r.occurred_on, c.name, r.kind, r.category, r.title, r.url, r.public, 0, r.id
+  FROM ledger_dutyrecord r JOIN tenants_congress c ON c.id = r.congress_id
+ WHERE r.deputy_id = %(deputy)s AND r.year = %(year)s {public}
+UNION ALL
+SELECT 's', s.starts_on, COALESCE(c.name, ''), s.tier, s.status, '', '', false, t.number, s.id
+  FROM registry_seat s JOIN registry_term t ON t.id = s.term_id LEFT JOIN tenants_congress c ON c.id = s.congress_id
+ WHERE s.deputy_id = %(deputy)s
+ ORDER BY 1, 2, 10
+"""
+
+
+_TIER_ORDER = {t: i for i, t in enumerate(SeatTier.values)}
+
+
 def ledger(deputy: Deputy, year: int, *, public_only: bool) -> Ledger:
-    """The deputy's ledger for `year`: two queries (seats, records), whatever the seats and records."""
-    seats = list(
-        Seat.objects.filter(deputy=deputy)
-        .select_related("congress", "term", "constituency", "delegation")
-        .order_by("term__tier", "id")
+    """The deputy's ledger for `year`: one query, whatever the seats and records."""
+    sql = _LEDGER_SQL.format(public="AND r.public" if public_only else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"deputy": deputy.pk, "year": year})
+        rows = cursor.fetchall()
+    records = [Entry._make(row[1:8]) for row in rows if row[0] == "r"]
+    seats = sorted(
+        (SeatLine(row[2], row[3], row[4], row[8]) for row in rows if row[0] == "s"),
+        key=lambda s: _TIER_ORDER.get(s.tier, 9),
     )
-    rows = DutyRecord.objects.filter(deputy=deputy, year=year).select_related("congress")
-    if public_only:
-        rows = rows.filter(public=True)
-    records = list(rows.order_by("occurred_on", "id"))
     counted = Counter(r.kind for r in records)
-    counts = [KindCount(k.key, k.label, k.group, counted[k.key]) for k in kinds.all_kinds() if counted.get(k.key)]
+    counts = [KindCount(k.key, k.label, k.group, counted[k.key]) for k in kinds.all_kinds() if k.key in counted]
     by_month = [0] * 12
     for r in records:
         by_month[r.occurred_on.month - 1] += 1

@@ -174,7 +174,7 @@ class EntryActionSerializer(DutyActionInputSerializer):
 
 class LedgerRecordSerializer(serializers.Serializer):
     occurred_on = serializers.DateField()
-    congress = serializers.CharField(source="congress.name")
+    congress = serializers.CharField()
     kind = serializers.CharField()
     kind_label = serializers.CharField()
     category = serializers.CharField()
@@ -552,7 +552,7 @@ class LedgerApi(_DutyApi):
         records = [
             {
                 "occurred_on": r.occurred_on,
-                "congress": r.congress,
+                "congress": r.congress_name,
                 "kind": r.kind,
                 "kind_label": kind_label(r.kind),
                 "category": r.category,

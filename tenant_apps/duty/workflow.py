@@ -197,6 +197,11 @@ def _grant(step) -> str:
     return IS.EXCUSED
 
 
+def _record_leave(step) -> str:
+    step.set(leave_reason=step.note, answered_at=step.obj.answered_at or step.now, signed_in_at=None, signed_in_via="")
+    return IS.EXCUSED
+
+
 def _refuse(step) -> str:
     return IS.ATTENDING
 
@@ -286,6 +291,20 @@ INVITATION_TRANSITIONS = {
         applies=_organised_here,
         refusal=gettext_lazy("由组织活动的人大决定"),
         notify=Notify(notices.invitee, "duty_leave_refused", gettext_lazy("您的请假未获准，请按时参加：%(title)s")),
+    ),
+    # Leave asked by telephone or in person: the office records it, with the reason given.
+    "record_leave": Transition(
+        gettext_lazy("登记请假"),
+        frozenset({IS.INVITED, IS.ATTENDING, IS.ABSENT}),
+        (IS.EXCUSED,),
+        can_decide,
+        _record_leave,
+        note_required=True,
+        applies=_organised_here,
+        refusal=gettext_lazy("由组织活动的人大决定"),
+        notify=Notify(
+            notices.invitee, "duty_leave_recorded", gettext_lazy("已为您登记请假：%(title)s"), immediate=False
+        ),
     ),
     "sign_in": Transition(
         gettext_lazy("签到"),

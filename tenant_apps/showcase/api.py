@@ -61,7 +61,7 @@ class ShowcaseDutySerializer(serializers.Serializer):
     kind_label = serializers.CharField()
     category = serializers.CharField()
     title = serializers.CharField()
-    congress = serializers.CharField(source="congress.name")
+    congress = serializers.CharField(source="congress_name")
 
 
 class ShowcaseReportRefSerializer(serializers.Serializer):
@@ -210,9 +210,7 @@ class DeputyPageApi(_ShowcaseApi):
         congress = self.congress
         found = or_404(selectors.deputy_here(congress, deputy_id))
         seat = next((s for s in found.public_seats if s.congress_id == congress.pk), None)
-        duties = selectors.published_duties(found).records
-        for record in duties:
-            record.kind_label = kind_label(record.kind)
+        duties = [{**vars(r), "kind_label": kind_label(r.kind)} for r in selectors.published_duties(found).records]
         reports = []
         if "reports" in congress.enabled_modules:
             from tenant_apps.reports.selectors import public_reports_of

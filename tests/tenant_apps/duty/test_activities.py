@@ -302,3 +302,40 @@ def test_opinions_and_files_of_an_activity(api_for, client_for, live):
     )
     shown = client_for(None, "huaxi").get(f"/duty/files/{uploaded.json()['id']}/")
     assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
+
+
+def test_the_office_records_leave_asked_by_telephone_with_its_reason(api_for, live, users):
+    office = api_for("zhang", "huaxi")
+    yang = next(i for i in live["invitations"] if i["name"] == "杨秀英")
+    assert answer(office, live["id"], yang["id"], "record_leave").status_code == 400  # the reason is required
+    done = answer(office, live["id"], yang["id"], "record_leave", "电话请假：出差")
+    assert done.status_code == 200
+    mine = api_for("yang", "huaxi").get(f"/api/v1/duty/activities/{live['id']}/").json()["mine"]
+    assert mine["status"] == "excused" and mine["leave_reason"] == "电话请假：出差"
+    assert Notification.objects.filter(kind="duty_leave_recorded", user=users["yang"]).exists()
+    assert records_of(deputy("杨秀英")) == [("activity_leave", "huaxi", False)]
+    # A deputy records no one's leave.
+    luo = next(i for i in live["invitations"] if i["name"] == "罗国华")
+    assert answer(api_for("yang", "huaxi"), live["id"], luo["id"], "record_leave", "x").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "status",
+    ["invited", "attending", "leave_requested", "excused", "attended", "absent"],
+)
+def test_every_invitation_action_starts_only_from_its_sources(api_for, congresses, live, status):
+    """The (status × action) grid of INVITATIONS: from any other status an action is refused on "status" and
+    nothing changes."""
+    from tenant_apps.duty.workflow import INVITATION_TRANSITIONS
+
+    luo = next(i for i in live["invitations"] if i["name"] == "罗国华")
+    with schema_context(congresses["huaxi"].schema_name):
+        Invitation.objects.filter(pk=luo["id"]).update(status=status)
+    office = api_for("zhang", "huaxi")
+    for action, transition in INVITATION_TRANSITIONS.items():
+        if action in ("attend", "ask_leave", "sign_in", "mirror") or status in transition.sources:
+            continue  # the deputy's own actions are refused to the office by permission; mirror is the system's
+        refused = answer(office, live["id"], luo["id"], action, "理由")
+        assert refused.status_code == 400 and "status" in refused.json(), (status, action)
+        with schema_context(congresses["huaxi"].schema_name):
+            assert Invitation.objects.get(pk=luo["id"]).status == status
