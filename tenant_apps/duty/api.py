@@ -446,6 +446,22 @@ class OpinionListApi(_DutyApi):
         return Response(DutyOpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
 
 
+class DutySuggestionRefSerializer(serializers.Serializer):
+    suggestion = serializers.IntegerField(help_text="the new draft's id in the suggestions module")
+
+
+class OpinionSuggestionApi(_DutyApi):
+    """A deputy of this congress takes up a gathered suggestion: a draft of theirs (the suggestions module)."""
+
+    @extend_schema(request=None, responses={201: DutySuggestionRefSerializer})
+    def post(self, request, pk: int, opinion_id: int):
+        self.require(self.access.is_authenticated)
+        activity = self.visible_activity(pk)
+        opinion = or_404(activity.opinions.filter(pk=opinion_id).first())
+        draft = call_service(services.opinion_to_suggestion, access=self.access, activity=activity, opinion=opinion)
+        return Response(DutySuggestionRefSerializer({"suggestion": draft.pk}).data, status=status.HTTP_201_CREATED)
+
+
 class ActivityFileListApi(_DutyApi):
     """Photos and documents of the activity, or upload one (office; multipart `file`)."""
 
@@ -508,6 +524,22 @@ class EntryListApi(_EntryApi):
         else:
             entry = call_service(services.entry_report, access=self.access, data=data)
         return Response(self.entry_payload(entry), status=status.HTTP_201_CREATED)
+
+
+class EntryFileApi(_EntryApi):
+    """Add a photo or document to a reported duty (its deputy before it is confirmed, or the office; multipart)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": DutyFileInputSerializer}, responses={201: DutyFileSerializer})
+    def post(self, request, pk: int):
+        self.require(self.access.is_authenticated)
+        entry = or_404(selectors.entry_get(pk))
+        if not can_see_entry(self.who, entry):
+            raise Http404
+        data = validated(DutyFileInputSerializer, request)
+        stored = call_service(services.entry_file_add, access=self.access, entry=entry, uploaded_file=data["file"])
+        return Response(DutyFileSerializer(stored).data, status=status.HTTP_201_CREATED)
 
 
 class EntryDetailApi(_EntryApi):

@@ -280,6 +280,41 @@ def opinion_add(*, access: Access, activity: Activity, kind: str, text: str) -> 
     return opinion
 
 
+@transaction.atomic
+def opinion_to_suggestion(*, access: Access, activity: Activity, opinion: Opinion):
+    """A deputy of this congress takes up a suggestion gathered at the activity: a draft of theirs, to finish and
+    submit as any other (the suggestions module)."""
+    from tenant_apps.suggestions.services import suggestion_draft_create
+
+    who = viewer_for(access)
+    require_here(access, ELSEWHERE)
+    if not who.seated_here:
+        raise PermissionDenied(_("只有本级人大代表可以把收集的意见提为建议。"))
+    assert access.congress is not None  # require_here: in this congress's schema
+    if "suggestions" not in access.congress.enabled_modules:
+        raise ValidationError({"opinion": [_("本级人大没有开通议案建议模块。")]})
+    locked = Opinion.objects.select_for_update().get(pk=opinion.pk, activity=activity)
+    if locked.kind != OpinionKind.SUGGESTION:
+        raise ValidationError({"opinion": [_("社情民意不作为代表建议提出。")]})
+    if locked.suggestion_id is not None:
+        raise ValidationError({"opinion": [_("这条意见已经提为建议。")]})
+    words = " ".join(locked.text.split())
+    draft = suggestion_draft_create(
+        access=access,
+        data={"title": f"关于{words[:40]}的建议", "body": f"{locked.text}\n\n（{activity.title}中收集的意见）"},
+    )
+    locked.suggestion_id = draft.pk
+    locked.save(update_fields=["suggestion_id"])
+    record_event(
+        ActivityEvent,
+        activity,
+        actor=access.user,
+        action="opinion_taken_up",
+        data={"opinion": locked.pk, "suggestion": draft.pk},
+    )
+    return draft
+
+
 def _store_file(uploaded_file, user, **owner) -> DutyFile:
     from tenant_apps.suggestions.attachments import check_file
 

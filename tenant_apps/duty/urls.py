@@ -15,6 +15,11 @@ urlpatterns = [
     path("activities/<int:pk>/invitations/<int:invitation_id>/remove/", views.uninvite, name="uninvite"),
     path("activities/<int:pk>/minutes/", views.minutes, name="minutes"),
     path("activities/<int:pk>/opinions/", views.opinion_add, name="opinion_add"),
+    path(
+        "activities/<int:pk>/opinions/<int:opinion_id>/suggestion/",
+        views.opinion_to_suggestion,
+        name="opinion_to_suggestion",
+    ),
     path("activities/<int:pk>/files/", views.file_add, name="file_add"),
     path("activities/<int:pk>/qr/", views.qr_screen, name="qr"),
     path("activities/<int:pk>/qr/renew/", views.renew_codes, name="renew_codes"),

@@ -173,6 +173,7 @@ def _render(request, activity, *, posted_action="", posted=None, errors=None, ta
             "search": selectors.deputy_search(request.access.congress, request.GET.get("q", "")) if office else [],
             "q": request.GET.get("q", ""),
             "opinions": list(selectors.opinions(activity)) if (office or who.access.is_member) else [],
+            "can_take_up": who.seated_here and "suggestions" in request.access.congress.enabled_modules,
             "opinion_kinds": OpinionKind.choices,
             "files": list(selectors.files_of(activity=activity))
             if (office or who.access.is_member or activity.public)
@@ -307,6 +308,22 @@ def opinion_add(request, pk: int, who):
         _("意见已记录。"),
     )
     return redirect(f"{activity_path(pk)}#opinions")
+
+
+@require_POST
+def opinion_to_suggestion(request, pk: int, opinion_id: int):
+    """A deputy of this congress turns a gathered suggestion into a draft of theirs, and goes on to finish it."""
+    activity = or_404(selectors.activity_get(pk))
+    opinion = or_404(activity.opinions.filter(pk=opinion_id).first())
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    try:
+        draft = services.opinion_to_suggestion(access=request.access, activity=activity, opinion=opinion)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        return redirect(f"{activity_path(pk)}#opinions")
+    messages.success(request, _("已生成建议草稿，请修改完善后提交。"))
+    return redirect("suggestions:draft_update", pk=draft.pk)
 
 
 def activity_path(pk: int) -> str:

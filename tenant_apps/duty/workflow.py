@@ -161,6 +161,7 @@ ACTIVITIES = Workflow(
         "received": gettext_lazy("收到上级人大的活动"),
         "attendance_received": gettext_lazy("收到上级人大的出勤情况"),
         "opinion_added": gettext_lazy("记录意见"),
+        "opinion_taken_up": gettext_lazy("代表将意见提为建议"),
         "file_added": gettext_lazy("上传照片或材料"),
         "minutes": gettext_lazy("填写纪要"),
         "codes_renewed": gettext_lazy("更换签到码"),

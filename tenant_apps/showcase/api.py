@@ -210,7 +210,7 @@ class DeputyPageApi(_ShowcaseApi):
         congress = self.congress
         found = or_404(selectors.deputy_here(congress, deputy_id))
         seat = next((s for s in found.public_seats if s.congress_id == congress.pk), None)
-        duties = [{**vars(r), "kind_label": kind_label(r.kind)} for r in selectors.published_duties(found).records]
+        duties = [{**r._asdict(), "kind_label": kind_label(r.kind)} for r in selectors.published_duties(found).records]
         reports = []
         if "reports" in congress.enabled_modules:
             from tenant_apps.reports.selectors import public_reports_of

@@ -339,3 +339,54 @@ def test_every_invitation_action_starts_only_from_its_sources(api_for, congresse
         assert refused.status_code == 400 and "status" in refused.json(), (status, action)
         with schema_context(congresses["huaxi"].schema_name):
             assert Invitation.objects.get(pk=luo["id"]).status == status
+
+
+def test_a_deputy_takes_up_a_gathered_suggestion_as_her_draft(api_for, client_for, live, congresses):
+    office = api_for("zhang", "huaxi")
+    made = office.post(
+        f"/api/v1/duty/activities/{live['id']}/opinions/",
+        {"kind": "suggestion", "text": "增设学校周边交通信号灯"},
+        format="json",
+    ).json()
+    sentiment = office.post(
+        f"/api/v1/duty/activities/{live['id']}/opinions/",
+        {"kind": "sentiment", "text": "群众反映噪音扰民"},
+        format="json",
+    ).json()
+    url = f"/api/v1/duty/activities/{live['id']}/opinions/{{}}/suggestion/"
+    assert api_for("zhang", "huaxi").post(url.format(made["id"])).status_code == 403  # staff draft no suggestions
+    assert api_for("yang", "huaxi").post(url.format(sentiment["id"])).status_code == 400
+    taken = api_for("yang", "huaxi").post(url.format(made["id"]))
+    assert taken.status_code == 201
+    draft = api_for("yang", "huaxi").get(f"/api/v1/suggestions/{taken.json()['suggestion']}/").json()
+    assert draft["status"] == "draft" and "增设学校周边交通信号灯" in draft["body"]
+    assert api_for("yang", "huaxi").post(url.format(made["id"])).status_code == 400  # once
+    page = client_for("yang", "huaxi").get(f"/duty/activities/{live['id']}/")
+    assert "已提为建议" in page.content.decode()
+
+
+def test_files_are_added_to_a_reported_duty_through_the_api(api_for, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.support.images import image_bytes
+
+    entry = (
+        api_for("yang", "huaxi")
+        .post(
+            "/api/v1/duty/entries/",
+            {"kind": "constituent_visit", "title": "走访选民", "occurred_on": "2026-06-01"},
+            format="json",
+        )
+        .json()
+    )
+    photo = SimpleUploadedFile("走访.png", image_bytes("png"), content_type="image/png")
+    added = api_for("yang", "huaxi").post(
+        f"/api/v1/duty/entries/{entry['id']}/files/", {"file": photo}, format="multipart"
+    )
+    assert added.status_code == 201, added.content
+    other = SimpleUploadedFile("x.png", image_bytes("png"), content_type="image/png")
+    assert api_for("sun", "huaxi").post(
+        f"/api/v1/duty/entries/{entry['id']}/files/", {"file": other}, format="multipart"
+    ).status_code in (403, 404)
+    assert client_for("zhang", "huaxi").get(f"/duty/files/{added.json()['id']}/").status_code == 200
+    assert client_for(None, "huaxi").get(f"/duty/files/{added.json()['id']}/").status_code == 404
