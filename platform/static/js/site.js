@@ -10,6 +10,9 @@
  *    the box filters instead of submitting the form.
  * 4. A wide table's scrolling box (.table-wrap) that does scroll is made focusable (tabindex 0, a region named
  *    by its table's caption or the page's heading), so keyboard users can scroll it too (WCAG 2.1.1).
+ * 5. A page that follows something happening elsewhere (the sign-in screen's code, a print's progress) marks an
+ *    element data-reload-seconds="N": the page loads itself again after N seconds, unless a field on it has been
+ *    typed into. It says so in words, and has a link to do it by hand (without JavaScript).
  * 2. "返回上一页" links (data-history-back) go back in the browser's history, which keeps what was typed
  *    into the previous page's form; without JavaScript or history they follow their href.
  *
@@ -117,6 +120,13 @@
     document.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && event.target.dataset && event.target.dataset.filter) event.preventDefault();
     });
+    var reloading = document.querySelector("[data-reload-seconds]");
+    if (reloading) {
+      var typed = false;
+      document.addEventListener("input", function () { typed = true; });
+      var seconds = parseInt(reloading.dataset.reloadSeconds, 10) || 30;
+      window.setTimeout(function () { if (!typed) window.location.reload(); }, seconds * 1000);
+    }
     document.addEventListener("click", function (event) {
       var link = event.target.closest && event.target.closest("a[data-history-back]");
       if (link && window.history.length > 1) {

@@ -172,7 +172,7 @@ def test_the_qr_screen_shows_a_code_that_opens_the_sign_in_page(client_for, live
     page = client_for("zhang", "huaxi").get(f"/duty/activities/{live['id']}/qr/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "<svg" in body and 'http-equiv="refresh"' in body
+    assert "<svg" in body and 'data-reload-seconds="30"' in body
     assert client_for("yang", "huaxi").get(f"/duty/activities/{live['id']}/qr/").status_code == 403
 
 
