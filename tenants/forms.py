@@ -61,3 +61,34 @@ def add_service_errors(form, exc: ValidationError) -> None:
         return
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def errors_of(exc: ValidationError, default: str = "action") -> dict[str, list[str]]:
+    """A service's ValidationError as errors by field (field-less ones under `default`), for a page to show."""
+    return exc.message_dict if hasattr(exc, "error_dict") else {default: exc.messages}
+
+
+def action_panels(
+    actions,
+    transitions,
+    *,
+    confirm: dict | None = None,
+    posted_action: str = "",
+    posted: dict | None = None,
+    errors: dict | None = None,
+) -> list[dict]:
+    """The forms of a workflow's actions a page shows (the `_panel.html` partials): each action's label, whether it
+    asks for a reason, its confirmation text when it cannot be undone; the one just posted and refused keeps what
+    was typed and its errors."""
+    confirm = confirm or {}
+    return [
+        {
+            "action": action,
+            "label": transitions[action].label,
+            "note_required": transitions[action].note_required,
+            "confirm": confirm.get(action, ""),
+            "posted": (posted or {}) if action == posted_action else {},
+            "errors": (errors or {}) if action == posted_action else {},
+        }
+        for action in actions
+    ]

@@ -21,7 +21,7 @@ from tenant_apps.duty.permissions import (
     viewer_for,
 )
 from tenant_apps.duty.workflow import ENTRIES, ENTRY_TRANSITIONS
-from tenants.forms import save_form
+from tenants.forms import action_panels, errors_of, save_form
 from tenants.shortcuts import or_404
 
 
@@ -92,16 +92,13 @@ def _render(request, entry, *, posted_action="", posted=None, errors=None, statu
     if not can_see_entry(who, entry):
         raise Http404
     posted, errors = posted or {}, errors or {}
-    panels = [
-        {
-            "action": a,
-            "label": ENTRY_TRANSITIONS[a].label,
-            "note_required": ENTRY_TRANSITIONS[a].note_required,
-            "posted": posted if a == posted_action else {},
-            "errors": errors if a == posted_action else {},
-        }
-        for a in services.entry_actions(who, entry)
-    ]
+    panels = action_panels(
+        services.entry_actions(who, entry),
+        ENTRY_TRANSITIONS,
+        posted_action=posted_action,
+        posted=posted,
+        errors=errors,
+    )
     form = None
     if any(p["action"] == "resubmit" for p in panels):
         initial = {f: getattr(entry, f) for f in ("kind", "title", "occurred_on", "place", "text")}
@@ -148,7 +145,7 @@ def entry_act(request, pk: int):
     try:
         services.entry_transition(access=request.access, entry=entry, action=action, data=data)
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"action": exc.messages}
+        errors = errors_of(exc)
         return _render(request, entry, posted_action=action, posted=posted, errors=errors, status=400)
     except PermissionDenied:
         if not request.user.is_authenticated:

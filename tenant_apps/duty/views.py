@@ -19,7 +19,7 @@ from tenant_apps.duty.models import ActivityStatus, InvitationStatus, OpinionKin
 from tenant_apps.duty.permissions import can_edit_activity, can_manage_activities, can_see_activity, viewer_for
 from tenant_apps.duty.workflow import ACTIVITIES, ACTIVITY_TRANSITIONS, INVITATION_TRANSITIONS
 from tenants.files import private_file_response
-from tenants.forms import add_service_errors, report_outcome, save_form
+from tenants.forms import action_panels, add_service_errors, errors_of, report_outcome, save_form
 from tenants.params import int_param
 from tenants.shortcuts import or_404
 
@@ -93,21 +93,9 @@ def activity_edit(request, pk: int, who):
 
 
 def _panels(actions, transitions, posted_action: str, posted: dict, errors: dict) -> list[dict]:
-    panels = []
-    for action in actions:
-        t = transitions[action]
-        mine = action == posted_action
-        panels.append(
-            {
-                "action": action,
-                "label": t.label,
-                "note_required": t.note_required,
-                "confirm": CONFIRM.get(action, ""),
-                "posted": posted if mine else {},
-                "errors": errors if mine else {},
-            }
-        )
-    return panels
+    return action_panels(
+        actions, transitions, confirm=CONFIRM, posted_action=posted_action, posted=posted, errors=errors
+    )
 
 
 def _render(request, activity, *, posted_action="", posted=None, errors=None, target=None, status=200):
@@ -209,7 +197,7 @@ def activity_act(request, pk: int):
             access=request.access, activity=activity, action=action, data={"note": posted["note"]}
         )
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"action": exc.messages}
+        errors = errors_of(exc)
         return _render(request, activity, posted_action=action, posted=posted, errors=errors, status=400)
     except PermissionDenied:
         if not request.user.is_authenticated:
@@ -234,7 +222,7 @@ def invitation_act(request, pk: int, invitation_id: int):
             access=request.access, invitation=invitation, action=action, data={"note": posted["note"]}
         )
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"action": exc.messages}
+        errors = errors_of(exc)
         return _render(
             request, activity, posted_action=action, posted=posted, errors=errors, target=invitation.pk, status=400
         )
@@ -420,7 +408,7 @@ def sign_in(request, pk: int):
         try:
             services.sign_in(access=request.access, activity=activity, code=code)
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"code": exc.messages}
+            errors = errors_of(exc, "code")
         except PermissionDenied as exc:
             errors = {"code": [str(exc)]}
         else:

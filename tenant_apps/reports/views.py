@@ -30,7 +30,7 @@ from tenant_apps.reports.workflow import (
 )
 from tenants.addresses import client_address
 from tenants.files import private_file_response
-from tenants.forms import report_outcome, save_form
+from tenants.forms import action_panels, errors_of, report_outcome, save_form
 from tenants.shortcuts import or_404
 
 CONFIRM = {
@@ -41,17 +41,9 @@ SCORE_LABELS = {**SCORE_TRANSITIONS, **COMMENT_TRANSITIONS}
 
 
 def _panels(actions, transitions, posted_action="", posted=None, errors=None):
-    return [
-        {
-            "action": a,
-            "label": transitions[a].label,
-            "note_required": transitions[a].note_required,
-            "confirm": CONFIRM.get(a, ""),
-            "posted": (posted or {}) if a == posted_action else {},
-            "errors": (errors or {}) if a == posted_action else {},
-        }
-        for a in actions
-    ]
+    return action_panels(
+        actions, transitions, confirm=CONFIRM, posted_action=posted_action, posted=posted, errors=errors
+    )
 
 
 def index(request):
@@ -128,7 +120,7 @@ def round_act(request, pk: int):
     try:
         services.round_transition(access=request.access, round_=round_, action=action, data=posted)
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"action": exc.messages}
+        errors = errors_of(exc)
         return _render_round(request, round_, posted_action=action, posted=posted, errors=errors, status=400)
     transition = ROUND_TRANSITIONS.get(action)
     messages.success(request, _("已%(action)s。") % {"action": transition.label if transition else action})
@@ -203,7 +195,7 @@ def report_edit(request, pk: int):
             if action == "publish":
                 services.report_transition(access=request.access, report=report, action="publish")
         except ValidationError as exc:
-            for field, problems in (exc.message_dict if hasattr(exc, "error_dict") else {"text": exc.messages}).items():
+            for field, problems in errors_of(exc, "text").items():
                 form.add_error(field if field in form.fields else None, problems)
         else:
             messages.success(request, _("述职报告已发布。") if action == "publish" else _("已保存。"))
@@ -222,7 +214,7 @@ def report_act(request, pk: int):
             access=request.access, report=report, action=action, data={"note": request.POST.get("note", "")}
         )
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"action": exc.messages}
+        errors = errors_of(exc)
         return _render_report(request, report, posted_action=action, errors=errors, status=400)
     messages.success(request, _("已%(action)s。") % {"action": REPORT_TRANSITIONS[action].label})
     return redirect("reports:report", pk=pk)

@@ -18,7 +18,7 @@ from tenant_apps.showcase.models import StoryStatus
 from tenant_apps.showcase.permissions import can_manage_stories, can_see_story, viewer_for
 from tenant_apps.showcase.workflow import STORIES, TRANSITIONS
 from tenants.files import private_file_response
-from tenants.forms import report_outcome, save_form
+from tenants.forms import action_panels, errors_of, report_outcome, save_form
 from tenants.shortcuts import or_404
 
 CONFIRM = {
@@ -113,17 +113,14 @@ def _render(request, story, *, posted_action="", posted=None, errors=None, statu
     if not can_see_story(who, story):
         raise Http404
     posted, errors = posted or {}, errors or {}
-    panels = [
-        {
-            "action": a,
-            "label": TRANSITIONS[a].label,
-            "note_required": TRANSITIONS[a].note_required,
-            "confirm": CONFIRM.get(a, ""),
-            "posted": posted if a == posted_action else {},
-            "errors": errors if a == posted_action else {},
-        }
-        for a in services.story_actions(who, story)
-    ]
+    panels = action_panels(
+        services.story_actions(who, story),
+        TRANSITIONS,
+        confirm=CONFIRM,
+        posted_action=posted_action,
+        posted=posted,
+        errors=errors,
+    )
     return render(
         request,
         "showcase/story.html",
@@ -158,7 +155,7 @@ def story_act(request, pk: int):
     try:
         services.story_transition(access=request.access, story=story, action=action, data={"note": posted["note"]})
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"action": exc.messages}
+        errors = errors_of(exc)
         return _render(request, story, posted_action=action, posted=posted, errors=errors, status=400)
     except PermissionDenied:
         raise
