@@ -196,3 +196,43 @@ def test_organise_print_report_and_score(walk_as, size, demo_site):
     public.page.wait_for_load_state()
     expect(public.page.locator(".messages")).to_contain_text("感谢您的评价")
     public.check("scored")
+
+
+def test_every_other_duty_page_passes_the_rules(walk_as, size):
+    """The pages the journeys above do not reach, each held to the same rules at this width: the office's
+    dashboard, a reported duty, a story, a reporting round with its moderation, in Chinese and in English."""
+    office = walk_as("duty-pages")
+    office.sign_in(OFFICE, "huaxi")
+    office.go("huaxi", "/duty/dashboard/")
+    expect(office.page.locator("h1")).to_contain_text("代表履职统计")
+    office.check("dashboard")
+    deputy = walk_as("duty-pages-deputy")
+    deputy.sign_in(DEPUTY, "huaxi")
+    deputy.go("huaxi", "/duty/mine/")
+    deputy.page.get_by_role("link", name="走访青岩村困难群众").click()  # returned to her with a reason
+    deputy.page.wait_for_load_state()
+    expect(deputy.page.locator("#actions")).to_contain_text("修改后重新提交")
+    deputy.check("entry-returned")
+    office.go("huaxi", "/showcase/")
+    office.page.locator("#stories a").first.click()
+    office.page.wait_for_load_state()
+    office.check("story")
+    office.go("huaxi", "/reports/")
+    office.page.get_by_role("link", name="2026年上半年代表向选民述职").click()
+    office.page.wait_for_load_state()
+    expect(office.page.locator("table")).to_contain_text("满意")  # published results
+    office.check("round")
+    office.page.locator("table a").first.click()
+    office.page.wait_for_load_state()
+    office.page.get_by_role("link", name="审核评分和留言").click()
+    office.page.wait_for_load_state()
+    office.check("moderation")
+    office.go("huaxi", "/duty/")
+    office.open_menu()
+    office.page.get_by_role("button", name="English").click()
+    office.page.wait_for_load_state()
+    expect(office.page.locator("h1")).to_have_text("Duty activities")
+    office.check("english")
+    office.open_menu()
+    office.page.get_by_role("button", name="中文").click()
+    office.page.wait_for_load_state()
