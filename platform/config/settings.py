@@ -124,6 +124,8 @@ CONGRESS_TEMPLATE_SCHEMA = "congress_template"
 CONGRESS_SPARE_POOL_SIZE = env_int("CONGRESS_SPARE_POOL_SIZE", 3)
 
 MIDDLEWARE = [
+    # First: the load balancer's probe answers on any host, before the HTTPS redirect and the host routing.
+    "config.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "shared_apps.security.middleware.SecurityHeadersMiddleware",

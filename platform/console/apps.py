@@ -7,3 +7,7 @@ class ConsoleConfig(AppConfig):
 
     name = "console"
     verbose_name = "Congress administration"
+
+    def ready(self) -> None:
+        # The deploy checks of the running instance (storage writable and private): `manage.py check --deploy`.
+        import config.health  # noqa: F401 — registers its checks
