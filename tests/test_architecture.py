@@ -222,3 +222,22 @@ def test_an_unused_user_can_be_deleted_and_a_deputy_in_use_in_a_congress_cannot(
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # Django's foreign keys are checked at commit
         luo.delete()
+
+
+def test_congress_tables_reference_only_the_reference_tables():
+    """Scale-out (docs/scale-out.md): a congress's tables reference in the public schema only the tables that
+    would be reference tables under Citus schema-based sharding."""
+
+    from tenants.scaleout import REFERENCE_TABLES
+
+    tenant_labels = {app.rsplit(".", 1)[-1] for app in settings.TENANT_APPS}
+    referenced = {
+        field.related_model._meta.db_table
+        for model in apps.get_models()
+        if model._meta.app_label in tenant_labels
+        for field in model._meta.get_fields()
+        if getattr(field, "many_to_one", False)
+        and field.related_model is not None
+        and field.related_model._meta.app_label not in tenant_labels
+    }
+    assert referenced == REFERENCE_TABLES

@@ -328,6 +328,17 @@ SPECTACULAR_SETTINGS = {
         "CalendarDayKindEnum": "shared_apps.workdays.models.DayKind.choices",
         "CongressTierEnum": "tenants.models.Tier.choices",
         "SeatTierEnum": "shared_apps.registry.models.SeatTier.choices",
+        "DutyActivityStatusEnum": "tenant_apps.duty.models.ActivityStatus.choices",
+        "DutyInvitationStatusEnum": "tenant_apps.duty.models.InvitationStatus.choices",
+        "DutyEntryStatusEnum": "tenant_apps.duty.models.EntryStatus.choices",
+        "DutyOpinionKindEnum": "tenant_apps.duty.models.OpinionKind.choices",
+        "DutyEntryKindEnum": "tenant_apps.duty.entries.ENTRY_KINDS",
+        "ShowcaseStoryStatusEnum": "tenant_apps.showcase.models.StoryStatus.choices",
+        "ReportsRoundStatusEnum": "tenant_apps.reports.models.RoundStatus.choices",
+        "ReportsReportStatusEnum": "tenant_apps.reports.models.ReportStatus.choices",
+        "ReportsScoreStatusEnum": "tenant_apps.reports.models.ScoreStatus.choices",
+        "ReportsCommentStatusEnum": "tenant_apps.reports.models.CommentStatus.choices",
+        "ReportsRatingEnum": "tenant_apps.reports.models.Rating.choices",
     },
     # Every operation documents the platform's error answers (config/openapi.py).
     "POSTPROCESSING_HOOKS": [

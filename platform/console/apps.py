@@ -10,4 +10,4 @@ class ConsoleConfig(AppConfig):
 
     def ready(self) -> None:
         # The deploy checks of the running instance (storage writable and private): `manage.py check --deploy`.
-        import config.health  # noqa: F401 — registers its checks
+        from console import checks  # noqa: F401 — registers its checks

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.db import OperationalError
 from django.test import Client
 
-from config.health import check_storage
+from console.checks import check_storage
 
 
 def test_the_probe_answers_on_any_host_without_a_redirect(db):
