@@ -39,7 +39,7 @@ def index(request):
     who = _who(request)
     status = request.GET.get("status", "")
     status = status if status in ActivityStatus.values else ""
-    year = int_param(request.GET.get("year"))
+    year = int_param(request.GET.get("year"), low=2000, high=2100)
     return render(
         request,
         "duty/index.html",

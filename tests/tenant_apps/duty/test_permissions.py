@@ -144,3 +144,19 @@ def test_a_switched_off_module_answers_404(api_for, client_for, congresses):
     huaxi.save(update_fields=["enabled_modules"])
     assert api_for("zhang", "huaxi").get("/api/v1/duty/activities/").status_code == 404
     assert client_for("zhang", "huaxi").get("/duty/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/duty/?year=99999&status=nonsense",
+        "/duty/dashboard/?year=abc&delegation=99999999999999999999&group=-1&tier=moon",
+        "/duty/deputies/99999999999999999999999/ledger/?year=1900",
+        "/duty/activities/99999999999999999999999/",
+        "/showcase/deputies/99999999999999999999999/",
+        "/reports/99999999999999999999999/",
+    ],
+)
+def test_odd_parameters_never_answer_500(client_for, path):
+    response = client_for("zhang", "huaxi").get(path)
+    assert response.status_code in (200, 400, 404), response.status_code
