@@ -83,15 +83,15 @@ def seat_congress_ids(deputy_id: int) -> set[int]:
     return set(Seat.objects.filter(deputy_id=deputy_id, congress__isnull=False).values_list("congress_id", flat=True))
 
 
-def can_view_full_ledger(access: Access, deputy: Deputy, congress_ids: set[int] | None = None) -> bool:
-    """The deputy themself, and the office of any congress where the deputy sits (on that congress's host)."""
+def can_view_full_ledger(access: Access, deputy: Deputy) -> bool:
+    """The deputy themself, and the office of any congress where the deputy sits now (a serving seat, on that
+    congress's host): a congress where they once sat sees what was published, like everyone else."""
     user = access.user
     if user is not None and getattr(user, "is_authenticated", False) and deputy.user_id == user.pk:
         return True
     if access.congress is None or not access.roles & OFFICE_ROLES:
         return False
-    ids = congress_ids if congress_ids is not None else seat_congress_ids(deputy.pk)
-    return access.congress.pk in ids
+    return Seat.objects.filter(deputy=deputy, congress=access.congress, status=SeatStatus.SERVING).exists()
 
 
 # The year's records (in order) and the deputy's seats in ONE indexed round trip: the ledger is read on every

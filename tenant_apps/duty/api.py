@@ -561,7 +561,8 @@ class EntryTransitionApi(_EntryApi):
     def post(self, request, pk: int):
         entry = or_404(selectors.entry_get(pk))
         if not can_see_entry(self.who, entry):
-            self.require(False)
+            self.require(self.access.is_authenticated)
+            raise Http404
         data = validated(EntryActionSerializer, request)
         action = data.pop("action")
         entry = call_service(services.entry_transition, access=self.access, entry=entry, action=action, data=data)
@@ -576,7 +577,7 @@ class LedgerApi(_DutyApi):
     def get(self, request, deputy_id: int):
         deputy = or_404(Deputy.objects.filter(pk=deputy_id).first())
         congress_ids = ledgers.seat_congress_ids(deputy.pk)
-        full = ledgers.can_view_full_ledger(self.access, deputy, congress_ids)
+        full = ledgers.can_view_full_ledger(self.access, deputy)
         if not full and self.congress.pk not in congress_ids:
             raise Http404
         year = int_param(request.query_params.get("year"), low=2000, high=timezone.localdate().year)

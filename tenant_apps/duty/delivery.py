@@ -65,6 +65,24 @@ def deliver_activity(transfer) -> str:
     return f"activity:{activity.pk}"
 
 
+def _apply_changes(activity, details: dict, transfer) -> str:
+    """The organiser changed the activity's details: the copy shows them; its history says what came."""
+    fields: dict[str, object] = {
+        "title": str(details.get("title", activity.title))[:200],
+        "kind": str(details.get("kind", activity.kind))[:40],
+        "kind_label": str(details.get("kind_label", activity.kind_label))[:60],
+        "place": str(details.get("place", activity.place))[:200],
+        "organiser": str(details.get("organiser", activity.organiser))[:100],
+        "description": str(details.get("description", activity.description)),
+    }
+    for name in ("starts_at", "ends_at"):
+        if details.get(name):
+            fields[name] = datetime.datetime.fromisoformat(details[name])
+    Activity.objects.filter(pk=activity.pk).update(**fields)
+    record_event(ActivityEvent, activity, actor=None, action="updated", data={"transfer": str(transfer.pk)})
+    return f"activity:{activity.pk}"
+
+
 def deliver_update(transfer) -> str:
     """The outcome of an activity above: the copy's status and its deputies' attendance, through the workflows'
     system steps (so the copy's history says when and what came)."""
@@ -74,6 +92,8 @@ def deliver_update(transfer) -> str:
     if activity is None:
         # The copy's own transfer has not been delivered yet: fail, and the exchange retries later.
         raise RuntimeError(f"no copy of activity {p.get('activity')} here yet")
+    if p.get("outcome") == "changed":
+        return _apply_changes(activity, p.get("details") or {}, transfer)
     access = _system_access(transfer.target)
     attendance = p.get("attendance") or {}
     for invitation in activity.invitations.all():

@@ -63,6 +63,34 @@ def send_invitations(step) -> None:
         )
 
 
+def details(activity) -> dict:
+    return {
+        "title": activity.title,
+        "kind": activity.kind,
+        "kind_label": activity.kind_label,
+        "place": activity.place,
+        "organiser": activity.organiser,
+        "starts_at": activity.starts_at.isoformat(),
+        "ends_at": activity.ends_at.isoformat(),
+        "description": activity.description,
+    }
+
+
+def send_changes(access, activity) -> None:
+    """The organiser changed a published activity: its details, to the congresses below that hold a copy."""
+    activity._congress = access.congress
+    count = activity.events.filter(action="updated").count()
+    for invitations in _below_by_congress(activity).values():
+        transfers_send(
+            kind=UPDATE_KIND,
+            source=access.congress,
+            targets=[invitations[0].seat_congress],
+            payload={"activity": activity.pk, "outcome": "changed", "details": details(activity)},
+            source_ref=f"activity:{activity.pk}/changed/{count}",
+            actor=access.user,
+        )
+
+
 def send_update(step, outcome: str) -> None:
     """From close's and cancel's effects: the outcome and each deputy's attendance, to the same congresses."""
     congress, activity = step.access.congress, step.obj

@@ -63,7 +63,7 @@ def month_chart_svg(caption: str, values: list[int]) -> SafeString:
 def _ledger_for(request, deputy_id: int):
     deputy = or_404(Deputy.objects.filter(pk=deputy_id).first())
     congress_ids = ledgers.seat_congress_ids(deputy.pk)
-    full = ledgers.can_view_full_ledger(request.access, deputy, congress_ids)
+    full = ledgers.can_view_full_ledger(request.access, deputy)
     if not full and request.access.congress.pk not in congress_ids:
         raise Http404  # a deputy's public ledger is shown where they sit
     year = int_param(request.GET.get("year"), low=2000, high=timezone.localdate().year) or timezone.localdate().year

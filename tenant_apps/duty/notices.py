@@ -127,6 +127,22 @@ def tell_invited(congress, activity: Activity, deputy_ids) -> None:
     )
 
 
+CHANGED = gettext_lazy("履职活动有变更，请查看时间和地点：%(title)s")
+
+
+def tell_changed(congress, activity: Activity) -> None:
+    """A published activity's time, place or topic changed: everyone still expected is told at once."""
+    rows = activity.invitations.exclude(status__in=("excused", "absent")).values_list("deputy_id", flat=True)
+    notify_users(
+        user_ids=_users_of_deputies(rows),
+        congress=congress,
+        kind="duty_changed",
+        title=platform_text(CHANGED, title=activity.title)[:200],
+        url=activity_url(congress, activity.pk),
+        immediate=True,
+    )
+
+
 def tell_office_of_entry(congress, entry: DutyEntry) -> None:
     """A deputy reported a duty: the office confirms or returns it."""
     notify_users(

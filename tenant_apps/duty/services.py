@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.memberships.permissions import Access
-from tenant_apps.duty import entries, inbox, notices, records, selectors
+from tenant_apps.duty import entries, exchange, inbox, notices, records, selectors
 from tenant_apps.duty.models import (
     Activity,
     ActivityEvent,
@@ -143,6 +143,11 @@ def activity_update(*, access: Access, activity: Activity, data: dict) -> Activi
     locked.save(update_fields=[*cleaned, "updated_at"])
     record_event(ActivityEvent, locked, actor=access.user, action="updated", data={"fields": sorted(cleaned)})
     records.refresh_activity(access.congress, locked)
+    details = {"title", "place", "starts_at", "ends_at", "kind", "organiser", "description"} & set(cleaned)
+    if locked.status == ActivityStatus.PUBLISHED and details:
+        # What the invited planned around has changed: they are told, and the copies below follow.
+        notices.tell_changed(access.congress, locked)
+        exchange.send_changes(access, locked)
     return locked
 
 

@@ -175,13 +175,16 @@ OPEN = frozenset({IS.INVITED, IS.ATTENDING, IS.LEAVE_REQUESTED, IS.EXCUSED})
 
 
 def _live(who, invitation) -> bool:
-    """The activity is published and not over: the deputy may still answer."""
+    """The activity is published and not over, and organised here: the deputy may still answer (a copy of an
+    activity above is answered at the organiser's)."""
     activity = invitation.activity
-    return activity.status == A.PUBLISHED and timezone.now() < activity.ends_at
+    return activity.status == A.PUBLISHED and timezone.now() < activity.ends_at and not activity.is_received
 
 
 def _organised_here(who, invitation) -> bool:
-    return not invitation.activity.is_received
+    """Leave is decided by the organiser, for an activity that takes place (published, or closed since)."""
+    activity = invitation.activity
+    return not activity.is_received and activity.status in (A.PUBLISHED, A.CLOSED)
 
 
 def _attend(step) -> str:

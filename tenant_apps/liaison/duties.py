@@ -25,7 +25,9 @@ def _duty(congress, message, action: str, deputy_id: int, when) -> Duty:
         deputy_id=deputy_id,
         source_ref=f"message:{message.pk}:{action}",
         kind=KIND_OF_ACTION[action],
-        title=f"{message.tracking_code} {' '.join(message.text.split())[:60]}",
+        # The sender's words stay with the message: the duty record, read by every office where the deputy
+        # sits, names the message by its tracking code only.
+        title=f"群众留言（{message.tracking_code}）",
         occurred_on=timezone.localdate(when),
         url=_evidence(congress, message.pk),
     )

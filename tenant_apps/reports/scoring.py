@@ -25,6 +25,7 @@ from shared_apps.registry import crypto
 from shared_apps.registry.models import Deputy
 from shared_apps.security import limiter
 from tenant_apps.liaison.abuse import ChallengeRequired, challenge_check, challenge_new, client_hash
+from tenant_apps.reports import inbox
 from tenant_apps.reports.models import CommentStatus, Rating, Report, ReportStatus, Score, ScoreStatus
 from tenant_apps.reports.workflow import window_open
 from tenants.connection import current_schema
@@ -62,8 +63,8 @@ def _code_digest(report: Report, mobile: str, code: str) -> str:
 def _check_report(access, report: Report) -> None:
     if report.status != ReportStatus.PUBLISHED or not window_open(report.round):
         raise ValidationError({"report": [_("这份述职报告现在不接受评分。")]})
-    # SECURITY: the congress's own staff and deputies do not score its deputies' reports.
-    if access.is_member:
+    # SECURITY: nobody holding a role in this congress (its staff, deputies, officers) scores its deputies' reports.
+    if access.roles:
         raise PermissionDenied(_("人大机关工作人员和代表不参加评分。"))
 
 
@@ -164,7 +165,7 @@ def score_submit(*, access, report: Report, mobile, code, rating, comment="", ad
     try:
         with transaction.atomic():
             recent = Score.objects.filter(report=report, client_hash=client, created_at__gte=since).count()
-            return Score.objects.create(
+            created = Score.objects.create(
                 report=report,
                 mobile_hash=digest,
                 mobile_last4=mobile[-4:],
@@ -174,5 +175,8 @@ def score_submit(*, access, report: Report, mobile, code, rating, comment="", ad
                 status=ScoreStatus.HELD if recent >= FLOOD_PER_ADDRESS else ScoreStatus.COUNTED,
                 comment_status=CommentStatus.PENDING if comment else CommentStatus.NONE,
             )
+            if created.status == ScoreStatus.HELD or created.comment_status == CommentStatus.PENDING:
+                inbox.refresh_office(access.congress)  # something now waits for the office
+            return created
     except IntegrityError:
         raise ValidationError({"mobile": [_("这个手机号码已经评过分。")]}) from None

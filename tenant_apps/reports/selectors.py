@@ -51,7 +51,7 @@ def results_visible(who: Viewer, round_: Round) -> bool:
 
 
 def approved_comments(report: Report) -> QuerySet[Score]:
-    return report.scores.filter(comment_status=CommentStatus.APPROVED).order_by("created_at")
+    return report.scores.filter(comment_status=CommentStatus.APPROVED, status="counted").order_by("created_at")
 
 
 def moderation(report: Report) -> QuerySet[Score]:

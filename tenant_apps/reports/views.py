@@ -5,6 +5,7 @@ and the office's moderation of held scores and comments."""
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -155,7 +156,7 @@ def _render_report(
     if editable and form is None:
         form = ReportForm(initial={"title": report.title, "text": report.text, "also_in_person": report.also_in_person})
     counts = records.results([report.pk])[report.pk] if selectors.results_visible(who, report.round) else None
-    scoring_open = report.status == ReportStatus.PUBLISHED and window_open(report.round) and not who.access.is_member
+    scoring_open = report.status == ReportStatus.PUBLISHED and window_open(report.round) and not who.access.roles
     return render(
         request,
         "reports/report.html",
@@ -191,9 +192,11 @@ def report_edit(request, pk: int):
     if form.is_valid():
         action = request.POST.get("then", "")
         try:
-            services.report_edit(access=request.access, report=report, data=form.cleaned_data)
-            if action == "publish":
-                services.report_transition(access=request.access, report=report, action="publish")
+            # One transaction: a publish refused leaves the report as it was, not half changed.
+            with transaction.atomic():
+                services.report_edit(access=request.access, report=report, data=form.cleaned_data)
+                if action == "publish":
+                    services.report_transition(access=request.access, report=report, action="publish")
         except ValidationError as exc:
             for field, problems in errors_of(exc, "text").items():
                 form.add_error(field if field in form.fields else None, problems)

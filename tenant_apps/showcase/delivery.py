@@ -40,7 +40,7 @@ def deliver_withdrawal(transfer) -> str:
     """The congress below withdrew a story it had offered: the copy here is no longer shown."""
     story = (
         Story.objects.filter(source_congress=transfer.source, source_story_id=transfer.payload.get("story"))
-        .exclude(status=StoryStatus.DECLINED)
+        .exclude(status=StoryStatus.WITHDRAWN)
         .order_by("-id")
         .first()
     )
@@ -50,7 +50,7 @@ def deliver_withdrawal(transfer) -> str:
         ).filter(payload__story=transfer.payload.get("story"))
         if pending.exists():
             raise RuntimeError("the story this withdraws has not arrived yet")  # the exchange retries later
-        # Never offered here (the module was off), or already declined: nothing to take down.
+        # Never offered here (the module was off), or already withdrawn: nothing to take down.
         return ""
     access = Access(user=None, congress=transfer.target)
     apply_transition(STORIES, access=access, obj=story, action="source_withdrew")

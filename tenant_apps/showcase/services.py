@@ -109,8 +109,8 @@ def photo_add(*, access: Access, story: Story, uploaded_file) -> StoryPhoto:
 
     _require_office(access)
     locked = lock(story)
-    if locked.is_received or locked.status not in (StoryStatus.DRAFT, StoryStatus.REVIEW):
-        raise ValidationError({"file": [_("只能为草稿或审阅中的成绩上传照片。")]})
+    if locked.is_received or locked.status != StoryStatus.DRAFT:
+        raise ValidationError({"file": [_("只能为草稿上传照片（代表审阅的是定稿）。")]})
     if locked.photos.count() >= PHOTOS_MAX:
         raise ValidationError({"file": [_("每篇最多%(n)d张照片。") % {"n": PHOTOS_MAX}]})
     name, file_type = check_file(uploaded_file)

@@ -51,6 +51,11 @@ def _withdraw(step) -> str:
     return S.WITHDRAWN
 
 
+def _withdrawn_below(step) -> str:
+    """Final: a story its own congress withdrew can no longer be featured here."""
+    return S.WITHDRAWN
+
+
 def _feature(step) -> str:
     step.set(published_at=step.now)
     return S.FEATURED
@@ -131,10 +136,10 @@ TRANSITIONS = {
     # The system's step on a received copy when the congress below withdraws its story (delivery.py).
     "source_withdrew": Transition(
         gettext_lazy("下级人大已撤下"),
-        frozenset({S.OFFERED, S.FEATURED}),
-        (S.DECLINED,),
+        frozenset({S.OFFERED, S.FEATURED, S.DECLINED}),
+        (S.WITHDRAWN,),
         lambda who, story: who.access.user is None and story.is_received,
-        _decline,
+        _withdrawn_below,
         notify=Notify(notices.office, "showcase_source_withdrew", gettext_lazy("下级人大撤下了履职成绩：%(title)s")),
     ),
 }

@@ -24,6 +24,8 @@ def _duties(congress, item: Suggestion) -> list[Duty]:
         and item.confidentiality == Confidentiality.NONE
     )
     title = f"{item.number}. {item.title}" if item.number else item.title
+    if item.confidentiality == Confidentiality.CLASSIFIED:
+        title = f"{item.number}. 涉密议案建议" if item.number else "涉密议案建议"  # the title stays in its congress
     common = {
         "title": title,
         "occurred_on": timezone.localdate(item.submitted_at),

@@ -390,3 +390,43 @@ def test_files_are_added_to_a_reported_duty_through_the_api(api_for, client_for)
     ).status_code in (403, 404)
     assert client_for("zhang", "huaxi").get(f"/duty/files/{added.json()['id']}/").status_code == 200
     assert client_for(None, "huaxi").get(f"/duty/files/{added.json()['id']}/").status_code == 404
+
+
+def test_a_published_activity_changed_tells_the_invited_and_the_copies_below(api_for, congresses, township_deputy):
+    activity = make_activity(api_for, invite=[deputy("杨秀英").pk, township_deputy.pk], publish=True)
+    run_queued_jobs("exchange.deliver_transfer")
+    changed = api_for("zhang", "huaxi").patch(
+        f"/api/v1/duty/activities/{activity['id']}/", {"place": "花溪区人民政府三楼会议室"}, format="json"
+    )
+    assert changed.status_code == 200
+    assert Notification.objects.filter(kind="duty_changed", user__email="yang@example.org").exists()
+    run_queued_jobs("exchange.deliver_transfer")
+    with schema_context(congresses["qingyan"].schema_name):
+        assert Activity.objects.get(origin_activity_id=activity["id"]).place == "花溪区人民政府三楼会议室"
+
+
+def test_a_received_copy_is_answered_at_the_organiser_not_here(api_for, congresses, township_deputy, client_for):
+    activity = make_activity(api_for, invite=[township_deputy.pk], publish=True)
+    run_queued_jobs("exchange.deliver_transfer")
+    with schema_context(congresses["qingyan"].schema_name):
+        copy = Activity.objects.get(origin_activity_id=activity["id"])
+        invitation = copy.invitations.get()
+    client = api_for(None, "qingyan")
+    client.force_login(township_deputy.user)
+    mine = client.get(f"/api/v1/duty/activities/{copy.pk}/").json()["mine"]
+    assert mine["allowed_actions"] == []
+    refused = client.post(
+        f"/api/v1/duty/activities/{copy.pk}/invitations/{invitation.pk}/transition/",
+        {"action": "ask_leave", "note": "出差"},
+        format="json",
+    )
+    assert refused.status_code in (400, 403)
+
+
+def test_no_leave_is_decided_on_a_cancelled_activity(api_for):
+    activity = make_activity(api_for, invite=[deputy("罗国华").pk], publish=True)
+    office = api_for("zhang", "huaxi")
+    act(office, activity["id"], "cancel", "改期")
+    luo = activity["invitations"][0]
+    assert answer(office, activity["id"], luo["id"], "record_leave", "出差").status_code == 400
+    assert records_of(deputy("罗国华")) == []

@@ -221,3 +221,15 @@ def test_the_dashboard_counts_each_deputy_and_filters(api_for, client_for, djang
     assert rows_xlsx[0][0] == "代表" and {r[0] for r in rows_xlsx[1:]} >= {"杨秀英", "罗国华"}
     for persona in (None, "yang", "ma", "wu", "sun"):
         assert client_for(persona, "huaxi").get("/duty/dashboard/").status_code in (302, 403)
+
+
+def test_an_office_where_the_deputy_no_longer_sits_sees_only_what_was_published(api_for):
+    from shared_apps.registry.models import Seat
+
+    _two_tier_year(api_for)
+    yang = deputy("杨秀英")
+    url = f"/api/v1/duty/ledger/{yang.pk}/?year={TODAY.year}"
+    assert api_for("zhou", "qingyan").get(url).json()["complete"]
+    Seat.objects.filter(deputy=yang, congress__subdomain="qingyan").update(status="resigned")
+    once = api_for("zhou", "qingyan").get(url).json()
+    assert not once["complete"] and {r["kind"] for r in once["records"]} == {"deliberation_speech"}

@@ -228,3 +228,18 @@ def test_pages_render_for_the_office_and_the_public(api_for, client_for):
     assert client_for("zhang", "huaxi").get(f"/reports/{report_id}/moderation/").status_code == 200
     assert client_for("yang", "huaxi").get(f"/reports/{report_id}/moderation/").status_code == 403
     assert client_for("zhang", "huaxi").get("/reports/rounds/new/").status_code == 200
+
+
+def test_the_congress_officers_do_not_score_either_and_a_discarded_score_hides_its_comment(api_for):
+    _round_id, report_id = open_round(api_for)
+    publish_report(api_for, report_id)
+    for persona in ("tang", "han"):
+        assert score(api_for, report_id, "13900000401", persona=persona).status_code == 403
+    assert score(api_for, report_id, "13900000402", "unsatisfied", "刷票的留言").status_code == 201
+    office = api_for("zhang", "huaxi")
+    item = office.get(f"/api/v1/reports/{report_id}/scores/").json()[0]
+    url = f"/api/v1/reports/{report_id}/scores/{item['id']}/transition/"
+    office.post(url, {"action": "approve"}, format="json")
+    office.post(url, {"action": "discard", "note": "同一人多号"}, format="json")
+    page = api_for(None, "huaxi").get(f"/reports/{report_id}/")
+    assert "刷票的留言" not in page.content.decode()

@@ -129,3 +129,15 @@ def test_story_pages_for_each_persona(api_for, client_for):
     assert client_for("yang", "huaxi").get("/showcase/stories/new/").status_code == 403
     refused = client_for("zhang", "huaxi").post(f"/showcase/stories/{story['id']}/action/", {"action": "publish"})
     assert refused.status_code == 400
+
+
+def test_a_story_withdrawn_below_cannot_be_featured_above(api_for, congresses):
+    story = draft(api_for)
+    act(api_for, "zhang", story["id"], "send_for_review")
+    act(api_for, "yang", story["id"], "agree")
+    act(api_for, "zhang", story["id"], "publish")
+    act(api_for, "zhang", story["id"], "withdraw", "数据有误")
+    assert run_queued_jobs("exchange.deliver_transfer") == 2
+    with schema_context(congresses["guiyang"].schema_name):
+        copy = Story.objects.get(source_story_id=story["id"])
+        assert copy.status == "withdrawn"
