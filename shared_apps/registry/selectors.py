@@ -12,6 +12,11 @@ def deputy_id_of(user) -> int | None:
     return Deputy.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
 
 
+def account_ids_of(deputy_ids) -> set[int]:
+    """The accounts of these deputies (those that have one): whom a notice about them reaches."""
+    return set(Deputy.objects.filter(pk__in=set(deputy_ids), user__isnull=False).values_list("user_id", flat=True))
+
+
 def deputy_find(id_number: str) -> Deputy | None:
     """The deputy with this resident ID number (exact match through the keyed hash), or None."""
     number = identifiers.normalise_id_number(id_number)

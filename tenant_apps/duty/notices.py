@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from shared_apps.memberships.selectors import office_user_ids
 from shared_apps.notifications.services import notify_users
 from shared_apps.registry.models import Deputy
+from shared_apps.registry.selectors import account_ids_of
 from tenant_apps.duty.models import Activity, DutyEntry, Invitation, LedgerPrint
 from tenants.language import platform_text
 
@@ -77,24 +78,19 @@ def deliver(step, notice, user_ids: set[int]) -> None:
 # -- who ------------------------------------------------------------------------------------------------
 
 
-def _users_of_deputies(deputy_ids) -> set[int]:
-    users = Deputy.objects.filter(pk__in=set(deputy_ids), user__isnull=False).values_list("user_id", flat=True)
-    return set(users)
-
-
 def invitees(step) -> set[int]:
     """The accounts of the deputies invited to the activity (who answer next)."""
-    return _users_of_deputies(step.obj.invitations.values_list("deputy_id", flat=True))
+    return account_ids_of(step.obj.invitations.values_list("deputy_id", flat=True))
 
 
 def invitees_still_coming(step) -> set[int]:
     """The invited who had not been excused: the activity they were to attend is cancelled."""
     rows = step.obj.invitations.exclude(status="excused").values_list("deputy_id", flat=True)
-    return _users_of_deputies(rows)
+    return account_ids_of(rows)
 
 
 def invitee(step) -> set[int]:
-    return _users_of_deputies([step.obj.deputy_id])
+    return account_ids_of([step.obj.deputy_id])
 
 
 def office(step) -> set[int]:
@@ -118,7 +114,7 @@ ENTRY_REPORTED = gettext_lazy("%(name)s代表登记了履职事项：%(title)s")
 def tell_invited(congress, activity: Activity, deputy_ids) -> None:
     """Deputies invited after the activity was published: told as publishing told the others."""
     notify_users(
-        user_ids=_users_of_deputies(deputy_ids),
+        user_ids=account_ids_of(deputy_ids),
         congress=congress,
         kind="duty_invited",
         title=platform_text(INVITED, title=activity.title)[:200],
@@ -134,7 +130,7 @@ def tell_changed(congress, activity: Activity) -> None:
     """A published activity's time, place or topic changed: everyone still expected is told at once."""
     rows = activity.invitations.exclude(status__in=("excused", "absent")).values_list("deputy_id", flat=True)
     notify_users(
-        user_ids=_users_of_deputies(rows),
+        user_ids=account_ids_of(rows),
         congress=congress,
         kind="duty_changed",
         title=platform_text(CHANGED, title=activity.title)[:200],

@@ -2,7 +2,6 @@
 ValidationError by field; on either nothing changes. Status changes go through the workflow core only."""
 
 import datetime
-import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -233,11 +232,11 @@ def invitation_transition(*, access: Access, invitation: Invitation, action: str
 
 
 def activity_actions(access, activity: Activity) -> list[str]:
-    return [a for a in allowed_actions(ACTIVITIES, access, activity) if not a.startswith("mirror")]
+    return allowed_actions(ACTIVITIES, access, activity)
 
 
 def invitation_actions(access, invitation: Invitation) -> list[str]:
-    return [a for a in allowed_actions(INVITATIONS, access, invitation) if a != "mirror"]
+    return allowed_actions(INVITATIONS, access, invitation)
 
 
 def sign_in(*, access: Access, activity: Activity, code: str) -> Invitation:
@@ -321,11 +320,9 @@ def opinion_to_suggestion(*, access: Access, activity: Activity, opinion: Opinio
 
 
 def _store_file(uploaded_file, user, **owner) -> DutyFile:
-    from tenant_apps.suggestions.attachments import check_file
+    from tenant_apps.suggestions.attachments import prepare_upload
 
-    name, file_type = check_file(uploaded_file)
-    extension = name.rpartition(".")[2].lower()
-    uploaded_file.name = f"{uuid.uuid4().hex}.{extension}"
+    name, file_type = prepare_upload(uploaded_file)
     return DutyFile.objects.create(
         file=uploaded_file,
         name=name,

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from shared_apps.memberships.selectors import office_user_ids
 from shared_apps.notifications.services import notify_users
-from shared_apps.registry.models import Deputy
+from shared_apps.registry.selectors import account_ids_of
 from tenant_apps.reports.models import Report, Round, Score
 from tenants.language import platform_text
 
@@ -43,17 +43,12 @@ def deliver(step, notice, user_ids: set[int]) -> None:
     )
 
 
-def _users(deputy_ids) -> set[int]:
-    rows = Deputy.objects.filter(pk__in=set(deputy_ids), user__isnull=False).values_list("user_id", flat=True)
-    return set(rows)
-
-
 def reporters(step) -> set[int]:
-    return _users(step.obj.reports.values_list("deputy_id", flat=True))
+    return account_ids_of(step.obj.reports.values_list("deputy_id", flat=True))
 
 
 def reporter(step) -> set[int]:
-    return _users([step.obj.deputy_id])
+    return account_ids_of([step.obj.deputy_id])
 
 
 def office(step) -> set[int]:

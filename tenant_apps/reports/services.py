@@ -3,7 +3,6 @@ attachments, the steps of the workflows, and the public's score (scoring.py). Ea
 transaction and raises PermissionDenied or ValidationError by field; on either nothing changes."""
 
 import datetime
-import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -171,7 +170,7 @@ def report_edit(*, access: Access, report: Report, data: dict) -> Report:
 
 @transaction.atomic
 def report_file_add(*, access: Access, report: Report, uploaded_file) -> ReportFile:
-    from tenant_apps.suggestions.attachments import check_file
+    from tenant_apps.suggestions.attachments import prepare_upload
 
     require_here(access, ELSEWHERE)
     locked = lock(report)
@@ -181,8 +180,7 @@ def report_file_add(*, access: Access, report: Report, uploaded_file) -> ReportF
         raise ValidationError({"file": [_("已发布的述职报告不能再上传附件。")]})
     if locked.files.count() >= FILES_MAX:
         raise ValidationError({"file": [_("最多上传%(n)d个附件。") % {"n": FILES_MAX}]})
-    name, file_type = check_file(uploaded_file)
-    uploaded_file.name = f"{uuid.uuid4().hex}.{name.rpartition('.')[2].lower()}"
+    name, file_type = prepare_upload(uploaded_file)
     stored = ReportFile.objects.create(
         report=locked,
         file=uploaded_file,

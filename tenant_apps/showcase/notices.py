@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from shared_apps.memberships.selectors import office_user_ids
 from shared_apps.notifications.services import notify_users
-from shared_apps.registry.models import Deputy
+from shared_apps.registry.selectors import account_ids_of
 from tenants.language import platform_text
 
 URLCONF = "config.urls_tenant"
@@ -31,7 +31,7 @@ def deliver(step, notice, user_ids: set[int]) -> None:
 
 def named_deputies(step) -> set[int]:
     ids = step.obj.deputies.values_list("deputy_id", flat=True)
-    return set(Deputy.objects.filter(pk__in=list(ids), user__isnull=False).values_list("user_id", flat=True))
+    return account_ids_of(ids)
 
 
 def office(step) -> set[int]:

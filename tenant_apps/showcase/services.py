@@ -2,8 +2,6 @@
 the steps of the stories' workflow. Each checks permission, runs in one transaction and raises PermissionDenied or
 ValidationError by field; on either nothing changes."""
 
-import uuid
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -105,7 +103,7 @@ def story_update(*, access: Access, story: Story, data: dict) -> Story:
 
 @transaction.atomic
 def photo_add(*, access: Access, story: Story, uploaded_file) -> StoryPhoto:
-    from tenant_apps.suggestions.attachments import check_file
+    from tenant_apps.suggestions.attachments import prepare_upload
 
     _require_office(access)
     locked = lock(story)
@@ -113,10 +111,9 @@ def photo_add(*, access: Access, story: Story, uploaded_file) -> StoryPhoto:
         raise ValidationError({"file": [_("只能为草稿上传照片（代表审阅的是定稿）。")]})
     if locked.photos.count() >= PHOTOS_MAX:
         raise ValidationError({"file": [_("每篇最多%(n)d张照片。") % {"n": PHOTOS_MAX}]})
-    name, file_type = check_file(uploaded_file)
+    name, file_type = prepare_upload(uploaded_file)
     if not file_type.content_type.startswith("image/"):
         raise ValidationError({"file": [_("只能上传jpg或png格式的照片。")]})
-    uploaded_file.name = f"{uuid.uuid4().hex}.{name.rpartition('.')[2].lower()}"
     photo = StoryPhoto.objects.create(
         story=locked, file=uploaded_file, name=name, content_type=file_type.content_type, uploaded_by=access.user
     )
@@ -131,4 +128,4 @@ def story_transition(*, access: Access, story: Story, action: str, data: dict | 
 
 
 def story_actions(access, story: Story) -> list[str]:
-    return [a for a in allowed_actions(STORIES, access, story) if a != "source_withdrew"]
+    return allowed_actions(STORIES, access, story)

@@ -199,6 +199,14 @@ def check_file(uploaded_file) -> tuple[str, FileType]:
     return name, file_type
 
 
+def prepare_upload(uploaded_file) -> tuple[str, FileType]:
+    """Check an upload (check_file) and give it a random stored name: (its clean name, its type). What every
+    module storing private files does before saving one."""
+    name, file_type = check_file(uploaded_file)
+    uploaded_file.name = f"{uuid.uuid4().hex}.{_extension(name)}"
+    return name, file_type
+
+
 # -- services -------------------------------------------------------------------------------------------
 
 
