@@ -131,6 +131,29 @@ class ProvisioningStatus(models.TextChoices):
 PENDING_STATUSES = (ProvisioningStatus.QUEUED, ProvisioningStatus.RUNNING)
 
 
+class ProvisioningBatch(models.Model):
+    """A province's tree (or part of it) asked for from one CSV file: its rows are provisioning requests, made
+    parents before children; `console.bulk` runs it, by the worker or by a command's own processes."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=100, blank=True)
+    source = models.CharField(max_length=16, choices=ProvisioningSource.choices)
+    file_name = models.CharField(max_length=200, blank=True)
+    rows = models.PositiveIntegerField(default=0)  # rows in the file
+    already_there = models.PositiveIntegerField(default=0)  # rows skipped: their congress existed just so
+    # Whether the worker carries the requests out (console, API), or the command that made the batch does.
+    by_worker = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name or self.pk} ({self.rows})"
+
+
 class ProvisioningRequest(models.Model):
     """One request to create a congress: who asked, for what, when, and how it ended."""
 
@@ -154,6 +177,12 @@ class ProvisioningRequest(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    # A row of a batch whose parent is made by the same batch waits with the parent's code and no `parent`;
+    # the parent's success sets `parent` and releases it (console.bulk.release_children).
+    batch = models.ForeignKey(
+        ProvisioningBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="requests"
+    )
+    parent_code = models.CharField(max_length=12, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -177,6 +206,11 @@ class ProvisioningRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in PENDING_STATUSES
+
+    @property
+    def is_waiting(self) -> bool:
+        """A batch's row whose parent the batch has not made yet."""
+        return self.parent_id is None and bool(self.parent_code)
 
 
 class ProvisioningEvent(TransitionEvent):
@@ -213,6 +247,17 @@ class SpareSchema(models.Model):
     schema_name = models.CharField(max_length=63, unique=True)
     fingerprint = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class TemplateSnapshot(models.Model):
+    """The template schema's DDL as `tenants.ddl.capture` read it, for one migration set (fingerprint): what a
+    new congress's schema is made from. Written by `migrate`, or by the first clone after it."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    ddl = models.TextField()
+    data_tables = models.JSONField(default=list)  # [[table, [column, …]], …]: tables holding template rows
+    sequences = models.JSONField(default=list)
+    captured_at = models.DateTimeField(auto_now_add=True)
 
 
 class PlatformDefaults(models.Model):

@@ -3,6 +3,9 @@
 django-tenants can clone a base schema and then *fake* the migrations the clone lacks, which records a
 migration as applied without creating its columns. We never fake: the template is migrated by the normal
 `migrate` step, and cloning refuses a template (or a spare clone) whose migrations differ from the code's.
+
+Cloning replays the template's DDL as `tenants.ddl` captured it once for the code's migration set (stored in
+`TemplateSnapshot`), in one round trip whose cost does not grow with the number of schemas in the database.
 """
 
 import hashlib
@@ -14,11 +17,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
 
+from tenants import ddl
 from tenants.connection import set_public
-from tenants.models import SpareSchema
+from tenants.models import SpareSchema, TemplateSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -79,12 +82,48 @@ def migrate_template(executor) -> None:
             cursor.execute(f'CREATE SCHEMA "{name}"')
     executor.run_migrations(tenants=[name])
     set_public()
+    capture_template(replace=True)
+
+
+def capture_template(*, replace: bool = False) -> ddl.Snapshot:
+    """The template's DDL for the code's migration set: stored, or read from the (checked) template now.
+
+    `migrate` captures it afresh (`replace`): a migration squashed or edited in place keeps the set's name.
+    Concurrent first captures agree, since they read the same template; the first to commit wins.
+    """
+    fingerprint = code_fingerprint()
+    stored = None if replace else TemplateSnapshot.objects.filter(fingerprint=fingerprint).first()
+    if stored is not None:
+        return ddl.Snapshot(
+            ddl=stored.ddl,
+            data_tables=tuple((table, tuple(columns)) for table, columns in stored.data_tables),
+            sequences=tuple(stored.sequences),
+        )
+    check_template()
+    snapshot = ddl.capture(template_schema())
+    values = {
+        "ddl": snapshot.ddl,
+        "data_tables": [[table, list(columns)] for table, columns in snapshot.data_tables],
+        "sequences": list(snapshot.sequences),
+    }
+    if replace:
+        TemplateSnapshot.objects.update_or_create(fingerprint=fingerprint, defaults=values)
+        TemplateSnapshot.objects.exclude(fingerprint=fingerprint).delete()
+    else:
+        TemplateSnapshot.objects.bulk_create(
+            [TemplateSnapshot(fingerprint=fingerprint, **values)], ignore_conflicts=True
+        )
+    return snapshot
 
 
 def clone_template(target: str) -> None:
-    """Clone the (checked) template into a new schema `target`, inside the caller's transaction."""
+    """Make `target` a copy of the (checked) template, inside the caller's transaction: one round trip."""
     check_template()
-    CloneSchema().clone_schema(template_schema(), target, "DATA")
+    snapshot = capture_template()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('search_path')")
+        restore = cursor.fetchone()[0]
+        cursor.execute(ddl.replay_sql(snapshot, template_schema(), target, restore))
 
 
 def claim_spare(target: str) -> bool:

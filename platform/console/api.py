@@ -10,10 +10,12 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
 from rest_framework.response import Response
 
-from console import services
+from console import bulk, services
 from console.serializers import (
     ConfigurationSerializer,
     CongressSerializer,
+    ConsoleBatchInputSerializer,
+    ConsoleBatchSerializer,
     ProvisioningInputSerializer,
     ProvisioningRequestSerializer,
     StatusInputSerializer,
@@ -28,7 +30,7 @@ from shared_apps.security import limiter, mfa, tokens
 from tenants import selectors
 from tenants.addresses import client_address
 from tenants.api import call_service
-from tenants.models import Congress, ProvisioningSource
+from tenants.models import Congress, ProvisioningBatch, ProvisioningSource
 from tenants.modules import all_modules
 
 
@@ -170,6 +172,44 @@ class ProvisioningDetailApi(PlatformApiView):
         self.require(can_use_console(self.access))
         provisioning = get_object_or_404(selectors.provisioning_list(), pk=pk)
         return Response(ProvisioningRequestSerializer(provisioning).data)
+
+
+def _batch_payload(batch: ProvisioningBatch) -> dict:
+    return {
+        "batch": batch,
+        "progress": bulk.batch_progress(batch),
+        "failures": batch.requests.filter(status="failed")
+        .order_by("pk")
+        .values("id", "division_code", "name", "error")[:200],
+    }
+
+
+class ProvisioningBatchCreateApi(PlatformApiView):
+    """Provision a tree from one CSV file: checked whole (400 naming every bad line, nothing made), then queued;
+    parents are made before children. Answered at once with 202; poll the batch."""
+
+    @extend_schema(
+        request={"multipart/form-data": ConsoleBatchInputSerializer}, responses={202: ConsoleBatchSerializer}
+    )
+    def post(self, request):
+        self.require(can_use_console(self.access))
+        data = ConsoleBatchInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        name, text = data.validated_data["file"]
+        batch = call_service(
+            bulk.batch_create, access=self.access, text=text, file_name=name, source=ProvisioningSource.API
+        )
+        return Response(ConsoleBatchSerializer(_batch_payload(batch)).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ProvisioningBatchDetailApi(PlatformApiView):
+    """Where a batch stands: counts by status, and the rows that failed with why."""
+
+    @extend_schema(responses=ConsoleBatchSerializer)
+    def get(self, request, pk: int):
+        self.require(can_use_console(self.access))
+        batch = get_object_or_404(ProvisioningBatch, pk=pk)
+        return Response(ConsoleBatchSerializer(_batch_payload(batch)).data)
 
 
 class PlatformDefaultsApi(PlatformApiView):

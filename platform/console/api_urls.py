@@ -14,6 +14,8 @@ urlpatterns = [
     path("congresses/<str:division_code>/status/", api.CongressStatusApi.as_view(), name="congress_status"),
     path("provisioning/", api.ProvisioningListCreateApi.as_view(), name="provisioning"),
     path("provisioning/<int:pk>/", api.ProvisioningDetailApi.as_view(), name="provisioning_detail"),
+    path("provisioning/batches/", api.ProvisioningBatchCreateApi.as_view(), name="provisioning_batches"),
+    path("provisioning/batches/<int:pk>/", api.ProvisioningBatchDetailApi.as_view(), name="provisioning_batch"),
     path("defaults/", api.PlatformDefaultsApi.as_view(), name="defaults"),
 ]
 

@@ -30,6 +30,26 @@ class ProvisionForm(forms.Form):
         self.fields["parent"].label_from_instance = lambda c: f"{c.name}（{c.division_code}）"
 
 
+class TreeUploadForm(forms.Form):
+    """A province's tree (or part of it) as one CSV file; checked whole by console.bulk."""
+
+    file = forms.FileField(
+        label=_("CSV 文件"),
+        help_text=_("每行一个人大：层级,上级区划代码,区划代码,名称,子域名[,首位管理员邮箱]；UTF-8，可带表头。"),
+    )
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("文件不能超过 2 MB。"))
+        try:
+            return upload.name, upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(_("文件不是 UTF-8 编码的 CSV：请在 Excel 中另存为“CSV UTF-8”。")) from None
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=CongressStatus.choices)
     note = forms.CharField(required=False, max_length=500)

@@ -15,9 +15,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from console.specs import CongressSpec, congress_spec_errors, schema_name_for
+from console import bulk
+from console.specs import PROVISIONING_REQUESTED, CongressSpec, congress_spec_errors, schema_name_for
 from shared_apps.accounts.invitations import send_invitation
 from shared_apps.memberships.models import Role
 from shared_apps.memberships.permissions import Access, can_provision_congress
@@ -43,7 +45,6 @@ logger = logging.getLogger(__name__)
 
 # The system carries provisioning out: the worker, or a command's operator, acting for the province.
 SYSTEM = Access(user=None, congress=None, is_platform_admin=True)
-PROVISIONING_REQUESTED = "request"  # the history's first step, written when the request is made (services.py)
 
 
 def _elapsed_ms(step: Step) -> int:
@@ -57,6 +58,8 @@ def _start(step: Step) -> str:
 
 def _succeed(step: Step) -> str:
     congress, used_spare = _create_congress(step, step.obj)
+    # In this transaction: a batch's rows waiting for this congress get it as parent (and their jobs) with it.
+    bulk.release_children(step.obj, congress)
     step.set(congress=congress, used_spare=used_spare, finished_at=step.now, duration_ms=_elapsed_ms(step))
     step.event_data.update(congress=congress.pk, used_spare=used_spare)
     return ProvisioningStatus.SUCCEEDED
@@ -140,7 +143,7 @@ def provisioning_execute(request_id: int) -> ProvisioningRequest:
     """Create the congress a request asks for. Idempotent: a finished request is returned untouched; a request
     that another worker finishes meanwhile is returned as that worker left it."""
     request = ProvisioningRequest.objects.get(pk=request_id)
-    if not request.is_pending:
+    if not request.is_pending or request.is_waiting:
         return request
     try:
         if request.status == ProvisioningStatus.QUEUED:
@@ -155,11 +158,24 @@ def provisioning_execute(request_id: int) -> ProvisioningRequest:
             data = {"error": _error_text(exc), "started": started}
             # A transaction of its own: "succeed"'s rolled back, taking the schema, the congress row and its domain.
             apply_transition(PROVISIONING, access=SYSTEM, obj=request, action="fail", data=data)
+            _fail_waiting(request)
     except WrongStatus:
         pass  # race: another worker took the request from "queued" or finished it while we waited for its lock
     # Read again: the steps saved other instances, and a rival worker may have written the outcome.
     request.refresh_from_db()
     return request
+
+
+def _fail_waiting(request: ProvisioningRequest) -> None:
+    """A batch's rows waiting for a congress that failed fail too, and theirs in turn."""
+    for child_id in bulk.waiting_children(request):
+        child = ProvisioningRequest.objects.get(pk=child_id)
+        data = {"error": str(_("上级人大 %(code)s 未能创建。") % {"code": request.division_code})}
+        try:
+            apply_transition(PROVISIONING, access=SYSTEM, obj=child, action="fail", data=data)
+        except WrongStatus:
+            continue
+        _fail_waiting(child)
 
 
 def _error_text(exc: Exception) -> str:
@@ -228,6 +244,7 @@ def stalled_provisioning_ids(older_than_seconds: int = 120) -> list[int]:
     cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
     return list(
         ProvisioningRequest.objects.filter(status__in=PENDING_STATUSES, requested_at__lt=cutoff)
+        .exclude(parent__isnull=True, parent_code__gt="")  # a batch's row waiting for its parent: not lost
         .order_by("pk")
         .values_list("pk", flat=True)
     )

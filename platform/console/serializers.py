@@ -99,3 +99,40 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`; shown once.")
     device = serializers.CharField()
     expires_at = serializers.DateTimeField()
+
+
+class ConsoleBatchInputSerializer(serializers.Serializer):
+    """A tree CSV (tier,parent,code,name,subdomain[,admin_email]), UTF-8, as a multipart upload."""
+
+    file = serializers.FileField(help_text="One congress per row: tier,parent,code,name,subdomain[,admin_email].")
+
+    def validate_file(self, upload):
+        if upload.size > 2 * 1024 * 1024:
+            raise serializers.ValidationError("文件不能超过 2 MB。")
+        try:
+            return upload.name, upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise serializers.ValidationError("文件不是 UTF-8 编码的 CSV。") from None
+
+
+class ConsoleBatchFailureSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    division_code = serializers.CharField()
+    name = serializers.CharField()
+    error = serializers.CharField()
+
+
+class ConsoleBatchSerializer(serializers.Serializer):
+    """Where a batch stands: poll until `finished`."""
+
+    id = serializers.IntegerField(source="batch.pk")
+    file_name = serializers.CharField(source="batch.file_name")
+    rows = serializers.IntegerField(source="progress.total")
+    already_there = serializers.IntegerField(source="progress.already_there")
+    queued = serializers.IntegerField(source="progress.queued")
+    running = serializers.IntegerField(source="progress.running")
+    succeeded = serializers.IntegerField(source="progress.succeeded")
+    failed = serializers.IntegerField(source="progress.failed")
+    percent = serializers.IntegerField(source="progress.percent")
+    finished = serializers.BooleanField(source="progress.is_finished")
+    failures = ConsoleBatchFailureSerializer(many=True)

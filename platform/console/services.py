@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from console.provisioning import PROVISIONING_REQUESTED, provisioning_execute
-from console.specs import CongressSpec, congress_spec_errors, normalise_spec
+from console.provisioning import provisioning_execute
+from console.specs import PROVISIONING_REQUESTED, CongressSpec, congress_spec_errors, normalise_spec
 from console.tasks import provision_congress
 from shared_apps.memberships.permissions import (
     Access,

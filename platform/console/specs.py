@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from tenants.models import PENDING_STATUSES, Congress, CongressStatus, Domain, ProvisioningRequest
 from tenants.validators import PARENT_TIER, validate_division_code, validate_subdomain
 
+PROVISIONING_REQUESTED = "request"  # a provisioning history's first step, written when the request is made
+
 TIER_LABELS = {
     "province": gettext_lazy("省级"),
     "city": gettext_lazy("市级"),

@@ -8,15 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from console import services
-from console.forms import ConfigurationForm, ProvisionForm, StatusForm
+from console import bulk, services
+from console.forms import ConfigurationForm, ProvisionForm, StatusForm, TreeUploadForm
 from console.provisioning import PROVISIONING
 from shared_apps.memberships.decorators import require_access
 from shared_apps.memberships.permissions import can_configure_congress, can_use_console
 from shared_apps.registry.exports import xlsx_response
 from tenants import selectors
 from tenants.forms import add_service_errors
-from tenants.models import Congress, ProvisioningSource
+from tenants.models import Congress, ProvisioningBatch, ProvisioningSource
 from tenants.modules import all_modules
 from tenants.preferences import effective_preferences
 
@@ -70,6 +70,30 @@ def provision(request):
         else:
             return redirect("console:provisioning_detail", pk=record.pk)
     return render(request, "console/provision.html", {"form": form})
+
+
+@require_access(can_use_console)
+def batch_new(request):
+    """Upload a tree CSV: checked whole, then queued as one batch for the worker."""
+    form = TreeUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        name, text = form.cleaned_data["file"]
+        try:
+            batch = bulk.batch_create(access=request.access, text=text, file_name=name, source=ProvisioningSource.BULK)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("console:batch_detail", pk=batch.pk)
+    batches = ProvisioningBatch.objects.select_related("requested_by")[:20]
+    return render(request, "console/batch_new.html", {"form": form, "batches": batches})
+
+
+@require_access(can_use_console)
+def batch_detail(request, pk: int):
+    batch = get_object_or_404(ProvisioningBatch, pk=pk)
+    progress = bulk.batch_progress(batch)
+    failed = batch.requests.filter(status="failed").order_by("pk")[:200]
+    return render(request, "console/batch_detail.html", {"batch": batch, "progress": progress, "failed": failed})
 
 
 @require_access(can_use_console)

@@ -1,4 +1,6 @@
-"""Provision a county's townships from a CSV file (code, name, subdomain). Safe to re-run."""
+"""Provision a county's townships from a CSV file (code, name, subdomain), or a whole province's tree from one
+(tier, parent, code, name, subdomain[, admin_email]) with --tree, over several processes. Safe to re-run: what
+exists is skipped."""
 
 import csv
 import getpass
@@ -8,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from console import bulk, bulk_runner
 from console.management.commands.provision_congress import find_congress, format_errors
 from console.services import provision_now
 from console.specs import CongressSpec, congress_spec_errors, normalise_spec
@@ -17,13 +20,22 @@ COLUMNS = ("code", "name", "subdomain")
 
 
 class Command(BaseCommand):
-    help = "Provision the townships of one county from a CSV with columns code,name,subdomain."
+    help = (
+        "Provision the townships of one county from a CSV with columns code,name,subdomain; or, with --tree, a"
+        " province's tree from a CSV with columns tier,parent,code,name,subdomain[,admin_email]."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--county", required=True, help="Division code or subdomain of the county congress.")
+        parser.add_argument("--county", help="Division code or subdomain of the county congress.")
+        parser.add_argument("--tree", action="store_true", help="The file holds a tree: tier,parent,code,name,…")
+        parser.add_argument("--workers", type=int, default=2, help="Processes making congresses (--tree).")
         parser.add_argument("csv_file", type=Path)
 
     def handle(self, *args, **options):
+        if options["tree"]:
+            return self.handle_tree(options)
+        if not options["county"]:
+            raise CommandError("Give --county (a county's townships) or --tree (a whole tree).")
         county = find_congress(options["county"])
         if county.tier != "county":
             raise CommandError(f"--county: {county.name} is a {county.tier} congress, not a county.")
@@ -40,6 +52,39 @@ class Command(BaseCommand):
         self.report(created, skipped, rejected)
         if rejected:
             raise CommandError(f"{len(rejected)} row(s) rejected.")
+
+    def handle_tree(self, options) -> None:
+        path = options["csv_file"]
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Cannot read {path}: {exc}") from None
+        try:
+            batch = bulk.batch_create(
+                access=None,
+                text=text,
+                file_name=path.name,
+                source=ProvisioningSource.BULK,
+                actor_label=f"cli:{getpass.getuser()}",
+                by_worker=False,
+            )
+        except ValidationError as exc:
+            raise CommandError("\n".join(exc.message_dict.get("file", exc.messages))) from None
+        total = batch.rows - batch.already_there
+        with tqdm(total=total, desc="provisioning", unit="congress", disable=options["verbosity"] == 0) as bar:
+            progress = bulk_runner.run_batch_here(
+                batch, workers=max(1, options["workers"]), on_result=lambda _id, _status: bar.update()
+            )
+            bar.n = progress.succeeded + progress.failed
+            bar.refresh()
+        self.stdout.write(
+            f"Batch #{batch.pk}: created {progress.succeeded}, already there {progress.already_there},"
+            f" failed {progress.failed}."
+        )
+        if progress.failed:
+            for request in batch.requests.filter(status="failed").order_by("pk"):
+                self.stdout.write(self.style.ERROR(f"  {request.division_code} {request.name}: {request.error}"))
+            raise CommandError(f"{progress.failed} congress(es) failed.")
 
     def provision_row(self, county: Congress, row: dict) -> str:
         spec = normalise_spec(
