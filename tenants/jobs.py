@@ -9,7 +9,7 @@ import sentry_sdk
 from django.db import close_old_connections, connection, transaction
 from django_tenants.utils import schema_context
 
-from tenants.connection import set_public
+from tenants.connection import note_schema_visit, set_public
 
 
 def _release_connection() -> None:
@@ -47,6 +47,7 @@ def in_congress(func):
                 return func(schema_name, *args, **kwargs)
         finally:
             set_public()
+            note_schema_visit(schema_name)
             _release_connection()
 
     return wrapper

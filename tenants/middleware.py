@@ -3,7 +3,14 @@
 The root domain serves the central platform from the public schema. `<subdomain>.<root domain>` (or a
 custom domain row) selects a congress and its schema. Unknown hosts get a friendly 404 page, suspended and
 archived congresses a notice page: never a traceback.
+
+Each process remembers a host's congress for CONGRESS_HOST_CACHE_SECONDS, so a congress's page costs no more
+than the root's (no lookup, no schema switch until a query needs one); a change of status or modules reaches
+every process within that time, and this process at once (`forget_host`).
 """
+
+import copy
+import time
 
 import sentry_sdk
 from django.conf import settings
@@ -12,13 +19,39 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import set_urlconf
 
-from tenants.connection import set_public
-from tenants.models import CongressStatus, Domain
+from tenants.connection import note_schema_visit, set_public
+from tenants.models import Congress, CongressStatus, Domain
 from tenants.modules import get_module
 
 
 def request_hostname(request) -> str:
     return request.get_host().split(":")[0].lower()
+
+
+_congress_of_host: dict[str, tuple[float, Congress]] = {}
+
+
+def congress_for_host(hostname: str) -> Congress | None:
+    """The congress answering on `hostname`, from this process's memory when seen lately. Unknown hosts are
+    not remembered: a congress just made answers at once."""
+    ttl = settings.CONGRESS_HOST_CACHE_SECONDS
+    remembered = _congress_of_host.get(hostname) if ttl > 0 else None
+    if remembered is not None and remembered[0] > time.monotonic():
+        # A copy: the middleware and views set attributes on the request's congress.
+        return copy.copy(remembered[1])
+    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    if domain is None:
+        return None
+    if ttl > 0:
+        _congress_of_host[hostname] = (time.monotonic() + ttl, copy.copy(domain.tenant))
+    return domain.tenant
+
+
+def forget_host(congress: Congress) -> None:
+    """Drop what this process remembers of `congress`'s hosts (after its status, modules or settings change)."""
+    for hostname, (_until, remembered) in list(_congress_of_host.items()):
+        if remembered.pk == congress.pk:
+            _congress_of_host.pop(hostname, None)
 
 
 class CongressMiddleware:
@@ -36,11 +69,10 @@ class CongressMiddleware:
             sentry_sdk.set_tag("congress", "public")
             return self.get_response(request)
 
-        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
-        if domain is None:
+        congress = congress_for_host(hostname)
+        if congress is None:
             sentry_sdk.set_tag("congress", "unknown")
             return render(request, "tenants/unknown_host.html", {"hostname": hostname}, status=404)
-        congress = domain.tenant
         sentry_sdk.set_tag("congress", congress.schema_name)
         if congress.status != CongressStatus.ACTIVE:
             status = 410 if congress.status == CongressStatus.ARCHIVED else 503
@@ -56,6 +88,7 @@ class CongressMiddleware:
             return self.get_response(request)
         finally:
             set_public()
+            note_schema_visit(congress.schema_name)
 
 
 class ModuleGateMiddleware:

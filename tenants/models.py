@@ -76,6 +76,9 @@ class Congress(TenantMixin):
     preferences = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The migration set (tenants.schemas.code_fingerprint) the schema was last brought to: `migrate` finds the
+    # schemas behind with one query on this column instead of visiting each.
+    migrated_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("人大")

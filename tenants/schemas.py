@@ -184,3 +184,25 @@ def refill_spares(size: int | None = None) -> int:
 def drop_schema(name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+def schemas_behind() -> list[str]:
+    """The congress schemas not stamped with the code's migration set: one query, whatever the province's size."""
+    from tenants.models import Congress
+
+    return list(
+        Congress.objects.exclude(migrated_fingerprint=code_fingerprint())
+        .order_by("pk")
+        .values_list("schema_name", flat=True)
+    )
+
+
+def stamp_migrated(schema_name: str) -> None:
+    """Record that `schema_name` holds every migration the code defines (after `migrate` brought it there)."""
+    from tenants.models import Congress
+
+    Congress.objects.filter(schema_name=schema_name).update(migrated_fingerprint=code_fingerprint())
+
+
+def template_is_current() -> bool:
+    return schema_exists(template_schema()) and code_migrations() <= applied_migrations(template_schema())

@@ -79,6 +79,13 @@ def _second_factor_policy(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _hosts_looked_up(settings):
+    """Tests change congresses directly and roll back: the hosts' memory (tenants.middleware) is off unless a
+    test turns it on."""
+    settings.CONGRESS_HOST_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _public_schema(db):
     """Every test starts (and ends) in the public schema."""
     connection.set_schema_to_public()

@@ -4,28 +4,18 @@ what the worker does for a batch from the console or the API, without the worker
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
-from django.db import connection, connections
-
 from console import bulk
 from console.provisioning import provisioning_execute
+from tenants.connection import before_fork, note_schema_visit
 from tenants.models import ProvisioningBatch
-
-# A backend keeps the catalog of every schema it has made or touched: a process that made hundreds of congresses
-# on one connection would hold hundreds of MiB. Each process opens a fresh connection after this many.
-CONNECTION_RECYCLE = 50
-
-_made_on_this_connection = 0
 
 
 def _execute_one(request_id: int) -> tuple[int, str]:
-    """Run one request in this process (a pool's worker, or the command itself); recycle the connection."""
-    global _made_on_this_connection
+    """Run one request in this process (a pool's worker, or the command itself)."""
     request = provisioning_execute(request_id)
-    _made_on_this_connection += 1
-    # Never inside a caller's transaction (a test's): closing would lose it.
-    if _made_on_this_connection >= CONNECTION_RECYCLE and not connection.in_atomic_block:
-        connections.close_all()
-        _made_on_this_connection = 0
+    if request.congress is not None:
+        # Making a schema fills the backend's catalog cache as visiting one does.
+        note_schema_visit(request.congress.schema_name)
     return request_id, request.status
 
 
@@ -33,13 +23,17 @@ def run_batch_here(batch: ProvisioningBatch, *, workers: int = 1, on_result=None
     """Carry out a batch's requests in this process (`workers` 1) or in `workers` forked processes, wave by
     wave: every row whose parent exists runs in a wave; the wave's successes release the next. Returns where
     the batch ends. `on_result(request_id, status)` is called as each request finishes (a progress bar)."""
-    pool = None
-    if workers > 1:
-        # Forked children must not share the parent's open connections: each opens its own.
-        connections.close_all()
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    pool = (
+        ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        if workers > 1
+        else None
+    )
     try:
         while ready := bulk.ready_requests(batch):
+            if pool is not None:
+                # The processes are forked at the first map, after this: they must not share the parent's
+                # connections or pool (its threads do not survive a fork), so each opens its own.
+                before_fork()
             results = pool.map(_execute_one, ready, chunksize=1) if pool else map(_execute_one, ready)
             for request_id, status in results:
                 if on_result is not None:

@@ -213,6 +213,8 @@ def _create_congress(step: Step, request: ProvisioningRequest) -> tuple[Congress
         # Modules are copied now, so later changes to the defaults reach only new congresses. Settings are not:
         # a congress stores only where it differs from the province (effective_preferences).
         enabled_modules=list(defaults.default_modules),
+        # A clone of the checked template, or a spare made from it: current with the code's migrations.
+        migrated_fingerprint=schemas.code_fingerprint(),
     )
     congress.save()
     Domain.objects.create(domain=congress.host(), tenant=congress, is_primary=True)

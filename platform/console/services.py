@@ -24,6 +24,7 @@ from tenants.models import (
     ProvisioningEvent,
     ProvisioningRequest,
 )
+from tenants.middleware import forget_host
 from tenants.modules import module_keys
 from tenants.preferences import clean_preferences
 from tenants.selectors import platform_defaults
@@ -150,6 +151,7 @@ def congress_configure(*, access: Access, congress: Congress, modules: list[str]
         changes.append("preferences")
     if changes:
         congress.save(update_fields=[*changes, "updated_at"])
+        transaction.on_commit(lambda: forget_host(congress))
     return congress
 
 
@@ -174,4 +176,5 @@ def congress_set_status(*, access: Access, congress: Congress, status: str, note
     )
     congress.status = status
     congress.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(lambda: forget_host(congress))
     return congress

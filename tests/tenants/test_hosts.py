@@ -68,3 +68,28 @@ def test_console_congress_list_exports_to_xlsx(client_for):
         "520111101000",
     )
     assert client_for("li").get("/console/", {"format": "xlsx"}).status_code == 403
+
+
+def test_a_host_is_remembered_for_a_while_and_forgotten_when_its_congress_changes(
+    client_for, congresses, settings, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from console.services import congress_set_status
+    from shared_apps.memberships.permissions import Access
+    from tenants import middleware
+
+    settings.CONGRESS_HOST_CACHE_SECONDS = 60
+    middleware._congress_of_host.clear()
+    client = client_for(None, "qingyan")
+    assert client.get("/accounts/login/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/accounts/login/").status_code == 200
+    assert not any("tenants_domain" in q["sql"] for q in queries.captured_queries)
+    # A new congress's host is never remembered as unknown; a suspended congress is refused at once.
+    wang = Access(user=None, congress=None, is_platform_admin=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        congress_set_status(access=wang, congress=congresses["qingyan"], status="suspended")
+    assert client.get("/accounts/login/").status_code == 503
+    middleware._congress_of_host.clear()
