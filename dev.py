@@ -480,6 +480,8 @@ def database_url(cleanup: contextlib.ExitStack) -> str:
         cleanup.callback(stop, cluster)
     stop_if_asked()
     run([PYTHON, "-c", CREATE_DATABASE, cluster.url, PG_DB])
+    # The cluster's own tools (pg_dump of the server's version) for the children: the backup procedure's test.
+    os.environ.setdefault("CONGRESS_PG_BINDIR", str(cluster.bindir))
     return cluster.url
 
 
@@ -588,6 +590,8 @@ def cmd_test(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> int:
     ensure_chromium()
     env = child_env(TEST_ENV)
     env["DATABASE_URL"] = database_url(cleanup)
+    if os.environ.get("CONGRESS_PG_BINDIR"):
+        env["CONGRESS_PG_BINDIR"] = os.environ["CONGRESS_PG_BINDIR"]
     steps = [
         ("ruff format --check", [PYTHON, "-m", "ruff", "format", "--check", "."]),
         ("ruff check", [PYTHON, "-m", "ruff", "check", "."]),

@@ -69,7 +69,9 @@ def read_tree(text: str) -> list[TreeRow]:
                 % {"line": line, "columns": ",".join(COLUMNS[:REQUIRED]), "count": len(cells)}
             )
             continue
-        rows.append(TreeRow(line, cells[0].lower(), *cells[1:5], cells[5] if len(cells) > 5 else ""))
+        parent, code, name, subdomain = cells[1:5]
+        email = cells[5] if len(cells) > 5 else ""
+        rows.append(TreeRow(line, cells[0].lower(), parent, code, name, subdomain, email))
     if not rows and not problems:
         problems.append(_("文件中没有任何一行人大。"))
     if len(rows) > MAX_ROWS:

@@ -16,6 +16,7 @@ from shared_apps.memberships.permissions import (
     can_configure_congress,
     can_provision_congress,
 )
+from tenants.middleware import forget_host
 from tenants.models import (
     Congress,
     CongressEvent,
@@ -24,7 +25,6 @@ from tenants.models import (
     ProvisioningEvent,
     ProvisioningRequest,
 )
-from tenants.middleware import forget_host
 from tenants.modules import module_keys
 from tenants.preferences import clean_preferences
 from tenants.selectors import platform_defaults

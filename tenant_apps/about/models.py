@@ -17,7 +17,12 @@ class Profile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # A tenant table pointing at a public one: the direction foreign keys always go.
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
     )
 
     class Meta:

@@ -30,6 +30,7 @@ class DeputyGroup(models.Model):
     # DO_NOTHING here and below: a deletion in the public registry cannot reach into every congress's schema.
     leader = models.ForeignKey(
         "registry.Deputy",
+        db_constraint=False,
         verbose_name=_("组长"),
         null=True,
         blank=True,
@@ -51,7 +52,9 @@ class DeputyGroupMember(models.Model):
     """A deputy's place in a group. The deputy may hold seats at any tier."""
 
     group = models.ForeignKey(DeputyGroup, on_delete=models.CASCADE, related_name="members")
-    deputy = models.ForeignKey("registry.Deputy", verbose_name=_("代表"), on_delete=models.DO_NOTHING, related_name="+")
+    deputy = models.ForeignKey(
+        "registry.Deputy", db_constraint=False, verbose_name=_("代表"), on_delete=models.DO_NOTHING, related_name="+"
+    )
     joined_on = models.DateField(_("加入日期"), default=_today)
 
     # Set by selectors.member_list: the labels of the tiers where the deputy serves (not a field).
@@ -91,7 +94,9 @@ class StudioDuty(models.Model):
     """A deputy on duty at a studio on a weekday or date (free text, e.g. 每周三 or 每月15日)."""
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="duties")
-    deputy = models.ForeignKey("registry.Deputy", verbose_name=_("代表"), on_delete=models.DO_NOTHING, related_name="+")
+    deputy = models.ForeignKey(
+        "registry.Deputy", db_constraint=False, verbose_name=_("代表"), on_delete=models.DO_NOTHING, related_name="+"
+    )
     weekday_or_date = models.CharField(_("值班时间"), max_length=60)
 
     class Meta:

@@ -51,7 +51,9 @@ class StationDeputy(models.Model):
     """A deputy who receives the public at the station (进站履职), with their duty days."""
 
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="deputies")
-    deputy = models.ForeignKey("registry.Deputy", verbose_name=_("代表"), on_delete=models.DO_NOTHING, related_name="+")
+    deputy = models.ForeignKey(
+        "registry.Deputy", db_constraint=False, verbose_name=_("代表"), on_delete=models.DO_NOTHING, related_name="+"
+    )
     duty_note = models.CharField(_("值班安排"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -65,7 +67,11 @@ class StationStaff(models.Model):
 
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="staff")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.DO_NOTHING, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        verbose_name=_("账号"),
+        on_delete=models.DO_NOTHING,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -118,6 +124,7 @@ class PublicMessage(models.Model):
     )
     deputy = models.ForeignKey(
         "registry.Deputy",
+        db_constraint=False,
         verbose_name=_("代表"),
         null=True,
         blank=True,
@@ -140,12 +147,22 @@ class PublicMessage(models.Model):
     reply_text = models.TextField(_("答复"), blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
     )
     public_reply_text = models.TextField(_("公开答复"), blank=True)
     public_approved_at = models.DateTimeField(null=True, blank=True)
     public_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
     )
     forwarded_unit = models.ForeignKey(
         "units.HandlingUnit",
@@ -162,7 +179,7 @@ class PublicMessage(models.Model):
     escalated_transfer_id = models.UUIDField(null=True, blank=True)
     origin_transfer_id = models.UUIDField(null=True, blank=True, unique=True)
     origin_congress = models.ForeignKey(
-        "tenants.Congress", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+        "tenants.Congress", db_constraint=False, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
     )
     rating = models.CharField(_("评价"), max_length=32, choices=Rating.choices, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
@@ -221,7 +238,9 @@ class DigestSent(models.Model):
     """The daily digest of one handler on one day (digest.py): claimed once, so a person gets at most one
     SMS or e-mail a day from this congress however often the job runs."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     day = models.DateField()
     count = models.PositiveIntegerField()
     channel = models.CharField(max_length=8)  # "sms" or "email"

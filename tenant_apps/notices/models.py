@@ -25,17 +25,27 @@ class Notice(models.Model):
     # Received notices: the sending congress (public table) and the exchange transfer that brought it, which
     # makes delivery idempotent (one received copy per transfer).
     from_congress = models.ForeignKey(
-        "tenants.Congress", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+        "tenants.Congress", db_constraint=False, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
     )
     from_name = models.CharField(_("发文单位"), max_length=100, blank=True)
     transfer_id = models.UUIDField(null=True, blank=True, unique=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
     )
 
     class Meta:

@@ -62,7 +62,11 @@ class UnitStaff(models.Model):
 
     unit = models.ForeignKey(HandlingUnit, on_delete=models.CASCADE, related_name="staff")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.DO_NOTHING, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        verbose_name=_("账号"),
+        on_delete=models.DO_NOTHING,
+        related_name="+",
     )
     is_contact = models.BooleanField(_("联系人"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -26,9 +26,12 @@ class Event(models.Model):
     is needed to understand it later (`data`). Subclasses add the foreign key to their object, named by
     `subject_field`, and what kind of step it was."""
 
-    # Tables in a congress's schema point to the public accounts table; the database, not Django's deletion
-    # collector (which cannot see congress schemas), guards the reference (tests/test_architecture.py).
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+")
+    # Tables in a congress's schema point to the public accounts table by id, with no database constraint: a
+    # foreign key puts two triggers on the referenced table, and 1,600 congresses' keys made every new one cost
+    # more (docs/province.md). Accounts are never deleted, which the database enforces (accounts migration 0002).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, on_delete=models.DO_NOTHING, related_name="+"
+    )
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

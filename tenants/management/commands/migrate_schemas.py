@@ -7,6 +7,7 @@ Migrating the template here is what keeps new congresses current: every clone st
 
 import multiprocessing
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 from django.core.management.base import CommandError
@@ -96,6 +97,7 @@ class Command(MigrateSchemasCommand):
         child_options = {**options, "verbosity": 0 if verbosity < 2 else verbosity}
         jobs = [(name, args, child_options) for name in names]
         failed = []
+        results: Iterator[tuple[str, str]]
         if workers == 1:
             results = map(_migrate_one, jobs)
             pool = None
