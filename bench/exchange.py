@@ -11,9 +11,9 @@ up to three counties and townships below them, `--congresses` receivers in all, 
 end, even on error, unless --keep. A database of that name that exists already is refused.
 
 Provisioning is the real `provision_now`, claiming spare schemas from the pool. The spares are made by replaying
-ONE pg_dump of the migrated template (~0.4 s each) rather than by the project's clone, which here takes 1.5 s a
-schema at first and 3 s by the 100th (and ~20 s by the 85th on a connection that has cloned the others);
-`--clone` uses the project's clone anyway, and so does a machine without a working pg_dump. Every provisioned
+ONE pg_dump of the migrated template (~0.4 s each), written when the project's clone still took 1.5-3 s a schema;
+its clone is now a DDL replay of ~0.2 s that does not grow (docs/province.md). `--clone` uses the project's
+clone, and so does a machine without a working pg_dump. Every provisioned
 schema is checked to hold every migration the code defines.
 
 Every transfer is a real one: the province's office sends notices with `notices.services.notice_send(scope
@@ -212,9 +212,10 @@ def make_spares(url: str, count: int) -> bool:
     """Put `count` spare schemas in the pool, made from ONE pg_dump of the template (DDL and rows, the schema
     renamed), for provision_now to claim. Returns False, having made none, when pg_dump is missing or fails.
 
-    The project's own clone (django-tenants' clone_schema) takes 1.5 s a schema at first and 3 s by the 100th
-    here, and on one connection that has cloned many, ~20 s by the 85th; replaying the dump takes ~0.3 s. The
-    spares carry the template's migration records; each provisioned schema is checked against the code's."""
+    This predates the project's own clone replaying the template's DDL (tenants/ddl.py, ~0.2 s a schema and
+    flat: docs/province.md); django-tenants' clone_schema it replaced took 1.5-3 s a schema and more with each
+    one. The dump still saves a little per schema; `--clone` shows the project's path. The spares carry the
+    template's migration records; each provisioned schema is checked against the code's."""
     import uuid
 
     import psycopg
@@ -753,9 +754,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=None, help="pace the end-to-end sends (transfers/s)")
     parser.add_argument("--quick", action="store_true", help="a small run: 1000 transfers, 10 congresses")
     parser.add_argument("--database", default=DEFAULT_DATABASE, help=f"bench database (default {DEFAULT_DATABASE})")
-    parser.add_argument(
-        "--clone", action="store_true", help="provision by the project's clone, not spares from a dump (slow)"
-    )
+    parser.add_argument("--clone", action="store_true", help="provision by the project's clone, not spares from a dump")
     parser.add_argument("--stall", type=float, default=60.0, help="fail after this many seconds without delivery")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     parser.add_argument("--keep", action="store_true", help="leave the bench database in place")

@@ -2,10 +2,7 @@
 file folders backed up, restored into a fresh database and empty folders, and compared."""
 
 import os
-import re
-import shutil
 import subprocess
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -14,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 
 from tenants.models import Congress
+from tests.support import pg
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "deploy" / "backup"
@@ -21,33 +19,11 @@ SCRIPTS = ROOT / "deploy" / "backup"
 pytestmark = pytest.mark.django_db
 
 
-def _server_major() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version_num")
-        return int(cursor.fetchone()[0]) // 10000
-
-
-def _bindir() -> Path:
-    """The PostgreSQL tools of the server's major version: those dev.py started the cluster with, else PATH's."""
-    named = os.environ.get("CONGRESS_PG_BINDIR")
-    found = Path(named) if named else (Path(p).parent if (p := shutil.which("pg_dump")) else None)
-    if found is None or not (found / "pg_dump").exists():
-        pytest.fail("no pg_dump: set CONGRESS_PG_BINDIR to the server's PostgreSQL bin directory")
-    version = subprocess.run([found / "pg_dump", "--version"], capture_output=True, text=True).stdout
-    major = int(re.search(r"\)\s+(\d+)", version).group(1))
-    if major < _server_major():
-        pytest.fail(f"{found}/pg_dump is {major}, the server {_server_major()}: set CONGRESS_PG_BINDIR")
-    return found
-
-
-def _url(database: str) -> str:
-    params = connection.settings_dict
-    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
-    return f"postgresql://{params['USER']}{password}@{params['HOST']}:{params['PORT'] or 5432}/{database}"
+_url = pg.url
 
 
 def _run(script: str, arg: Path, **env) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "PATH": f"{_bindir()}{os.pathsep}{os.environ['PATH']}", **env}
+    environment = {**os.environ, "PATH": f"{pg.bindir()}{os.pathsep}{os.environ['PATH']}", **env}
     return subprocess.run([SCRIPTS / script, arg], env=environment, capture_output=True, text=True, timeout=300)
 
 
@@ -71,12 +47,8 @@ def _catalog(url: str) -> dict:
 
 @pytest.fixture
 def fresh_database():
-    name = f"restore_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_url("postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with psycopg.connect(_url("postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with pg.fresh_database() as name:
+        yield name
 
 
 def test_a_province_backed_up_is_restored_whole_into_a_fresh_database(congresses, tmp_path, fresh_database):

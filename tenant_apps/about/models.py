@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.fields import public_reference
 from tenants.workflow.history import Event
 
 
@@ -16,13 +17,10 @@ class Profile(models.Model):
     reception_hours = models.CharField(_("接待时间"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # A tenant table pointing at a public one: the direction foreign keys always go.
-    updated_by = models.ForeignKey(
+    updated_by = public_reference(
         settings.AUTH_USER_MODEL,
-        db_constraint=False,
         null=True,
         blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
     )
 
     class Meta:

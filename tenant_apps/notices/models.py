@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.fields import public_reference
+
 
 class Direction(models.TextChoices):
     SENT = "sent", _("发出")
@@ -24,28 +26,20 @@ class Notice(models.Model):
     scope = models.CharField(_("发送范围"), max_length=16, choices=Scope.choices, blank=True)
     # Received notices: the sending congress (public table) and the exchange transfer that brought it, which
     # makes delivery idempotent (one received copy per transfer).
-    from_congress = models.ForeignKey(
-        "tenants.Congress", db_constraint=False, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
-    )
+    from_congress = public_reference("tenants.Congress", null=True, blank=True)
     from_name = models.CharField(_("发文单位"), max_length=100, blank=True)
     transfer_id = models.UUIDField(null=True, blank=True, unique=True)
-    created_by = models.ForeignKey(
+    created_by = public_reference(
         settings.AUTH_USER_MODEL,
-        db_constraint=False,
         null=True,
         blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
+    acknowledged_by = public_reference(
         settings.AUTH_USER_MODEL,
-        db_constraint=False,
         null=True,
         blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
     )
 
     class Meta:

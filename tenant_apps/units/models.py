@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.fields import public_reference
 from tenants.workflow.history import Event
 
 # Office numbers such as "0851-83811111", "+86 138 0000 0000" or "0851-83811111转8001".
@@ -61,12 +62,9 @@ class UnitStaff(models.Model):
     """A staff account of a unit. One account may staff several units; `is_contact` marks the unit's contact."""
 
     unit = models.ForeignKey(HandlingUnit, on_delete=models.CASCADE, related_name="staff")
-    user = models.ForeignKey(
+    user = public_reference(
         settings.AUTH_USER_MODEL,
-        db_constraint=False,
         verbose_name=_("账号"),
-        on_delete=models.DO_NOTHING,
-        related_name="+",
     )
     is_contact = models.BooleanField(_("联系人"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -215,6 +215,42 @@ def test_a_township_is_provisioned_from_the_console(walk_as, size):
     admin.check("new-congress")
 
 
+def test_a_tree_of_congresses_is_provisioned_from_one_file(walk_as, size, tmp_path):
+    admin = walk_as("console")
+    admin.sign_in("platform.admin@example.org")
+    admin.go(None, "/console/batches/")
+    admin.check("batch-form")
+    number = 3 if size == "phone" else 4
+    bad = tmp_path / "bad.csv"
+    bad.write_text("township,520199000000,520199101000,无上级的乡,nobody\n", encoding="utf-8")
+    admin.page.set_input_files("[name=file]", str(bad))
+    admin.page.get_by_role("button", name="检查并创建").click()
+    admin.page.wait_for_load_state()
+    expect(admin.page.locator("main")).to_contain_text("第1行（520199101000 无上级的乡）")
+    admin.check("batch-refused")
+    good = tmp_path / "tree.csv"
+    good.write_text(
+        "tier,parent,code,name,subdomain\n"
+        f"township,520111000000,520111{180 + number}000,花溪区批量{number}镇人民代表大会,piliang{number}\n"
+        f"township,520111000000,520111{185 + number}000,花溪区批量{number}乡人民代表大会,piliangxiang{number}\n",
+        encoding="utf-8",
+    )
+    admin.page.set_input_files("[name=file]", str(good))
+    admin.page.get_by_role("button", name="检查并创建").click()
+    admin.page.wait_for_load_state()
+    expect(admin.page).to_have_url(re.compile(r"/console/batches/\d+/$"))
+    admin.check("batch-progress")
+
+    def done():
+        admin.page.reload()
+        return admin.page.get_by_text("全部完成").count()
+
+    _eventually(done, timeout=90)  # the worker makes both, each a clone of the template
+    admin.check("batch-done")
+    admin.go(f"piliang{number}", "/")
+    expect(admin.page.locator("main")).to_contain_text(f"批量{number}镇")
+
+
 def test_the_english_switch(walk_as):
     walk = walk_as("english")
     walk.go("huaxi", "/")
