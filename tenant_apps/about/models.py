@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tenants.fields import public_reference
 from tenants.workflow.history import Event
 
 
@@ -17,8 +16,11 @@ class Profile(models.Model):
     reception_hours = models.CharField(_("接待时间"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # A tenant table pointing at a public one: the direction foreign keys always go.
-    updated_by = public_reference(
+    updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         null=True,
         blank=True,
     )

@@ -17,7 +17,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.suggestions.models import get_private_storage
-from tenants.fields import public_reference
 from tenants.workflow.history import TransitionEvent
 
 
@@ -48,13 +47,18 @@ class Activity(models.Model):
     # Signs the on-the-spot QR codes (views.sign_in): changes when the office renews them.
     signin_secret = models.CharField(max_length=64, default=new_secret, editable=False)
     # A received copy: the congress above that organised it, its id there and the transfer that brought it.
-    origin_congress = public_reference("tenants.Congress", null=True, blank=True)
+    origin_congress = models.ForeignKey(
+        "tenants.Congress", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+", null=True, blank=True
+    )
     origin_name = models.CharField(max_length=100, blank=True)
     origin_activity_id = models.PositiveIntegerField(null=True, blank=True)
     origin_url = models.CharField(max_length=500, blank=True)
     transfer_id = models.UUIDField(null=True, blank=True, unique=True)
-    created_by = public_reference(
+    created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         null=True,
         blank=True,
     )
@@ -100,9 +104,11 @@ class Invitation(models.Model):
     """One invited deputy: their answer, the leave they asked for, their attendance."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="invitations")
-    deputy = public_reference("registry.Deputy")
+    deputy = models.ForeignKey("registry.Deputy", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+")
     # The congress where the deputy sits that the invitation goes through (this one, or one below it).
-    seat_congress = public_reference("tenants.Congress")
+    seat_congress = models.ForeignKey(
+        "tenants.Congress", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     status = models.CharField(max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.INVITED)
     leave_reason = models.TextField(_("请假理由"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -134,7 +140,9 @@ class Opinion(models.Model):
     text = models.TextField(_("内容"))
     # The suggestion a deputy drafted from it (in this congress), once they did.
     suggestion_id = models.PositiveIntegerField(null=True, blank=True)
-    created_by = public_reference(settings.AUTH_USER_MODEL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -151,7 +159,7 @@ class EntryStatus(models.TextChoices):
 class DutyEntry(models.Model):
     """A duty the platform cannot see by itself, reported by the deputy or recorded by the office."""
 
-    deputy = public_reference("registry.Deputy")
+    deputy = models.ForeignKey("registry.Deputy", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+")
     kind = models.CharField(_("履职类型"), max_length=40)  # a shared_apps.ledger kind
     title = models.CharField(_("事项"), max_length=200)
     occurred_on = models.DateField(_("日期"))
@@ -159,7 +167,9 @@ class DutyEntry(models.Model):
     text = models.TextField(_("情况说明"), blank=True)
     status = models.CharField(max_length=16, choices=EntryStatus.choices, default=EntryStatus.SUBMITTED)
     public = models.BooleanField(_("向社会公开"), default=False)
-    created_by = public_reference(settings.AUTH_USER_MODEL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -183,7 +193,9 @@ class DutyFile(models.Model):
     name = models.CharField(max_length=200)
     size = models.PositiveIntegerField(default=0)
     content_type = models.CharField(max_length=100, blank=True)
-    uploaded_by = public_reference(settings.AUTH_USER_MODEL)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -217,7 +229,9 @@ class LedgerPrint(models.Model):
     done = models.PositiveIntegerField(default=0)
     file = models.FileField(storage=get_private_storage, upload_to="duty/prints/", max_length=300, blank=True)
     error = models.TextField(blank=True)
-    requested_by = public_reference(settings.AUTH_USER_MODEL)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,7 +12,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tenants.fields import public_reference
 from tenants.workflow.history import Event
 
 # 地方组织法 Art. 43: a deputy group has at least three deputies. Fewer is shown as a warning, never refused.
@@ -29,8 +28,11 @@ class DeputyGroup(models.Model):
     name = models.CharField(_("小组名称"), max_length=100, unique=True)
     area_or_field = models.CharField(_("片区或专业领域"), max_length=200, blank=True)
     # DO_NOTHING here and below: a deletion in the public registry cannot reach into every congress's schema.
-    leader = public_reference(
+    leader = models.ForeignKey(
         "registry.Deputy",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         verbose_name=_("组长"),
         null=True,
         blank=True,
@@ -50,7 +52,9 @@ class DeputyGroupMember(models.Model):
     """A deputy's place in a group. The deputy may hold seats at any tier."""
 
     group = models.ForeignKey(DeputyGroup, on_delete=models.CASCADE, related_name="members")
-    deputy = public_reference("registry.Deputy", verbose_name=_("代表"))
+    deputy = models.ForeignKey(
+        "registry.Deputy", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+", verbose_name=_("代表")
+    )
     joined_on = models.DateField(_("加入日期"), default=_today)
 
     # Set by selectors.member_list: the labels of the tiers where the deputy serves (not a field).
@@ -90,7 +94,9 @@ class StudioDuty(models.Model):
     """A deputy on duty at a studio on a weekday or date (free text, e.g. 每周三 or 每月15日)."""
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="duties")
-    deputy = public_reference("registry.Deputy", verbose_name=_("代表"))
+    deputy = models.ForeignKey(
+        "registry.Deputy", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+", verbose_name=_("代表")
+    )
     weekday_or_date = models.CharField(_("值班时间"), max_length=60)
 
     class Meta:

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.suggestions.models import private_storage
 from tenant_apps.units.models import phone_validator
-from tenants.fields import public_reference
 from tenants.workflow.history import Event, TransitionEvent
 
 
@@ -52,7 +51,9 @@ class StationDeputy(models.Model):
     """A deputy who receives the public at the station (进站履职), with their duty days."""
 
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="deputies")
-    deputy = public_reference("registry.Deputy", verbose_name=_("代表"))
+    deputy = models.ForeignKey(
+        "registry.Deputy", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+", verbose_name=_("代表")
+    )
     duty_note = models.CharField(_("值班安排"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -65,8 +66,11 @@ class StationStaff(models.Model):
     """An account that handles the station's messages on the deputies' behalf (the station's staff)."""
 
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="staff")
-    user = public_reference(
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         verbose_name=_("账号"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -118,8 +122,11 @@ class PublicMessage(models.Model):
     station = models.ForeignKey(
         Station, verbose_name=_("联络站"), null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
     )
-    deputy = public_reference(
+    deputy = models.ForeignKey(
         "registry.Deputy",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         verbose_name=_("代表"),
         null=True,
         blank=True,
@@ -139,15 +146,21 @@ class PublicMessage(models.Model):
     # The answer: private to the sender, and (once the office approves it) a public version for the window.
     reply_text = models.TextField(_("答复"), blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
-    replied_by = public_reference(
+    replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         null=True,
         blank=True,
     )
     public_reply_text = models.TextField(_("公开答复"), blank=True)
     public_approved_at = models.DateTimeField(null=True, blank=True)
-    public_approved_by = public_reference(
+    public_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         null=True,
         blank=True,
     )
@@ -165,7 +178,9 @@ class PublicMessage(models.Model):
     # Escalation: the transfer that carried it up from here, or the one that brought it here from below.
     escalated_transfer_id = models.UUIDField(null=True, blank=True)
     origin_transfer_id = models.UUIDField(null=True, blank=True, unique=True)
-    origin_congress = public_reference("tenants.Congress", null=True, blank=True)
+    origin_congress = models.ForeignKey(
+        "tenants.Congress", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+", null=True, blank=True
+    )
     rating = models.CharField(_("评价"), max_length=32, choices=Rating.choices, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -223,7 +238,9 @@ class DigestSent(models.Model):
     """The daily digest of one handler on one day (digest.py): claimed once, so a person gets at most one
     SMS or e-mail a day from this congress however often the job runs."""
 
-    user = public_reference(settings.AUTH_USER_MODEL)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     day = models.DateField()
     count = models.PositiveIntegerField()
     channel = models.CharField(max_length=8)  # "sms" or "email"

@@ -6,8 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tenants.fields import public_reference
-
 
 class Direction(models.TextChoices):
     SENT = "sent", _("发出")
@@ -26,18 +24,26 @@ class Notice(models.Model):
     scope = models.CharField(_("发送范围"), max_length=16, choices=Scope.choices, blank=True)
     # Received notices: the sending congress (public table) and the exchange transfer that brought it, which
     # makes delivery idempotent (one received copy per transfer).
-    from_congress = public_reference("tenants.Congress", null=True, blank=True)
+    from_congress = models.ForeignKey(
+        "tenants.Congress", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+", null=True, blank=True
+    )
     from_name = models.CharField(_("发文单位"), max_length=100, blank=True)
     transfer_id = models.UUIDField(null=True, blank=True, unique=True)
-    created_by = public_reference(
+    created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         null=True,
         blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
-    acknowledged_by = public_reference(
+    acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         null=True,
         blank=True,
     )

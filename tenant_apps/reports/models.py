@@ -12,7 +12,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.suggestions.models import get_private_storage
-from tenants.fields import public_reference
 from tenants.workflow.history import TransitionEvent
 
 
@@ -29,7 +28,9 @@ class Round(models.Model):
     opens_at = models.DateTimeField(_("公众评议开始"))
     closes_at = models.DateTimeField(_("公众评议截止"))
     status = models.CharField(max_length=16, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
-    created_by = public_reference(settings.AUTH_USER_MODEL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,7 +57,7 @@ class ReportStatus(models.TextChoices):
 
 class Report(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reports")
-    deputy = public_reference("registry.Deputy")
+    deputy = models.ForeignKey("registry.Deputy", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+")
     constituency = models.CharField(_("述职对象（选区）"), max_length=100)
     title = models.CharField(_("标题"), max_length=200, blank=True)
     text = models.TextField(_("述职报告"), blank=True)
@@ -84,7 +85,9 @@ class ReportFile(models.Model):
     name = models.CharField(max_length=200)
     size = models.PositiveIntegerField(default=0)
     content_type = models.CharField(max_length=100)
-    uploaded_by = public_reference(settings.AUTH_USER_MODEL)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,7 +11,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.suggestions.models import get_private_storage
-from tenants.fields import public_reference
 from tenants.workflow.history import TransitionEvent
 
 
@@ -33,13 +32,18 @@ class Story(models.Model):
     status = models.CharField(max_length=16, choices=StoryStatus.choices, default=StoryStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     # A received copy: the congress below that published it, its id there, the address of the original.
-    source_congress = public_reference("tenants.Congress", null=True, blank=True)
+    source_congress = models.ForeignKey(
+        "tenants.Congress", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+", null=True, blank=True
+    )
     source_name = models.CharField(max_length=100, blank=True)
     source_story_id = models.PositiveIntegerField(null=True, blank=True)
     source_url = models.CharField(max_length=500, blank=True)
     transfer_id = models.UUIDField(null=True, blank=True, unique=True)
-    created_by = public_reference(
+    created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         null=True,
         blank=True,
     )
@@ -66,7 +70,7 @@ class StoryDeputy(models.Model):
     """A deputy the story names: they read it before it is published (`agreed_at`)."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="deputies")
-    deputy = public_reference("registry.Deputy")
+    deputy = models.ForeignKey("registry.Deputy", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+")
     # A received copy names the deputies by name only (they may sit in no congress of this host).
     name = models.CharField(max_length=50)
     agreed_at = models.DateTimeField(null=True, blank=True)
@@ -88,7 +92,9 @@ class StoryPhoto(models.Model):
     file = models.FileField(storage=get_private_storage, upload_to="showcase/%Y/%m/", max_length=300)
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
-    uploaded_by = public_reference(settings.AUTH_USER_MODEL)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,7 +11,6 @@ from django.db import models
 from django.utils.functional import LazyObject, Promise
 from django.utils.translation import gettext_lazy as _
 
-from tenants.fields import public_reference
 from tenants.workflow.history import Event, TransitionEvent
 
 
@@ -74,11 +73,16 @@ class Suggestion(models.Model):
     raised_during = models.CharField(
         _("提出时间"), max_length=20, choices=RaisedDuring.choices, default=RaisedDuring.BETWEEN_SESSIONS
     )
-    lead_deputy = public_reference(
+    lead_deputy = models.ForeignKey(
         "registry.Deputy",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         verbose_name=_("领衔代表"),
     )
-    created_by = public_reference(settings.AUTH_USER_MODEL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -127,8 +131,11 @@ class CoSigner(models.Model):
     """A deputy who signs the item with the lead deputy; counts towards a motion's quorum once confirmed."""
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="cosigners")
-    deputy = public_reference(
+    deputy = models.ForeignKey(
         "registry.Deputy",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         verbose_name=_("附议代表"),
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -161,7 +168,7 @@ class Evaluation(models.Model):
     """One deputy's rating of one reply: attitude and result are rated separately."""
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="evaluations")
-    deputy = public_reference("registry.Deputy")
+    deputy = models.ForeignKey("registry.Deputy", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+")
     round = models.PositiveSmallIntegerField()
     attitude = models.CharField(_("办理态度"), max_length=32)
     result = models.CharField(_("办理结果"), max_length=32, choices=EvaluationLevel.choices)
@@ -209,7 +216,9 @@ class Contact(models.Model):
     happened_on = models.DateField(_("沟通日期"))
     form = models.CharField(_("形式"), max_length=200, blank=True)  # e.g. 座谈、实地察看、视频会议
     summary = models.TextField(_("沟通情况"))
-    created_by = public_reference(settings.AUTH_USER_MODEL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -225,7 +234,9 @@ class JointOpinion(models.Model):
     due = models.DateField(_("会办期限"))
     is_late = models.BooleanField(_("逾期"), default=False)
     submitted_at = models.DateTimeField()
-    created_by = public_reference(settings.AUTH_USER_MODEL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
 
     class Meta:
         ordering = ["submitted_at", "id"]
@@ -238,12 +249,17 @@ class Extension(models.Model):
     """The item's one request to extend the reply deadline, and the office's decision (approved None: pending)."""
 
     suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE, related_name="extension")
-    requested_by = public_reference(settings.AUTH_USER_MODEL)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     reason = models.TextField(_("延期理由"))
     months = models.PositiveSmallIntegerField(_("延期月数"))
     requested_at = models.DateTimeField()
-    decided_by = public_reference(
+    decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         null=True,
         blank=True,
     )
@@ -261,7 +277,9 @@ class BulletinPublication(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年"))
     month = models.PositiveSmallIntegerField(_("月"))
-    published_by = public_reference(settings.AUTH_USER_MODEL)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     published_at = models.DateTimeField(auto_now_add=True)
     snapshot = models.JSONField(default=dict)
 
@@ -303,7 +321,9 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     # The reply round a reply letter belongs to (the round its reply opens); 0 for material.
     reply_round = models.PositiveSmallIntegerField(default=0)
-    uploaded_by = public_reference(settings.AUTH_USER_MODEL)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Set by attachments.panel for the item page (not fields).
@@ -334,8 +354,11 @@ class CommitteeMember(models.Model):
     """An account that follows the committee's key suggestions (members and the committee's staff)."""
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
-    user = public_reference(
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         verbose_name=_("账号"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -399,7 +422,9 @@ class CommitmentUpdate(models.Model):
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
     text = models.TextField(_("落实进展"))
     solved = models.BooleanField(_("已落实"), default=False)
-    created_by = public_reference(settings.AUTH_USER_MODEL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,7 +10,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tenants.fields import public_reference
 from tenants.workflow.history import Event
 
 # Office numbers such as "0851-83811111", "+86 138 0000 0000" or "0851-83811111转8001".
@@ -62,8 +61,11 @@ class UnitStaff(models.Model):
     """A staff account of a unit. One account may staff several units; `is_contact` marks the unit's contact."""
 
     unit = models.ForeignKey(HandlingUnit, on_delete=models.CASCADE, related_name="staff")
-    user = public_reference(
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         verbose_name=_("账号"),
     )
     is_contact = models.BooleanField(_("联系人"), default=False)

@@ -14,8 +14,6 @@ from django.conf import settings
 from django.db import models
 from django.dispatch import Signal
 
-from tenants.fields import public_reference
-
 E = TypeVar("E", bound=models.Model)
 
 # Sent after every history row is written (event, actor, subject): the audit log's view over every workflow
@@ -31,7 +29,9 @@ class Event(models.Model):
     # Tables in a congress's schema point to the public accounts table by id, with no database constraint: a
     # foreign key puts two triggers on the referenced table, and 1,600 congresses' keys made every new one cost
     # more (docs/province.md). Accounts are never deleted, which the database enforces (accounts migration 0002).
-    actor = public_reference(settings.AUTH_USER_MODEL, null=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+", null=True
+    )
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
