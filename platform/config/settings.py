@@ -127,7 +127,7 @@ CONGRESS_SPARE_POOL_SIZE = env_int("CONGRESS_SPARE_POOL_SIZE", 3)
 CONGRESS_SCHEMAS_PER_CONNECTION = env_int("CONGRESS_SCHEMAS_PER_CONNECTION", 100)
 # How long each process remembers which congress answers on a host (tenants.middleware): a change of a
 # congress's status or modules reaches the other processes within this time. 0 looks it up on every request.
-CONGRESS_HOST_CACHE_SECONDS = env_int("CONGRESS_HOST_CACHE_SECONDS", 60)
+CONGRESS_HOST_CACHE_SECONDS = env_int("CONGRESS_HOST_CACHE_SECONDS", 10)
 
 MIDDLEWARE = [
     # First: the load balancer's probe answers on any host, before the HTTPS redirect and the host routing.
