@@ -55,6 +55,20 @@ class TreePlan:
     already_there: list[TreeRow]
 
 
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def read_upload(upload) -> tuple[str, str]:
+    """An uploaded tree file's name and text (the console's form and the API both take it so). Raises
+    ValidationError for a file over 2 MB or not UTF-8."""
+    if upload.size > MAX_FILE_BYTES:
+        raise ValidationError(_("文件不能超过 2 MB。"))
+    try:
+        return upload.name, upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("文件不是 UTF-8 编码的 CSV：请在 Excel 中另存为“CSV UTF-8”。")) from None
+
+
 def read_tree(text: str) -> list[TreeRow]:
     """The file's rows. A header row is optional; blank lines are ignored. Raises ValidationError({"file": …})."""
     rows = []
@@ -265,13 +279,21 @@ def _queue(request_ids: list[int]) -> None:
         task.defer(request_id=request_id)
 
 
+def _waiting_for(request: ProvisioningRequest):
+    """The queued rows of `request`'s batch that wait for the congress it makes."""
+    return ProvisioningRequest.objects.filter(
+        batch_id=request.batch_id,
+        parent_code=request.division_code,
+        parent__isnull=True,
+        status=ProvisioningStatus.QUEUED,
+    )
+
+
 def release_children(request: ProvisioningRequest, congress: Congress) -> list[int]:
     """Called in the parent's success: its waiting rows get their parent and, on the worker, their jobs."""
     if request.batch_id is None:
         return []
-    waiting = ProvisioningRequest.objects.filter(
-        batch_id=request.batch_id, parent_code=congress.division_code, parent__isnull=True
-    ).filter(status=ProvisioningStatus.QUEUED)
+    waiting = _waiting_for(request)
     ids = list(waiting.values_list("pk", flat=True))
     waiting.update(parent=congress)
     if ids and request.batch is not None and request.batch.by_worker:
@@ -283,14 +305,7 @@ def waiting_children(request: ProvisioningRequest) -> list[int]:
     """The rows of the batch that wait for `request`'s congress (to be failed with it)."""
     if request.batch_id is None:
         return []
-    return list(
-        ProvisioningRequest.objects.filter(
-            batch_id=request.batch_id,
-            parent_code=request.division_code,
-            parent__isnull=True,
-            status=ProvisioningStatus.QUEUED,
-        ).values_list("pk", flat=True)
-    )
+    return list(_waiting_for(request).values_list("pk", flat=True))
 
 
 def ready_requests(batch: ProvisioningBatch) -> list[int]:

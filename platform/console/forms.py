@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from console import bulk
 from tenants.models import Congress, CongressStatus
 from tenants.modules import all_modules
 from tenants.preferences import all_specs, clean_preferences
@@ -38,16 +39,8 @@ class TreeUploadForm(forms.Form):
         help_text=_("每行一个人大：层级,上级区划代码,区划代码,名称,子域名[,首位管理员邮箱]；UTF-8，可带表头。"),
     )
 
-    MAX_BYTES = 2 * 1024 * 1024
-
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise ValidationError(_("文件不能超过 2 MB。"))
-        try:
-            return upload.name, upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError(_("文件不是 UTF-8 编码的 CSV：请在 Excel 中另存为“CSV UTF-8”。")) from None
+        return bulk.read_upload(self.cleaned_data["file"])
 
 
 class StatusForm(forms.Form):

@@ -1,5 +1,7 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from console import bulk
 from tenants.models import Congress, ProvisioningRequest
 from tenants.modules import module_keys
 from tenants.validators import TIER_ORDER
@@ -107,12 +109,10 @@ class ConsoleBatchInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="One congress per row: tier,parent,code,name,subdomain[,admin_email].")
 
     def validate_file(self, upload):
-        if upload.size > 2 * 1024 * 1024:
-            raise serializers.ValidationError("文件不能超过 2 MB。")
         try:
-            return upload.name, upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise serializers.ValidationError("文件不是 UTF-8 编码的 CSV。") from None
+            return bulk.read_upload(upload)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
 
 
 class ConsoleBatchFailureSerializer(serializers.Serializer):
