@@ -9,6 +9,7 @@ from django_tenants.utils import schema_exists
 
 from console import bulk
 from console.provisioning import stalled_provisioning_ids
+from shared_apps.notifications.models import Notification
 from tenants import schemas
 from tenants.models import Congress, ProvisioningBatch, ProvisioningRequest
 from tests.support.jobs import queued_jobs, run_queued_jobs
@@ -114,6 +115,8 @@ def test_the_console_queues_only_rows_whose_parent_exists_and_the_worker_makes_t
 
     run_queued_jobs("tenants.provision_congress")
     assert Congress.objects.filter(division_code__in=NEW).count() == 5
+    # No notice a row: the uploader follows the batch on its page.
+    assert not Notification.objects.filter(kind__in=["congress_created", "congress_failed"]).exists()
     progress = bulk.batch_progress(batch)
     assert (progress.succeeded, progress.failed, progress.is_finished, progress.percent) == (5, 0, True, 100)
     page = client.get(response["Location"]).content.decode()
