@@ -4,9 +4,12 @@ The root domain serves the central platform from the public schema. `<subdomain>
 custom domain row) selects a congress and its schema. Unknown hosts get a friendly 404 page, suspended and
 archived congresses a notice page: never a traceback.
 
-Each process remembers a host's congress for CONGRESS_HOST_CACHE_SECONDS, so a congress's page costs no more
-than the root's (no lookup, no schema switch until a query needs one); a change of status or modules reaches
-every process within that time, and this process at once (`forget_host`).
+Each process remembers the congress of every host it has served, so a congress's page costs no more than the
+root's (no lookup, no schema switch until a query needs one), however many congresses share the process. Every
+CONGRESS_HOST_CACHE_SECONDS it reads one counter (HostsGeneration, raised by the database with any change to a
+congress or a domain) and forgets everything when it moved: a change of status or modules reaches every process
+within that time, and this process at once (`forget_host`). One query per process and period, not one per host:
+at a province's 1,600 hosts a per-host expiry would miss on most requests.
 """
 
 import copy
@@ -20,7 +23,7 @@ from django.shortcuts import render
 from django.urls import set_urlconf
 
 from tenants.connection import note_schema_visit, set_public
-from tenants.models import Congress, CongressStatus, Domain
+from tenants.models import Congress, CongressStatus, Domain, HostsGeneration
 from tenants.modules import get_module
 
 
@@ -28,30 +31,52 @@ def request_hostname(request) -> str:
     return request.get_host().split(":")[0].lower()
 
 
-_congress_of_host: dict[str, tuple[float, Congress]] = {}
+class _Checked:
+    """When this process next reads HostsGeneration, and the value it read last."""
+
+    until = 0.0
+    generation: int | None = None
+
+
+_congress_of_host: dict[str, Congress] = {}
+_checked = _Checked()
 
 
 def congress_for_host(hostname: str) -> Congress | None:
-    """The congress answering on `hostname`, from this process's memory when seen lately. Unknown hosts are
-    not remembered: a congress just made answers at once."""
+    """The congress answering on `hostname`, from this process's memory unless a congress or a domain changed
+    since. Unknown hosts are not remembered: a congress just made answers at once."""
     ttl = settings.CONGRESS_HOST_CACHE_SECONDS
-    remembered = _congress_of_host.get(hostname) if ttl > 0 else None
-    if remembered is not None and remembered[0] > time.monotonic():
-        # A copy: the middleware and views set attributes on the request's congress.
-        return copy.copy(remembered[1])
-    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
-    if domain is None:
-        return None
-    if ttl > 0:
-        _congress_of_host[hostname] = (time.monotonic() + ttl, copy.copy(domain.tenant))
-    return domain.tenant
+    if ttl <= 0:
+        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+        return None if domain is None else domain.tenant
+    now = time.monotonic()
+    if now >= _checked.until:
+        # Read before any lookup below: a host looked up after this read is at least as new as the value read.
+        generation = HostsGeneration.current()
+        if generation is None or generation != _checked.generation:
+            _congress_of_host.clear()
+        _checked.until, _checked.generation = now + ttl, generation
+    remembered = _congress_of_host.get(hostname)
+    if remembered is None:
+        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+        if domain is None:
+            return None
+        remembered = _congress_of_host[hostname] = domain.tenant
+    # A copy: the middleware and views set attributes on the request's congress.
+    return copy.copy(remembered)
 
 
 def forget_host(congress: Congress) -> None:
     """Drop what this process remembers of `congress`'s hosts (after its status, modules or settings change)."""
-    for hostname, (_until, remembered) in list(_congress_of_host.items()):
+    for hostname, remembered in list(_congress_of_host.items()):
         if remembered.pk == congress.pk:
             _congress_of_host.pop(hostname, None)
+
+
+def forget_all_hosts() -> None:
+    """Forget every host, and read the counter again at the next request."""
+    _congress_of_host.clear()
+    _checked.until, _checked.generation = 0.0, None
 
 
 class CongressMiddleware:

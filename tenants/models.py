@@ -263,6 +263,18 @@ class TemplateSnapshot(models.Model):
     captured_at = models.DateTimeField(auto_now_add=True)
 
 
+class HostsGeneration(models.Model):
+    """One row (pk=1) whose value goes up, at commit, with every change to a congress or a domain row (database
+    triggers, migration 0006): whatever made the change, the admin and the shell included. A web process that
+    sees the value unchanged keeps the congresses it remembers for its hosts (tenants.middleware)."""
+
+    value = models.BigIntegerField(default=0)
+
+    @classmethod
+    def current(cls) -> int | None:
+        return cls.objects.filter(pk=1).values_list("value", flat=True).first()
+
+
 class PlatformDefaults(models.Model):
     """The provincial administrator's defaults for new congresses (a single row, pk=1)."""
 

@@ -81,7 +81,7 @@ def test_a_host_is_remembered_for_a_while_and_forgotten_when_its_congress_change
     from tenants import middleware
 
     settings.CONGRESS_HOST_CACHE_SECONDS = 60
-    middleware._congress_of_host.clear()
+    middleware.forget_all_hosts()
     client = client_for(None, "qingyan")
     assert client.get("/accounts/login/").status_code == 200
     with CaptureQueriesContext(connection) as queries:
@@ -92,4 +92,79 @@ def test_a_host_is_remembered_for_a_while_and_forgotten_when_its_congress_change
     with django_capture_on_commit_callbacks(execute=True):
         congress_set_status(access=wang, congress=congresses["qingyan"], status="suspended")
     assert client.get("/accounts/login/").status_code == 503
-    middleware._congress_of_host.clear()
+    middleware.forget_all_hosts()
+
+
+@pytest.fixture
+def remembering(settings):
+    """The hosts' memory on, with the database's counter raised at each statement rather than at commit (the
+    test's transaction never commits)."""
+    from django.db import connection
+
+    from tenants import middleware
+
+    settings.CONGRESS_HOST_CACHE_SECONDS = 60
+    middleware.forget_all_hosts()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS hosts_generation IMMEDIATE")
+    yield middleware
+    middleware.forget_all_hosts()
+
+
+def _looked_up(queries) -> tuple[int, int]:
+    sql = [q["sql"] for q in queries.captured_queries]
+    return sum("tenants_domain" in q for q in sql), sum("tenants_hostsgeneration" in q for q in sql)
+
+
+def test_a_process_reads_one_counter_a_period_however_many_hosts_it_serves(client_for, congresses, remembering):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hosts = ["guizhou", "guiyang", "huaxi", "qingyan"]
+    for host in hosts:
+        assert client_for(None, host).get("/accounts/login/").status_code == 200
+    remembering._checked.until = 0.0  # the period has passed; nothing changed
+    with CaptureQueriesContext(connection) as queries:
+        for host in hosts * 3:
+            assert client_for(None, host).get("/accounts/login/").status_code == 200
+    assert _looked_up(queries) == (0, 1)
+
+
+def test_a_change_made_anywhere_reaches_the_process_after_the_period(client_for, congresses, remembering):
+    """Not through the console (which forgets at once in its own process): as another process, the admin or
+    the shell would change it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tenants.models import Congress, Domain
+
+    client = client_for(None, "qingyan")
+    assert client.get("/accounts/login/").status_code == 200
+    Congress.objects.filter(pk=congresses["qingyan"].pk).update(status="suspended")
+    assert client.get("/accounts/login/").status_code == 200  # still remembered within the period
+    remembering._checked.until = 0.0
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/accounts/login/").status_code == 503
+    assert _looked_up(queries) == (1, 1)
+    Congress.objects.filter(pk=congresses["qingyan"].pk).update(status="active")
+    # A domain moved to another host: the old host is unknown once the period is over, the new one answers.
+    Domain.objects.filter(tenant=congresses["qingyan"]).update(domain="qingyan-town.congress.localhost")
+    remembering._checked.until = 0.0
+    assert client.get("/accounts/login/").status_code == 404
+    moved = client_for(None, "qingyan-town")
+    assert moved.get("/accounts/login/").status_code == 200
+
+
+def test_the_counter_moves_at_commit_with_any_change_to_a_congress_or_a_domain(congresses):
+    from django.db import connection
+
+    from tenants.models import Congress, Domain, HostsGeneration
+
+    before = HostsGeneration.current()
+    Congress.objects.filter(pk=congresses["qingyan"].pk).update(name="青岩镇")
+    assert HostsGeneration.current() == before  # deferred: not before the change commits
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS hosts_generation IMMEDIATE")  # what commit does
+    assert HostsGeneration.current() == before + 1
+    Domain.objects.filter(tenant=congresses["qingyan"]).order_by("pk").first().delete()
+    assert HostsGeneration.current() == before + 2
