@@ -55,3 +55,37 @@ def test_a_schema_that_fails_is_reported_and_the_others_finish(congresses, capsy
 def test_every_schema_can_still_be_visited(congresses, capsys):
     call_command("migrate", "--workers", "1", "--every-schema")
     assert f"Migrated {len(congresses)} congress schema(s)" in capsys.readouterr().out
+
+
+def test_a_migration_of_the_public_schema_alone_puts_no_congress_behind(monkeypatch):
+    current, defined = schemas.code_fingerprint(), schemas.code_migrations()
+
+    def fingerprint_with(extra: tuple[str, str]) -> str:
+        monkeypatch.setattr(schemas, "code_migrations", lambda: defined | {extra})
+        schemas.code_fingerprint.cache_clear()
+        try:
+            return schemas.code_fingerprint()
+        finally:
+            schemas.code_fingerprint.cache_clear()
+            monkeypatch.undo()
+
+    assert fingerprint_with(("tenants", "0999_public_only")) == current
+    assert fingerprint_with(("about", "0999_in_every_congress")) != current
+
+
+def test_a_congress_without_a_schema_is_not_behind(congresses):
+    """A placeholder restored above one congress (console.congress_backup) has nothing to migrate."""
+    Congress.objects.bulk_create(
+        [
+            Congress(
+                tier="province",
+                division_code="530000000000",
+                name="云南省人民代表大会",
+                subdomain="yunnan",
+                schema_name="c530000000000",
+                status="archived",
+                migrated_fingerprint="older",
+            )
+        ]
+    )
+    assert schemas.schemas_behind() == []
