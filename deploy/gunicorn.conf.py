@@ -81,9 +81,11 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 
 # --- Recycling ----------------------------------------------------------------------------------------
 # Restart each worker after about this many requests, to bound slow memory growth; the jitter keeps
-# the workers from all restarting at the same moment. 0 disables recycling.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# the workers from all restarting at the same moment. 0 disables recycling. Not too often: a new worker loads
+# Django again and meets each of a province's 1,600 hosts afresh (one lookup each, tenants.middleware); at 1,000
+# it restarted before it had met them all, and a congress's page ran at 0.6× the root's (bench/province.py).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
 
 # --- Proxy ------------------------------------------------------------------------------------------------
 # Addresses allowed to set X-Forwarded-* headers that gunicorn itself honours (the request scheme).
