@@ -125,6 +125,8 @@ CONGRESS_SPARE_POOL_SIZE = env_int("CONGRESS_SPARE_POOL_SIZE", 3)
 # A connection is replaced once it has worked in this many congress schemas: each costs its backend ~1.2 MiB of
 # cached catalog (tenants.connection.note_schema_visit; bench/province.py measures it).
 CONGRESS_SCHEMAS_PER_CONNECTION = env_int("CONGRESS_SCHEMAS_PER_CONNECTION", 100)
+# Where pg_dump and pg_restore are, for one congress's backup and restore (console.congress_backup); empty: PATH.
+CONGRESS_PG_BINDIR = env_str("CONGRESS_PG_BINDIR", "")
 # How long each process remembers which congress answers on a host (tenants.middleware): a change of a
 # congress's status or modules reaches the other processes within this time. 0 looks it up on every request.
 CONGRESS_HOST_CACHE_SECONDS = env_int("CONGRESS_HOST_CACHE_SECONDS", 10)
