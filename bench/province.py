@@ -223,7 +223,8 @@ def migrate_figures(behind: int) -> dict:
 
 def http_figures(seconds: float = 10.0, clients: int = 4) -> dict:
     """Requests a second for the same view (the sign-in page) on the root and on congress hosts taken round-robin
-    over the whole province, under gunicorn with production settings and 2 workers; A/B/A/B, 4 rounds."""
+    over the whole province, under gunicorn with production settings and 2 workers; A/B/A/B, 4 rounds, after every
+    host has been visited (the first of those visits is reported too)."""
     import http.client
     import socket
     import subprocess
@@ -257,6 +258,18 @@ def http_figures(seconds: float = 10.0, clients: int = 4) -> dict:
     try:
         _wait_for(port)
 
+        def get(host: str) -> int:
+            # A connection a request, as nginx opens upstream (deploy/nginx): the kernel hands each to either
+            # worker. (Kept alive, a client's hosts would all stay with the worker that took its connection.)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                conn.request("GET", "/accounts/login/", headers={"Host": host})
+                response = conn.getresponse()
+                response.read()
+                return response.status
+            finally:
+                conn.close()
+
         def rate(pick) -> float:
             count, errors = 0, 0
             stop = time.perf_counter() + seconds
@@ -264,17 +277,13 @@ def http_figures(seconds: float = 10.0, clients: int = 4) -> dict:
 
             def client(offset):
                 nonlocal count, errors
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 n = offset
                 while time.perf_counter() < stop:
-                    conn.request("GET", "/accounts/login/", headers={"Host": pick(n)})
-                    response = conn.getresponse()
-                    response.read()
+                    status = get(pick(n))
                     with lock:
                         count += 1
-                        errors += response.status != 200
+                        errors += status != 200
                     n += clients
-                conn.close()
 
             threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
             for thread in threads:
@@ -285,8 +294,33 @@ def http_figures(seconds: float = 10.0, clients: int = 4) -> dict:
                 sys.exit(f"[bench] FAILED: {errors} answers were not 200")
             return count / seconds
 
-        rate(lambda n: settings.ROOT_DOMAIN)  # warm both paths up
-        rate(lambda n: hosts[n % len(hosts)])
+        def every_host(passes: int) -> float:
+            """Requests a second while the clients visit every host `passes` times."""
+            count = 0
+            lock = threading.Lock()
+            order = hosts * passes
+
+            def client(offset):
+                nonlocal count
+                for host in order[offset::clients]:
+                    if (status := get(host)) != 200:
+                        sys.exit(f"[bench] FAILED: {host} answered {status}")
+                    with lock:
+                        count += 1
+
+            started = time.perf_counter()
+            threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            return count / (time.perf_counter() - started)
+
+        rate(lambda n: settings.ROOT_DOMAIN)  # warm the root up
+        # A province's hosts are all visited all day: each process has met every host. Here each process must
+        # first meet each (the kernel hands a request to either): four passes leave ~6% unmet by one of the two.
+        cold = every_host(1)
+        every_host(3)
         root_rates, congress_rates = [], []
         for _ in range(4):
             root_rates.append(rate(lambda n: settings.ROOT_DOMAIN))
@@ -294,7 +328,70 @@ def http_figures(seconds: float = 10.0, clients: int = 4) -> dict:
     finally:
         server.terminate()
         server.wait(30)
-    return {"root": statistics.median(root_rates), "congresses": statistics.median(congress_rates)}
+    return {"root": statistics.median(root_rates), "congresses": statistics.median(congress_rates), "cold": cold}
+
+
+def sweep_figures(sample_size: int = 50) -> dict:
+    """Seconds for one sweep of the province: the reminders sweep's job (suggestions.send_reminders) queued once
+    for every congress that runs the module, as the daily tick does (tenants.jobs.defer_per_congress), and carried
+    out by `manage.py procrastinate worker --one-shot`, with one worker process and with two. The baseline, in the
+    same run: the same job for `sample_size` congresses, less a worker's start-up with nothing queued."""
+    import datetime
+    import subprocess
+
+    from django.db import connection
+
+    from tenant_apps.suggestions.tasks import MODULE_KEY, send_reminders
+    from tenants.jobs import defer_once, defer_per_congress
+    from tenants.models import Congress
+
+    root = Path(__file__).resolve().parent.parent
+    today = datetime.date.today().isoformat()
+
+    def clear() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM procrastinate_jobs WHERE queue_name = 'notifications'")
+
+    def work(processes: int) -> float:
+        connection.close()
+        started = time.perf_counter()
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "manage.py", "procrastinate", "worker", "--one-shot", "-q", "notifications"],
+                cwd=root,
+                env={**os.environ, "DJANGO_DEBUG": "0"},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(processes)
+        ]
+        for worker in workers:
+            if worker.wait(3600):
+                sys.exit("[bench] FAILED: a worker exited with an error")
+        seconds = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT status, count(*) FROM procrastinate_jobs WHERE queue_name = 'notifications' GROUP BY status"
+            )
+            statuses = dict(cursor.fetchall())
+        if set(statuses) - {"succeeded"}:
+            sys.exit(f"[bench] FAILED: jobs left {statuses}")
+        return seconds
+
+    clear()
+    startup = statistics.median(work(1) for _ in range(3))
+    names = Congress.objects.filter(division_code__startswith="99", enabled_modules__contains=[MODULE_KEY])
+    for name in names.values_list("schema_name", flat=True)[:sample_size]:
+        defer_once(send_reminders, f"bench_sample:{name}", schema_name=name, today=today)
+    per_job = (work(1) - startup) / sample_size
+    clear()
+    figures = {"startup": startup, "per job": per_job}
+    for processes in (1, 2):
+        queued = defer_per_congress(send_reminders, MODULE_KEY, "bench_sweep", today=today)
+        figures[f"{processes} process(es)"] = work(processes)
+        figures["queued"] = queued
+        clear()
+    return figures
 
 
 def _wait_for(port: int) -> None:
@@ -315,6 +412,11 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=20, help="Clone samples at each size (rolled back).")
     parser.add_argument("--workers", default="1,2", help="Process counts to provision the province with.")
     parser.add_argument("--keep", action="store_true", help="Leave the last province in place.")
+    parser.add_argument(
+        "--only",
+        help="Comma-separated: http, sweep. Measure only these, on the province left by --keep (made with two"
+        " processes and kept if missing).",
+    )
     args = parser.parse_args(argv)
     setup_django("province.py")
     from django.core.management import call_command
@@ -327,14 +429,16 @@ def main(argv=None) -> int:
     for spare in SpareSchema.objects.all():
         schemas.drop_schema(spare.schema_name)
         spare.delete()
-    remove_province()
     text = tree_csv(args.congresses)
+    if args.only:
+        return only(args.only.split(","), args.congresses, text)
+    remove_province()
     before = clone_figures(args.runs)
     print(f"[bench] {before}", file=sys.stderr)
     results = {}
     counts = [int(w) for w in args.workers.split(",")]
     after = None
-    memory, migrate, http = {}, {}, {}
+    memory, migrate, http, sweep = {}, {}, {}, {}
     for i, workers in enumerate(counts):
         seconds, durations = provision(text, workers)
         results[workers] = (seconds, durations)
@@ -347,6 +451,8 @@ def main(argv=None) -> int:
             print(f"[bench] migrate {migrate}", file=sys.stderr)
             http = http_figures()
             print(f"[bench] http {http}", file=sys.stderr)
+            sweep = sweep_figures()
+            print(f"[bench] sweep {sweep}", file=sys.stderr)
         if i < len(counts) - 1 or not args.keep:
             remove_province()
     report(args.congresses, before, after, results, memory)
@@ -360,12 +466,51 @@ def main(argv=None) -> int:
     every = per_schema * args.congresses / 60
     print(f" a schema behind costs {per_schema:.2f} s: visiting all {args.congresses} would take ~{every:.0f} min)")
     print()
+    print()
+    report_http(http)
+    print()
+    report_sweep(sweep)
+    return 0
+
+
+def only(measures: list[str], total: int, text: str) -> int:
+    from tenants.models import Congress
+
+    if Congress.objects.filter(division_code__startswith="99").count() != total:
+        remove_province()
+        seconds, _durations = provision(text, 2)
+        print(f"[bench] province made in {seconds:.0f} s (kept)", file=sys.stderr)
+    for measure in measures:
+        if measure == "http":
+            report_http(http_figures())
+        elif measure == "sweep":
+            report_sweep(sweep_figures())
+        else:
+            sys.exit(f"[bench] unknown measure {measure!r}")
+    return 0
+
+
+def report_http(http: dict) -> None:
     print(f"Sign-in page under gunicorn (2 workers × 4 threads, 4 clients): root {http['root']:.0f}/s,")
     print(
         f"congress hosts round-robin over the province {http['congresses']:.0f}/s:"
-        f" {http['congresses'] / http['root']:.2f}× (goal ≥ 0.9×)"
+        f" {http['congresses'] / http['root']:.2f}× (goal ≥ 0.9×); the first visit of each host by the clients"
+        f" {http['cold']:.0f}/s: {http['cold'] / http['root']:.2f}×"
     )
-    return 0
+
+
+def report_sweep(sweep: dict) -> None:
+    linear = sweep["queued"] * sweep["per job"] + sweep["startup"]
+    print(
+        f"Reminders sweep: {sweep['queued']} jobs, one a congress; one job {sweep['per job'] * 1000:.0f} ms"
+        f" (worker start-up {sweep['startup']:.1f} s)"
+    )
+    for processes in (1, 2):
+        seconds = sweep[f"{processes} process(es)"]
+        print(
+            f"  {processes} worker process(es): {seconds:.0f} s"
+            f" ({seconds / linear:.2f}× of {sweep['queued']} × one job + start-up)"
+        )
 
 
 def report(total, before, after, results, memory) -> None:
