@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -112,6 +113,10 @@ def _keys(model) -> list[models.ForeignKey]:
     return [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
 
 
+def _target(key: models.ForeignKey) -> type[models.Model]:
+    return cast(type[models.Model], key.related_model)
+
+
 def collect(congress: Congress) -> Rows:
     """The public rows `congress` owns, and every public row they or its schema refer to."""
     user_model = get_user_model()
@@ -126,13 +131,13 @@ def collect(congress: Congress) -> Rows:
         for model in candidates:
             condition = models.Q()
             for key in _keys(model):
-                if key.related_model is Congress:
+                if _target(key) is Congress:
                     condition |= models.Q(**{key.attname: congress.pk})
-                elif key.related_model not in identities and rows.owned.get(key.related_model):
-                    condition |= models.Q(**{f"{key.attname}__in": rows.owned[key.related_model]})
+                elif _target(key) not in identities and rows.owned.get(_target(key)):
+                    condition |= models.Q(**{f"{key.attname}__in": rows.owned[_target(key)]})
             if not condition:
                 continue
-            found = set(model.objects.filter(condition).values_list("pk", flat=True)) - rows.owned[model]
+            found = set(model._default_manager.filter(condition).values_list("pk", flat=True)) - rows.owned[model]
             if found:
                 rows.owned[model] |= found
                 grew = True
@@ -141,28 +146,32 @@ def collect(congress: Congress) -> Rows:
     with schema_context(congress.schema_name):
         for model in tenant_models():
             for key in _keys(model):
-                if key.related_model in identities:
-                    values = model.objects.exclude(**{key.attname: None}).values_list(key.attname, flat=True)
-                    wanted[key.related_model] |= set(values.distinct())
+                if _target(key) in identities:
+                    values = model._default_manager.exclude(**{key.attname: None}).values_list(key.attname, flat=True)
+                    wanted[_target(key)] |= set(values.distinct())
     set_public()
     for model, ids in wanted.items():
         # Only ids the source still has: a reference may outlive what it named (no constraint holds it).
-        rows.referenced[model] |= set(model.objects.filter(pk__in=ids).values_list("pk", flat=True)) - rows.owned[model]
+        rows.referenced[model] |= (
+            set(model._default_manager.filter(pk__in=ids).values_list("pk", flat=True)) - rows.owned[model]
+        )
     # Referred to by the rows collected so far, then by those, until nothing new: parents, accounts, deputies.
     pending = [(model, set(pks)) for model, pks in (*rows.owned.items(), *rows.referenced.items())]
     while pending:
         model, pks = pending.pop()
         for key in _keys(model):
-            values = set(
-                model.objects.filter(pk__in=pks).exclude(**{key.attname: None}).values_list(key.attname, flat=True)
+            pointed = set(
+                model._default_manager.filter(pk__in=pks)
+                .exclude(**{key.attname: None})
+                .values_list(key.attname, flat=True)
             )
-            new = {v for v in values if not rows.has(key.related_model, v)}
+            new = {v for v in pointed if not rows.has(_target(key), v)}
             if new:
-                rows.referenced[key.related_model] |= new
-                pending.append((key.related_model, new))
+                rows.referenced[_target(key)] |= new
+                pending.append((_target(key), new))
         if model is user_model:
             for dependent in (m for m in public_models() if _label(m) in WITH_ACCOUNT):
-                found = set(dependent.objects.filter(user_id__in=pks).values_list("pk", flat=True))
+                found = set(dependent._default_manager.filter(user_id__in=pks).values_list("pk", flat=True))
                 rows.referenced[dependent] |= found
     return rows
 
@@ -174,7 +183,7 @@ def _serialize(by_model: dict[type[models.Model], set]) -> list[dict]:
             continue
         # Many-to-many links go to the skipped auth tables (groups, permissions): roles are memberships here.
         fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-        out += serializers.serialize("python", model.objects.filter(pk__in=pks).order_by("pk"), fields=fields)
+        out += serializers.serialize("python", model._default_manager.filter(pk__in=pks).order_by("pk"), fields=fields)
     return out
 
 
@@ -184,7 +193,7 @@ def _file_fields(model) -> list[models.FileField]:
 
 def _storage_alias(file_field: models.FileField) -> str:
     location = getattr(file_field.storage, "location", None)
-    return "private" if location == storages["private"].location else "default"
+    return "private" if location == getattr(storages["private"], "location", None) else "default"
 
 
 def _named_files(congress: Congress, rows: Rows) -> set[tuple[str, str]]:
@@ -193,13 +202,15 @@ def _named_files(congress: Congress, rows: Rows) -> set[tuple[str, str]]:
     with schema_context(congress.schema_name):
         for model in tenant_models():
             for file_field in _file_fields(model):
-                values = model.objects.exclude(**{file_field.attname: ""}).values_list(file_field.attname, flat=True)
+                values = model._default_manager.exclude(**{file_field.attname: ""}).values_list(
+                    file_field.attname, flat=True
+                )
                 named |= {(_storage_alias(file_field), name) for name in values.distinct()}
     set_public()
     for by_model in (rows.owned, rows.referenced):
         for model, pks in by_model.items():
             for file_field in _file_fields(model):
-                values = model.objects.filter(pk__in=pks).exclude(**{file_field.attname: ""})
+                values = model._default_manager.filter(pk__in=pks).exclude(**{file_field.attname: ""})
                 named |= {(_storage_alias(file_field), n) for n in values.values_list(file_field.attname, flat=True)}
     return named
 
@@ -299,7 +310,7 @@ def backup_congress(congress: Congress, dest: Path) -> Summary:
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    return Summary(congress.division_code, manifest["rows"], manifest["referenced"], copied)
+    return Summary(congress.division_code, len(public["owned"]), len(public["referenced"]), copied)
 
 
 def _check_sums(src: Path) -> dict:
@@ -355,17 +366,18 @@ def _plan(manifest: dict, public: dict, src: Path) -> tuple[list, list]:
     schema_name = manifest["schema_name"]
     if _schema_exists(schema_name):
         raise BackupError(f"Schema {schema_name} exists already in this database.")
-    owned, referenced = [], []
+    owned: list[Any] = []
+    referenced: list[Any] = []
     for kind, out in (("owned", owned), ("referenced", referenced)):
         for item in serializers.deserialize("python", public[kind]):
             incoming = item.object
             model = type(incoming)
-            existing = model.objects.filter(pk=incoming.pk).first()
+            existing = model._default_manager.filter(pk=incoming.pk).first()
             if kind == "owned":
                 if existing is not None and not _placeholder_of(existing, incoming):
                     raise BackupError(f"{model._meta.label} #{incoming.pk} exists already: {existing}.")
-                if model is Congress:
-                    clash = Congress.objects.exclude(pk=incoming.pk).filter(
+                if isinstance(incoming, Congress):
+                    clash = Congress._default_manager.exclude(pk=incoming.pk).filter(
                         models.Q(division_code=incoming.division_code)
                         | models.Q(subdomain=incoming.subdomain)
                         | models.Q(schema_name=incoming.schema_name)
@@ -376,7 +388,7 @@ def _plan(manifest: dict, public: dict, src: Path) -> tuple[list, list]:
                         )
                 out.append(item)
             elif existing is None:
-                if model is Congress:
+                if isinstance(incoming, Congress):
                     # Above the congress or named by it, restored without its schema: its host answers "archived".
                     incoming.status = CongressStatus.ARCHIVED
                 out.append(item)
