@@ -93,11 +93,16 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # --- Control socket (gunicorn >= 25.1, for `gunicornc`) ----------------------------------------------
-# By default it goes to $XDG_RUNTIME_DIR or ~/.gunicorn, neither of which exists or is writable under the
-# systemd unit's sandbox; the unit's RuntimeDirectory= (/run/congress-web) is, and systemd names it in
-# RUNTIME_DIRECTORY.
-if os.environ.get("RUNTIME_DIRECTORY"):
+# gunicorn's default path, $XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl, is shared by every
+# instance of one user: a second instance takes the path over and deletes it when it exits. Each instance gets
+# its own or none: GUNICORN_CONTROL_SOCKET if given; else the systemd unit's RuntimeDirectory= (/run/congress-web,
+# named in RUNTIME_DIRECTORY), which is the instance's own; else no control socket.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+elif os.environ.get("RUNTIME_DIRECTORY"):
     control_socket = os.path.join(os.environ["RUNTIME_DIRECTORY"].split(":")[0], "gunicorn.ctl")
+else:
+    control_socket_disable = True
 
 # --- Logging --------------------------------------------------------------------------------------------
 # "-" is stdout/stderr, collected by journald under systemd.

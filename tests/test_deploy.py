@@ -89,6 +89,15 @@ def test_gunicorn_conf_defaults(monkeypatch):
     assert conf["max_requests"] > 0
     assert conf["max_requests_jitter"] > 0
     assert conf["preload_app"] is False
+    # No RuntimeDirectory, no path given: no control socket (gunicorn's default path is shared by all instances).
+    assert conf["control_socket_disable"] is True and "control_socket" not in conf
+
+
+def test_each_gunicorn_has_its_own_control_socket_or_none(monkeypatch):
+    monkeypatch.delenv("RUNTIME_DIRECTORY", raising=False)
+    monkeypatch.setenv("GUNICORN_CONTROL_SOCKET", "/run/congress-web-2/gunicorn.ctl")
+    conf = load_gunicorn_conf()
+    assert conf["control_socket"] == "/run/congress-web-2/gunicorn.ctl" and "control_socket_disable" not in conf
 
 
 def test_gunicorn_conf_rejects_a_bad_integer(monkeypatch):
