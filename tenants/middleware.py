@@ -13,6 +13,7 @@ at a province's 1,600 hosts a per-host expiry would miss on most requests.
 """
 
 import copy
+import threading
 import time
 
 import sentry_sdk
@@ -32,14 +33,24 @@ def request_hostname(request) -> str:
 
 
 class _Checked:
-    """When this process next reads HostsGeneration, and the value it read last."""
+    """When this process next reads HostsGeneration, the value it read last, and how many times this process
+    has forgotten every host (a lookup begun before one is not remembered after it)."""
 
     until = 0.0
     generation: int | None = None
+    forgotten = 0
 
 
 _congress_of_host: dict[str, Congress] = {}
 _checked = _Checked()
+# gunicorn's threads share the memory: forgetting, and remembering what was looked up, happen under this lock.
+_lock = threading.Lock()
+
+
+def _forget_all() -> None:
+    with _lock:
+        _congress_of_host.clear()
+        _checked.forgotten += 1
 
 
 def congress_for_host(hostname: str) -> Congress | None:
@@ -54,28 +65,36 @@ def congress_for_host(hostname: str) -> Congress | None:
         # Read before any lookup below: a host looked up after this read is at least as new as the value read.
         generation = HostsGeneration.current()
         if generation is None or generation != _checked.generation:
-            _congress_of_host.clear()
+            _forget_all()
         _checked.until, _checked.generation = now + ttl, generation
     remembered = _congress_of_host.get(hostname)
     if remembered is None:
+        # A thread may forget every host while this one looks its host up (a change committed meanwhile): what
+        # was read before that is then used for this request only, never remembered.
+        forgotten = _checked.forgotten
         domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
         if domain is None:
             return None
-        remembered = _congress_of_host[hostname] = domain.tenant
+        remembered = domain.tenant
+        with _lock:
+            if _checked.forgotten == forgotten:
+                _congress_of_host[hostname] = remembered
     # A copy: the middleware and views set attributes on the request's congress.
     return copy.copy(remembered)
 
 
 def forget_host(congress: Congress) -> None:
     """Drop what this process remembers of `congress`'s hosts (after its status, modules or settings change)."""
-    for hostname, remembered in list(_congress_of_host.items()):
-        if remembered.pk == congress.pk:
-            _congress_of_host.pop(hostname, None)
+    with _lock:
+        for hostname, remembered in list(_congress_of_host.items()):
+            if remembered.pk == congress.pk:
+                _congress_of_host.pop(hostname, None)
+        _checked.forgotten += 1
 
 
 def forget_all_hosts() -> None:
     """Forget every host, and read the counter again at the next request."""
-    _congress_of_host.clear()
+    _forget_all()
     _checked.until, _checked.generation = 0.0, None
 
 

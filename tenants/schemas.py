@@ -207,6 +207,17 @@ def schemas_behind() -> list[str]:
     )
 
 
+def congress_schemas() -> list[str]:
+    """Every congress's schema, in order (a placeholder without a schema is no congress to migrate)."""
+    from tenants.models import Congress
+
+    return list(
+        Congress.objects.filter(schema_name__in=RawSQL("SELECT nspname::text FROM pg_namespace", []))
+        .order_by("pk")
+        .values_list("schema_name", flat=True)
+    )
+
+
 def stamp_migrated(schema_name: str) -> None:
     """Record that `schema_name` holds every migration the code defines (after `migrate` brought it there)."""
     from tenants.models import Congress

@@ -4,6 +4,7 @@ database's committed state with a file and a profile added to Qingyan; the targe
 makes."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -157,6 +158,21 @@ def test_a_damaged_or_unfit_backup_is_refused_before_anything_is_written(congres
     # Into the database it came from: the congress exists there.
     refused = _manage(source, tmp_path / "a", "restore_congress", str(tmp_path / "qingyan"))
     assert refused.returncode != 0 and "exists already" in refused.stderr
+    # Made by newer code (a migration this code does not know): refused, checksums and all in order.
+    import hashlib
+    import json
+
+    newer = tmp_path / "newer"
+    shutil.copytree(tmp_path / "qingyan", newer)
+    manifest = json.loads((newer / "manifest.json").read_text())
+    manifest["migrations"].append("about.9999_from_the_future")
+    (newer / "manifest.json").write_text(json.dumps(manifest))
+    sums = (newer / "SHA256SUMS").read_text().splitlines()
+    digest = hashlib.sha256((newer / "manifest.json").read_bytes()).hexdigest()
+    fixed = [f"{digest}  manifest.json" if line.endswith("  manifest.json") else line for line in sums]
+    (newer / "SHA256SUMS").write_text("\n".join(fixed) + "\n")
+    refused = _manage(target, tmp_path / "b", "restore_congress", str(newer))
+    assert refused.returncode != 0 and "newer code" in refused.stderr and "about.9999_from_the_future" in refused.stderr
     with open(tmp_path / "qingyan" / "public.json", "ab") as damaged:
         damaged.write(b" ")
     refused = _manage(target, tmp_path / "b", "restore_congress", str(tmp_path / "qingyan"))

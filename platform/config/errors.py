@@ -4,8 +4,11 @@ JSON `{"detail": ...}` for the API (paths under /api/), so a script never has to
 A request body over DATA_UPLOAD_MAX_MEMORY_SIZE (a long text pasted into a form) would be Django's bare 400;
 `RequestTooLargeMiddleware` answers 413 with the limit in human terms instead, with DEBUG on or off."""
 
+import sys
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -13,6 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from tenants.params import has_nul, is_number
+
+# While the database restarts or fails over, a page asks the browser (and a load balancer) to come back after this.
+RETRY_AFTER_SECONDS = 30
 
 # Bodies whose files do not count against DATA_UPLOAD_MAX_MEMORY_SIZE: each upload checks its own size.
 MULTIPART = "multipart/form-data"
@@ -139,9 +145,25 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+def database_unavailable(exception: BaseException | None) -> bool:
+    """Whether `exception` says the database cannot be reached (restarting, failing over, out of connections),
+    rather than that the code did something wrong."""
+    from psycopg_pool import PoolTimeout
+
+    return isinstance(exception, (OperationalError, InterfaceError, PoolTimeout))
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500. Renders without the request's context: no context processor, no database (it may be what
-    failed), so 500.html is a standalone page."""
+    failed), so 500.html is a standalone page. When the database cannot be reached, 503 with Retry-After and a
+    page that says to come back shortly (503.html): nothing is wrong with what the person did."""
+    if database_unavailable(sys.exc_info()[1]):
+        if is_api(request):
+            response: HttpResponse = JsonResponse({"detail": _("服务暂时不可用，请稍后再试。")}, status=503)
+        else:
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if is_api(request):
         return JsonResponse({"detail": _("服务器内部错误，请稍后再试。")}, status=500)
     return HttpResponse(loader.get_template("500.html").render(), status=500)

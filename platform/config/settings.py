@@ -182,6 +182,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 # schema is session state, and a pooler that shares sessions would serve one congress's rows to another.
 DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=0)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# The pool checks a connection before handing it out (psycopg_pool's check_connection, one empty round trip): after
+# PostgreSQL restarts, its idle connections are dead, and each would otherwise fail one request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if env_bool("DATABASE_POOL", True):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN", 1),

@@ -20,6 +20,7 @@ division code). The schema and the rows then go in, and a failure at any point r
 backup made by older code is migrated after it is restored.
 """
 
+import datetime
 import hashlib
 import json
 import os
@@ -176,6 +177,15 @@ def collect(congress: Congress) -> Rows:
     return rows
 
 
+class _Encoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder keeps milliseconds only: a restored row keeps its microseconds."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _serialize(by_model: dict[type[models.Model], set]) -> list[dict]:
     out = []
     for model, pks in sorted(by_model.items(), key=lambda item: _label(item[0])):
@@ -267,18 +277,21 @@ def backup_congress(congress: Congress, dest: Path) -> Summary:
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     try:
-        snapshot = not connection.in_atomic_block
+        dump = [pg_tool("pg_dump"), "--format=custom", f"--schema={congress.schema_name}", "--no-owner"]
+        own_transaction = not connection.in_atomic_block
         with transaction.atomic():
-            if snapshot:
-                # One snapshot for the rows and the file names; the schema dump is pg_dump's own, taken after.
+            if own_transaction:
+                # One snapshot for the rows, the file names and the schema: pg_dump takes this transaction's.
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    cursor.execute("SELECT pg_export_snapshot()")
+                    dump.append(f"--snapshot={cursor.fetchone()[0]}")
             rows = collect(congress)
             named = _named_files(congress, rows)
             public = {"owned": _serialize(rows.owned), "referenced": _serialize(rows.referenced)}
-        dump = [pg_tool("pg_dump"), "--format=custom", f"--schema={congress.schema_name}", "--no-owner"]
-        _run([*dump, "--file", str(partial / SCHEMA_DUMP)], "pg_dump")
-        (partial / PUBLIC_ROWS).write_text(json.dumps(public, cls=DjangoJSONEncoder, ensure_ascii=False))
+            migrations = sorted(schemas.applied_migrations(congress.schema_name))
+            _run([*dump, "--file", str(partial / SCHEMA_DUMP)], "pg_dump")
+        (partial / PUBLIC_ROWS).write_text(json.dumps(public, cls=_Encoder, ensure_ascii=False))
         copied = 0
         for alias, name in sorted(named):
             storage = storages[alias]
@@ -295,6 +308,7 @@ def backup_congress(congress: Congress, dest: Path) -> Summary:
             "schema_name": congress.schema_name,
             "name": congress.name,
             "migrated_fingerprint": congress.migrated_fingerprint,
+            "migrations": [f"{app}.{name}" for app, name in migrations],
             "rows": len(public["owned"]),
             "referenced": len(public["referenced"]),
             "files": copied,
@@ -340,13 +354,22 @@ def _schema_exists(name: str) -> bool:
 
 
 def _same_identity(model, existing, incoming) -> bool:
+    """An account, a deputy or a congress already here is the same one (its data here is newer: kept)."""
     if model is Congress:
         return existing.division_code == incoming.division_code
     if model is get_user_model():
         return existing.get_username() == incoming.get_username()
     if model is Deputy:
         return existing.user_id == incoming.user_id and existing.name == incoming.name
-    return True  # a row hanging under an account or a congress that is the same one
+    return _same_row(existing, incoming)
+
+
+def _same_row(existing, incoming) -> bool:
+    """Whether every column of `existing` holds what `incoming` would write (a row two congresses share, such as
+    a transfer between them, restored with the first)."""
+    return all(
+        f.value_from_object(existing) == f.value_from_object(incoming) for f in type(existing)._meta.concrete_fields
+    )
 
 
 def _placeholder_of(existing, incoming) -> bool:
@@ -366,16 +389,34 @@ def _plan(manifest: dict, public: dict, src: Path) -> tuple[list, list]:
     schema_name = manifest["schema_name"]
     if _schema_exists(schema_name):
         raise BackupError(f"Schema {schema_name} exists already in this database.")
+    extra = set(manifest.get("migrations", [])) - {f"{app}.{name}" for app, name in schemas.code_migrations()}
+    if extra:
+        raise BackupError(f"The backup was made by newer code (migrations unknown here: {', '.join(sorted(extra))}).")
     owned: list[Any] = []
     referenced: list[Any] = []
+    user_model = get_user_model()
+    items = {kind: list(serializers.deserialize("python", public[kind])) for kind in ("owned", "referenced")}
+    # Accounts already here, the same ones (checked below): they keep their own sign-in data.
+    accounts_here = set(
+        user_model._default_manager.filter(
+            pk__in=[i.object.pk for i in items["referenced"] if isinstance(i.object, user_model)]
+        ).values_list("pk", flat=True)
+    )
     for kind, out in (("owned", owned), ("referenced", referenced)):
-        for item in serializers.deserialize("python", public[kind]):
+        for item in items[kind]:
             incoming = item.object
             model = type(incoming)
             existing = model._default_manager.filter(pk=incoming.pk).first()
+            if _label(model) in WITH_ACCOUNT and getattr(incoming, "user_id", None) in accounts_here:
+                continue  # an account already here keeps its own addresses, authenticators and preferences
             if kind == "owned":
-                if existing is not None and not _placeholder_of(existing, incoming):
-                    raise BackupError(f"{model._meta.label} #{incoming.pk} exists already: {existing}.")
+                if existing is not None and _placeholder_of(existing, incoming):
+                    out.append(item)
+                    continue
+                if existing is not None:
+                    if isinstance(incoming, Congress) or not _same_row(existing, incoming):
+                        raise BackupError(f"{model._meta.label} #{incoming.pk} exists already: {existing}.")
+                    continue  # shared with a congress restored before (a transfer between the two)
                 if isinstance(incoming, Congress):
                     clash = Congress._default_manager.exclude(pk=incoming.pk).filter(
                         models.Q(division_code=incoming.division_code)
@@ -403,8 +444,8 @@ def _plan(manifest: dict, public: dict, src: Path) -> tuple[list, list]:
     return owned, referenced
 
 
-def _copy_files(src: Path) -> list[tuple[str, str]]:
-    written = []
+def _copy_files(src: Path, written: list[tuple[str, str]]) -> None:
+    """Copy the backup's files into place, noting each in `written` as soon as it exists."""
     for path in sorted((src / "files").rglob("*")) if (src / "files").exists() else ():
         if not path.is_file():
             continue
@@ -417,7 +458,6 @@ def _copy_files(src: Path) -> list[tuple[str, str]]:
         written.append((alias, saved))
         if saved != name:
             raise BackupError(f"{alias}:{name} could not be written under its own name.")
-    return written
 
 
 def _reset_sequences(touched: Iterable[type[models.Model]]) -> None:
@@ -444,7 +484,7 @@ def restore_congress(src: Path) -> Summary:
             for item in referenced + owned:
                 item.save()
             _reset_sequences({type(item.object) for item in referenced + owned})
-            written = _copy_files(src)
+            _copy_files(src, written)
     except BaseException:
         for alias, name in written:
             storages[alias].delete(name)

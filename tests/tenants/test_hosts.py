@@ -168,3 +168,29 @@ def test_the_counter_moves_at_commit_with_any_change_to_a_congress_or_a_domain(c
     assert HostsGeneration.current() == before + 1
     Domain.objects.filter(tenant=congresses["qingyan"]).order_by("pk").first().delete()
     assert HostsGeneration.current() == before + 2
+    # `migrate` stamping a congress changes nothing a process remembers: the counter stays.
+    Congress.objects.filter(pk=congresses["qingyan"].pk).update(migrated_fingerprint="stamped")
+    assert HostsGeneration.current() == before + 2
+
+
+def test_a_lookup_overtaken_by_a_change_is_used_once_and_not_remembered(
+    client_for, congresses, remembering, monkeypatch
+):
+    """gunicorn's threads share the memory: a thread that forgets every host (a change committed) while another
+    looks its host up must not see the other store what it read before the change."""
+    import types
+
+    real = remembering.Domain
+
+    def overtaken(*fields):
+        remembering._forget_all()  # another thread, meanwhile
+        return real.objects.select_related(*fields)
+
+    monkeypatch.setattr(
+        remembering, "Domain", types.SimpleNamespace(objects=types.SimpleNamespace(select_related=overtaken))
+    )
+    assert client_for(None, "qingyan").get("/accounts/login/").status_code == 200
+    assert "qingyan.congress.localhost" not in remembering._congress_of_host
+    monkeypatch.setattr(remembering, "Domain", real)
+    assert client_for(None, "qingyan").get("/accounts/login/").status_code == 200
+    assert "qingyan.congress.localhost" in remembering._congress_of_host

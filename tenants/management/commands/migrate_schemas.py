@@ -17,7 +17,6 @@ from django_tenants.utils import get_public_schema_name
 
 from tenants import schemas
 from tenants.connection import before_fork, set_public
-from tenants.models import Congress
 
 
 def _migrate_one(job: tuple) -> tuple[str, str]:
@@ -74,7 +73,7 @@ class Command(MigrateSchemasCommand):
             executor.run_migrations(tenants=[self.PUBLIC_SCHEMA_NAME])
         behind = schemas.schemas_behind()
         if options["every_schema"]:
-            behind = list(Congress.objects.order_by("pk").values_list("schema_name", flat=True))
+            behind = schemas.congress_schemas()
         failed = self.migrate_congresses(behind, args, options)
         if not schemas.template_is_current():
             schemas.migrate_template(executor)
