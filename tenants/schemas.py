@@ -193,29 +193,21 @@ def drop_schema(name: str) -> None:
         cursor.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
+def congress_schemas(*, behind: bool = False) -> list[str]:
+    """Every congress's schema in order, or (`behind`) those not stamped with the code's migration set: one query,
+    whatever the province's size. A congress without a schema (a placeholder restored above one congress,
+    console.congress_backup) has nothing to migrate."""
+    from tenants.models import Congress
+
+    congresses = Congress.objects.filter(schema_name__in=RawSQL("SELECT nspname::text FROM pg_namespace", []))
+    if behind:
+        congresses = congresses.exclude(migrated_fingerprint=code_fingerprint())
+    return list(congresses.order_by("pk").values_list("schema_name", flat=True))
+
+
 def schemas_behind() -> list[str]:
-    """The congress schemas not stamped with the code's migration set: one query, whatever the province's size."""
-    from tenants.models import Congress
-
-    # A congress without a schema (a placeholder restored above one congress, console.congress_backup) has
-    # nothing to migrate.
-    return list(
-        Congress.objects.exclude(migrated_fingerprint=code_fingerprint())
-        .filter(schema_name__in=RawSQL("SELECT nspname::text FROM pg_namespace", []))
-        .order_by("pk")
-        .values_list("schema_name", flat=True)
-    )
-
-
-def congress_schemas() -> list[str]:
-    """Every congress's schema, in order (a placeholder without a schema is no congress to migrate)."""
-    from tenants.models import Congress
-
-    return list(
-        Congress.objects.filter(schema_name__in=RawSQL("SELECT nspname::text FROM pg_namespace", []))
-        .order_by("pk")
-        .values_list("schema_name", flat=True)
-    )
+    """The congress schemas not stamped with the code's migration set."""
+    return congress_schemas(behind=True)
 
 
 def stamp_migrated(schema_name: str) -> None:
