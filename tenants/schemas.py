@@ -45,14 +45,20 @@ def code_migrations() -> frozenset[tuple[str, str]]:
 
 
 @cache
+def tenant_app_labels() -> frozenset[str]:
+    """The apps whose tables live in each congress's schema (settings.TENANT_APPS), by label."""
+    from django.apps import apps
+
+    return frozenset(config.label for config in apps.get_app_configs() if config.name in settings.TENANT_APPS)
+
+
+@cache
 def code_fingerprint() -> str:
     """A short hash of the code's migrations that act in a congress schema (the tenant apps'), stamped on spare
     clones, on each congress once migrated, and on the template's captured DDL. A migration of the public schema
     alone leaves it unchanged, so it does not put 1,600 congresses behind: a schema that has not recorded such a
     migration records it, with nothing to do, the next time a tenant migration brings it forward."""
-    from django.apps import apps
-
-    tenant_labels = {config.label for config in apps.get_app_configs() if config.name in settings.TENANT_APPS}
+    tenant_labels = tenant_app_labels()
     names = "\n".join(f"{app}.{name}" for app, name in sorted(code_migrations()) if app in tenant_labels)
     return hashlib.sha256(names.encode()).hexdigest()[:32]
 

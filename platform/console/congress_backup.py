@@ -95,19 +95,17 @@ def _label(model) -> str:
 
 
 def public_models() -> list[type[models.Model]]:
-    tenant_only = set(settings.TENANT_APPS) - set(settings.SHARED_APPS)
     return [
         model
         for model in apps.get_models()
-        if model._meta.app_config.name not in tenant_only
+        if model._meta.app_label not in schemas.tenant_app_labels()
         and model._meta.app_label not in SKIPPED_APPS
         and _label(model) not in SKIPPED_MODELS
     ]
 
 
 def tenant_models() -> list[type[models.Model]]:
-    tenant_only = set(settings.TENANT_APPS) - set(settings.SHARED_APPS)
-    return [model for model in apps.get_models() if model._meta.app_config.name in tenant_only]
+    return [model for model in apps.get_models() if model._meta.app_label in schemas.tenant_app_labels()]
 
 
 def _keys(model) -> list[models.ForeignKey]:
