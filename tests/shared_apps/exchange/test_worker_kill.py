@@ -142,6 +142,8 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_duplicates_nothing(tmp_p
             workers.append(first)
             _wait_for(f"{KILL_AFTER} deliveries", lambda: _statuses(db).get("delivered", 0) >= KILL_AFTER, 60, first)
             assert _backends(db, first.name), "the worker's connections should carry its name"
+            # Between two jobs nothing is in flight (a slow machine widens that gap): kill while one is.
+            _wait_for("a delivery in flight", lambda: bool(_in_flight(db, marks)), 30, first)
             first.kill()
             assert first.process.returncode == -signal.SIGKILL
             # Once the server has dropped the dead worker's connections, nothing it sent can still land.
