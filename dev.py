@@ -517,27 +517,43 @@ def print_banner(port: int, domain: str) -> None:
     )
 
 
-def supervise(children: dict[str, subprocess.Popen]) -> int:
-    """Wait until a signal arrives (Stopped) or a child exits on its own (its code is returned)."""
+WORKER = manage("worker")
+# A worker that keeps dying at once is broken, not unlucky: after this many exits within a minute, stop.
+WORKER_RESTARTS_PER_MINUTE = 5
+
+
+def supervise(children: dict[str, subprocess.Popen], env: dict[str, str]) -> int:
+    """Wait until a signal arrives (Stopped) or the web server exits on its own (its code is returned). A worker
+    that exits is started again, with a line saying so, unless it keeps exiting at once."""
+    exits: list[float] = []
     while True:
         stop_if_asked()
-        for name, child in children.items():
-            if child.poll() is not None:
+        for name, child in list(children.items()):
+            if child.poll() is None:
+                continue
+            with contextlib.suppress(ValueError):
+                _children.remove(child)
+            now = time.monotonic()
+            exits = [t for t in exits if now - t < 60] + [now]
+            if name != "worker" or len(exits) > WORKER_RESTARTS_PER_MINUTE:
                 say(f"the {name} exited with code {child.returncode}; stopping")
                 return child.returncode or 1
+            say(f"the worker exited with code {child.returncode}; starting it again")
+            children[name] = spawn(WORKER, env, stdin=subprocess.DEVNULL)
         time.sleep(0.2)
 
 
 def serve(port: int, env: dict[str, str]) -> int:
     children = {
         "web server": spawn(manage("runserver", f"127.0.0.1:{port}"), env, stdin=subprocess.DEVNULL),
-        "worker": spawn(manage("procrastinate", "worker"), env, stdin=subprocess.DEVNULL),
+        # `manage.py worker` rides out a database restart by itself; supervise() restarts it if it dies anyway.
+        "worker": spawn(WORKER, env, stdin=subprocess.DEVNULL),
     }
     try:
         wait_for_port(port, children["web server"])
         if children["web server"].poll() is None:
             print_banner(port, env["ROOT_DOMAIN"])
-        return supervise(children)
+        return supervise(children, env)
     finally:
         say("stopping the web server and the worker …")
         stop_children(list(children.values()))

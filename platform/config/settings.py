@@ -98,6 +98,7 @@ SHARED_APPS = [
     "shared_apps.notifications",
     "shared_apps.security",
     "shared_apps.audit",
+    "shared_apps.idempotency",
     "console",
     "demo",
 ]
@@ -294,6 +295,9 @@ AUDIT_RETENTION_DAYS = max(180, env_int("AUDIT_RETENTION_DAYS", 180))
 AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "")
 # API tokens (one per device) expire after this many days; signing in again gives a new one.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+# The first answer to an API write's Idempotency-Key (and to a web form's one-time token) is kept this many hours:
+# a retry within it gets that answer, not a second write (shared_apps.idempotency).
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -389,7 +393,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "procrastinate": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "procrastinate": {"level": "WARNING"},
+        # The pool warns at each failed reconnection attempt and each connection it replaces; an outage is told
+        # once instead: by the 503 handler (config.errors, Sentry once a minute) and by the worker (tenants.worker).
+        "psycopg.pool": {"level": "ERROR"},
+    },
 }
 
 SENTRY_DSN = env_str("SENTRY_DSN", "")

@@ -110,7 +110,7 @@ def demo_site(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     worker = subprocess.Popen(
-        [*manage, "procrastinate", "worker"], env=env, cwd=ROOT, stdout=logs[1], stderr=subprocess.STDOUT
+        [*manage, "worker"], env=env, cwd=ROOT, stdout=logs[1], stderr=subprocess.STDOUT
     )
     site.processes = [server, worker]
     try:
