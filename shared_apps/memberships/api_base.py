@@ -1,7 +1,8 @@
 """The two base classes every API view inherits: one for congress hosts, one for the root domain.
 
 They resolve where the call is made and who makes it (`self.access`) before any handler runs, so no API
-view can forget to check the congress or the caller's standing. tests/test_api_views.py walks the URL
+view can forget to check the congress or the caller's standing; and they give every write the
+`Idempotency-Key` header (shared_apps.idempotency.api). tests/test_api_views.py walks the URL
 resolvers and fails if a view escapes them.
 """
 
@@ -9,15 +10,21 @@ from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDeni
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
+from shared_apps.idempotency.api import IdempotentApiMixin
 from shared_apps.memberships.permissions import Access
 from shared_apps.memberships.selectors import platform_roles_for, roles_for, user_is_platform_admin
 from tenants.middleware import module_key_for
 
 
-class _AccessApiView(APIView):
+class _AccessApiView(IdempotentApiMixin, APIView):
     # Each view decides with permission predicates (self.require); anonymous callers reach public endpoints.
     permission_classes = [AllowAny]
     access: Access
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Every write with an Idempotency-Key, once the caller is known (shared_apps.idempotency.api).
+        self.idempotency_begin(request)
 
     def require(self, allowed: bool) -> None:
         """Refuse the call unless `allowed`: 401 for anonymous callers, 403 for signed-in ones."""
@@ -76,7 +83,7 @@ class AnyHostApiView(CongressApiView, PlatformApiView):
 
     def initial(self, request, *args, **kwargs):
         congress = getattr(request._request, "congress", None)
-        APIView.initial(self, request, *args, **kwargs)
+        _AccessApiView.initial(self, request, *args, **kwargs)
         self.congress = congress
         self.access = Access(
             user=request.user,
