@@ -216,6 +216,22 @@ class ProvisioningRequest(models.Model):
         return self.parent_id is None and bool(self.parent_code)
 
 
+class ProvisioningClaim(models.Model):
+    """Who is carrying a provisioning request out now (the worker or a command, on which host, as which process),
+    and until when their lease runs: renewed while they work, shown on the console. Whether the claim is alive is
+    told by the claimant's advisory lock, which PostgreSQL drops when the process dies (console.provisioning)."""
+
+    request = models.OneToOneField(
+        ProvisioningRequest, primary_key=True, on_delete=models.CASCADE, related_name="claim"
+    )
+    owner = models.CharField(max_length=200)  # e.g. "command@host:1234"
+    claimed_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.owner} until {self.expires_at:%H:%M:%S}"
+
+
 class ProvisioningEvent(TransitionEvent):
     """History of a provisioning request: requested, started, succeeded or failed (console.provisioning)."""
 

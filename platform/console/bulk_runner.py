@@ -5,14 +5,14 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 from console import bulk
-from console.provisioning import provisioning_execute
+from console.provisioning import COMMAND, provisioning_execute
 from tenants.connection import before_fork, note_schema_visit
 from tenants.models import ProvisioningBatch
 
 
 def _execute_one(request_id: int) -> tuple[int, str]:
     """Run one request in this process (a pool's worker, or the command itself)."""
-    request = provisioning_execute(request_id)
+    request = provisioning_execute(request_id, by=COMMAND)
     if request.congress is not None:
         # Making a schema fills the backend's catalog cache as visiting one does.
         note_schema_visit(request.congress.schema_name)

@@ -5,18 +5,31 @@ system takes (the worker, or a command run by an operator): queued → running �
 "succeed" then makes the schema (a clone of the template), the congress row, its domain, its first
 administrator and the record of success in ONE transaction, so a failure half-way leaves no orphan schema or
 domain; "fail" then records the error in a transaction of its own. Each step writes a ProvisioningEvent.
+
+Whoever carries a request out holds a claim on it (`Claim`) from before "start" until after "succeed" or "fail":
+a session advisory lock on a connection of its own, which PostgreSQL drops the moment the claimant's process dies
+(its socket closes), and a lease row (owner, expiry) renewed while it works. A pending request whose lock is free
+has no live claimant: a rerun or the worker's sweep takes it over at once ("resume"); one whose lock is held is
+left alone.
 """
 
 import datetime
 import logging
+import os
+import socket
+import threading
 import time
 
+import psycopg
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from psycopg import sql
 
 from console import bulk
 from console.specs import PROVISIONING_REQUESTED, CongressSpec, congress_spec_errors, schema_name_for
@@ -29,10 +42,10 @@ from tenants import schemas
 from tenants.hosts import root_url
 from tenants.language import platform_text
 from tenants.models import (
-    PENDING_STATUSES,
     Congress,
     CongressEvent,
     Domain,
+    ProvisioningClaim,
     ProvisioningEvent,
     ProvisioningRequest,
     ProvisioningStatus,
@@ -46,6 +59,12 @@ logger = logging.getLogger(__name__)
 # The system carries provisioning out: the worker, or a command's operator, acting for the province.
 SYSTEM = Access(user=None, congress=None, is_platform_admin=True)
 
+# Who claims a request: the procrastinate worker, or a management command run by an operator.
+WORKER, COMMAND = "worker", "command"
+# The advisory locks of claims: key 1 names them among the database's advisory locks ("prov"), key 2 is the id.
+CLAIM_LOCKS = 0x70726F76
+LEASE_SECONDS = 30  # renewed every third of it while the claimant works
+
 
 def _elapsed_ms(step: Step) -> int:
     return int((time.monotonic() - step.data.get("started", time.monotonic())) * 1000)
@@ -53,13 +72,35 @@ def _elapsed_ms(step: Step) -> int:
 
 def _start(step: Step) -> str:
     step.set(started_at=step.now)
+    _write_lease(step)
     return ProvisioningStatus.RUNNING
+
+
+def _resume(step: Step) -> str:
+    """A running request whose claimant died, taken over by a run that holds its claim now."""
+    previous = ProvisioningClaim.objects.filter(request=step.obj).values_list("owner", flat=True).first()
+    step.event_data["previous_owner"] = previous or ""
+    step.set(started_at=step.now)
+    _write_lease(step)
+    return ProvisioningStatus.RUNNING
+
+
+def _write_lease(step: Step) -> None:
+    owner = str(step.data.get("owner") or "")
+    if not owner:
+        return  # a step taken by hand (tests, a shell): no claimant to show
+    expires_at = step.now + datetime.timedelta(seconds=LEASE_SECONDS)
+    ProvisioningClaim.objects.update_or_create(
+        request=step.obj, defaults={"owner": owner, "claimed_at": step.now, "expires_at": expires_at}
+    )
+    step.event_data["owner"] = owner
 
 
 def _succeed(step: Step) -> str:
     congress, used_spare = _create_congress(step, step.obj)
     # In this transaction: a batch's rows waiting for this congress get it as parent (and their jobs) with it.
     bulk.release_children(step.obj, congress)
+    ProvisioningClaim.objects.filter(request=step.obj).delete()
     step.set(congress=congress, used_spare=used_spare, finished_at=step.now, duration_ms=_elapsed_ms(step))
     step.event_data.update(congress=congress.pk, used_spare=used_spare)
     return ProvisioningStatus.SUCCEEDED
@@ -67,6 +108,7 @@ def _succeed(step: Step) -> str:
 
 def _fail(step: Step) -> str:
     error = str(step.data.get("error") or "")[:2000]
+    ProvisioningClaim.objects.filter(request=step.obj).delete()
     step.set(error=error, finished_at=step.now, duration_ms=_elapsed_ms(step))
     step.event_data["error"] = error
     return ProvisioningStatus.FAILED
@@ -105,6 +147,10 @@ TRANSITIONS: dict[str, Transition] = {
     "start": Transition(
         gettext_lazy("开始创建"), frozenset({S.QUEUED}), (S.RUNNING,), _by_the_system, _start, notify=NO_ONE
     ),
+    # Taken by a run that got the claim of a running request: its claimant died (its advisory lock is free).
+    "resume": Transition(
+        gettext_lazy("接手创建"), frozenset({S.RUNNING}), (S.RUNNING,), _by_the_system, _resume, notify=NO_ONE
+    ),
     "succeed": Transition(
         gettext_lazy("创建完成"),
         frozenset({S.RUNNING}),
@@ -142,31 +188,124 @@ PROVISIONING = Workflow(
 )
 
 
-def provisioning_execute(request_id: int) -> ProvisioningRequest:
-    """Create the congress a request asks for. Idempotent: a finished request is returned untouched; a request
-    that another worker finishes meanwhile is returned as that worker left it."""
-    request = ProvisioningRequest.objects.get(pk=request_id)
+def provisioning_execute(request_id: int, *, by: str = WORKER, claim: "Claim | None" = None) -> ProvisioningRequest:
+    """Create the congress a request asks for, as `by` (WORKER or COMMAND), holding its claim (`claim` if the
+    caller took it already). Idempotent: a finished request is returned untouched, and so is one that a live run
+    holds (that run finishes it); a running request whose claimant died is taken over ("resume")."""
+    if claim is None:
+        claim = Claim.take(request_id, by)
+    if claim is None:
+        return ProvisioningRequest.objects.get(pk=request_id)
+    with claim:
+        _carry_out(ProvisioningRequest.objects.get(pk=request_id), claim)
+    # Read again: the steps saved other instances.
+    return ProvisioningRequest.objects.get(pk=request_id)
+
+
+def _carry_out(request: ProvisioningRequest, claim: "Claim") -> None:
+    # Read after the claim was taken: a claimant that finished before it released is seen finished.
     if not request.is_pending or request.is_waiting:
-        return request
+        return
     try:
-        if request.status == ProvisioningStatus.QUEUED:
-            request = apply_transition(PROVISIONING, access=SYSTEM, obj=request, action="start")
+        action = "start" if request.status == ProvisioningStatus.QUEUED else "resume"
+        request = apply_transition(PROVISIONING, access=SYSTEM, obj=request, action=action, data={"owner": claim.owner})
         started = time.monotonic()
         try:
             apply_transition(PROVISIONING, access=SYSTEM, obj=request, action="succeed", data={"started": started})
         except WrongStatus:
-            raise  # another worker finished the request while we waited for its lock: no failure of ours
+            raise  # finished by a claimant that lost its claim connection but not its transaction: not our failure
         except Exception as exc:
-            logger.exception("provisioning request %s failed", request_id)
+            logger.exception("provisioning request %s failed", request.pk)
             data = {"error": _error_text(exc), "started": started}
             # A transaction of its own: "succeed"'s rolled back, taking the schema, the congress row and its domain.
             apply_transition(PROVISIONING, access=SYSTEM, obj=request, action="fail", data=data)
             _fail_waiting(request)
     except WrongStatus:
-        pass  # race: another worker took the request from "queued" or finished it while we waited for its lock
-    # Read again: the steps saved other instances, and a rival worker may have written the outcome.
-    request.refresh_from_db()
-    return request
+        pass
+
+
+class Claim:
+    """A run's hold on a provisioning request, from before "start" until after "succeed" or "fail".
+
+    A session advisory lock (CLAIM_LOCKS, id) on a connection of the claim's own, outside Django's pool: a pooled
+    connection could outlive the work with the lock still held, and PostgreSQL drops this one's lock as soon as
+    the process dies and its socket closes. The same connection renews the lease row (ProvisioningClaim) every
+    third of LEASE_SECONDS from a thread, so the console shows who works on a request and that they still do.
+    """
+
+    def __init__(self, request_id: int, owner: str, conn: psycopg.Connection):
+        self.request_id, self.owner, self._conn = request_id, owner, conn
+        self._stop = threading.Event()
+        self._heartbeat = threading.Thread(target=self._renew, name=f"claim-{request_id}", daemon=True)
+        self._heartbeat.start()
+
+    @classmethod
+    def take(cls, request_id: int, by: str) -> "Claim | None":
+        """The claim of request `request_id` for `by`, or None when a live run holds it. Never waits."""
+        conn = _claim_connection()
+        try:
+            taken = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", (CLAIM_LOCKS, request_id)).fetchone()
+        except Exception:
+            conn.close()
+            raise
+        if not (taken and taken[0]):
+            conn.close()
+            return None
+        return cls(request_id, f"{by}@{socket.gethostname()}:{os.getpid()}", conn)
+
+    def _renew(self) -> None:
+        query = sql.SQL(
+            "UPDATE {} SET expires_at = now() + make_interval(secs => %s) WHERE request_id = %s AND owner = %s"
+        ).format(sql.Identifier(ProvisioningClaim._meta.db_table))
+        while not self._stop.wait(LEASE_SECONDS / 3):
+            try:
+                self._conn.execute(query, (LEASE_SECONDS, self.request_id, self.owner))
+            except psycopg.Error:
+                # The lease lapses and the console shows it; the lock went with the connection, but the work's own
+                # transaction still holds the request's row, so a taker waits for it and finds it finished.
+                logger.warning("provisioning request %s: the claim's connection was lost", self.request_id)
+                return
+
+    def release(self) -> None:
+        """Stop renewing and drop the lock (closing the connection drops it)."""
+        self._stop.set()
+        self._heartbeat.join()
+        self._conn.close()
+
+    def __enter__(self) -> "Claim":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+
+def _claim_connection() -> psycopg.Connection:
+    """A connection to Django's database that is not Django's (nor its pool's), in autocommit."""
+    db = connection.settings_dict
+    options = {
+        key: value
+        for key, value in (db.get("OPTIONS") or {}).items()
+        if key not in {"pool", "isolation_level", "server_side_binding", "assume_role"}
+    }
+    params = {"dbname": db["NAME"], "user": db["USER"], "password": db["PASSWORD"], "host": db["HOST"]}
+    return psycopg.connect(
+        **{key: value for key, value in params.items() if value},
+        port=db["PORT"] or None,
+        autocommit=True,
+        application_name="provisioning-claim",
+        **options,
+    )
+
+
+def held_claims() -> set[int]:
+    """The ids of provisioning requests a live run holds now (their claim's lock is granted to a session)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = %s AND objsubid = 2"
+            " AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [CLAIM_LOCKS],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _fail_waiting(request: ProvisioningRequest) -> None:
@@ -245,11 +384,16 @@ def _invite_first_admin(step: Step, congress: Congress, email: str, actor) -> No
 
 
 def stalled_provisioning_ids(older_than_seconds: int = 120) -> list[int]:
-    """Pending requests older than the given age: their job is presumed lost."""
+    """Pending requests that no live run holds: running ones at once (their claimant died), queued ones older than
+    the given age (their job is presumed lost; a younger one's job is still on its way)."""
     cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
-    return list(
-        ProvisioningRequest.objects.filter(status__in=PENDING_STATUSES, requested_at__lt=cutoff)
+    candidates = (
+        ProvisioningRequest.objects.filter(
+            Q(status=ProvisioningStatus.RUNNING) | Q(status=ProvisioningStatus.QUEUED, requested_at__lt=cutoff)
+        )
         .exclude(parent__isnull=True, parent_code__gt="")  # a batch's row waiting for its parent: not lost
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    held = held_claims()
+    return [pk for pk in candidates if pk not in held]

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from console.provisioning import provisioning_execute
+from console.provisioning import COMMAND, Claim, provisioning_execute
 from console.specs import PROVISIONING_REQUESTED, CongressSpec, congress_spec_errors, normalise_spec
 from console.tasks import provision_congress
 from shared_apps.memberships.permissions import (
@@ -18,6 +18,7 @@ from shared_apps.memberships.permissions import (
 )
 from tenants.middleware import forget_host
 from tenants.models import (
+    PENDING_STATUSES,
     Congress,
     CongressEvent,
     CongressStatus,
@@ -82,8 +83,45 @@ def provision_now(
     *, access: Access | None, spec: CongressSpec, source: str, actor_label: str = ""
 ) -> ProvisioningRequest:
     """Record and immediately run a provisioning in this process (management commands, demo seed, tests)."""
-    request = provisioning_request(access=access, spec=spec, source=source, actor_label=actor_label, defer=False)
-    return provisioning_execute(request.pk)
+    claim = None
+    try:
+        with transaction.atomic():
+            request = provisioning_request(
+                access=access, spec=spec, source=source, actor_label=actor_label, defer=False
+            )
+            # Claimed before the request is committed: no rerun ever sees it pending with no one holding it.
+            claim = Claim.take(request.pk, COMMAND)
+            if claim is None:
+                raise RuntimeError(f"provisioning request {request.pk} is claimed already")
+    except BaseException:
+        if claim is not None:
+            claim.release()
+        raise
+    return provisioning_execute(request.pk, claim=claim)
+
+
+def provisioning_resume(*, spec: CongressSpec) -> ProvisioningRequest | None:
+    """Carry on, in this process, the pending request for exactly `spec` that no live run holds: the row of a
+    command that was killed half-way (or whose job was lost), rerun. Returns it as it ends (succeeded or failed),
+    or None when there is no such request, or when a live run holds it (the spec is then refused as being made).
+    Trusted callers only (management commands): the request was checked when it was made, and is again as it is
+    carried out."""
+    spec = normalise_spec(spec)
+    request = ProvisioningRequest.objects.filter(
+        status__in=PENDING_STATUSES,
+        tier=spec.tier,
+        parent=spec.parent,
+        division_code=spec.division_code,
+        name=spec.name,
+        subdomain=spec.subdomain,
+        admin_email=spec.admin_email,
+    ).first()
+    if request is None or request.is_waiting:
+        return None
+    claim = Claim.take(request.pk, COMMAND)
+    if claim is None:
+        return None
+    return provisioning_execute(request.pk, claim=claim)
 
 
 def _clean_modules(modules: list[str]) -> list[str]:

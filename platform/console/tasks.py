@@ -9,7 +9,7 @@ from tenants.jobs import public_job
 from tenants.tasks import defer_refill
 
 
-# Retries are safe: provisioning_execute locks a pending request and returns a finished one untouched.
+# Retries are safe: provisioning_execute claims a pending request and returns a finished or claimed one untouched.
 @app.task(name="tenants.provision_congress", queue="provisioning", retry=3)
 @public_job
 def provision_congress(request_id: int) -> None:
@@ -24,9 +24,10 @@ def provision_congress(request_id: int) -> None:
 @app.task(name="tenants.resume_provisioning", queue="provisioning", queueing_lock="resume_provisioning")
 @public_job
 def resume_provisioning(timestamp: int) -> None:
-    """Finish provisioning requests whose job was lost (a worker killed, retries exhausted).
+    """Finish provisioning requests that no live run holds: running ones whose claimant died (a worker or a
+    command killed), queued ones whose job was lost (retries exhausted).
 
-    Safe to overlap with a live job: provisioning_execute locks the request and skips finished ones.
+    Safe to overlap with a live job: provisioning_execute takes the request's claim, or leaves it to its holder.
     """
     for request_id in stalled_provisioning_ids():
         provisioning_execute(request_id)

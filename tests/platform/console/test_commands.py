@@ -18,7 +18,7 @@ def test_bulk_csv_provisions_good_rows_reports_bad_ones_and_is_idempotent(db, tm
     with pytest.raises(CommandError, match="2 row"):
         call_command("provision_townships", "--county", "520111000000", str(path))
     out = capsys.readouterr()
-    assert "Created 2, already there 0, rejected 2" in out.out
+    assert "Created 2, resumed 0, already there 0, rejected 2" in out.out
     assert "line 4" in out.out and "division_code" in out.out
     assert "line 5" in out.out and "subdomain" in out.out
     assert set(Congress.objects.filter(parent__subdomain="huaxi").values_list("subdomain", flat=True)) == {
@@ -28,7 +28,7 @@ def test_bulk_csv_provisions_good_rows_reports_bad_ones_and_is_idempotent(db, tm
     }
     with pytest.raises(CommandError):
         call_command("provision_townships", "--county", "huaxi", str(path))
-    assert "Created 0, already there 2, rejected 2" in capsys.readouterr().out
+    assert "Created 0, resumed 0, already there 2, rejected 2" in capsys.readouterr().out
     assert Congress.objects.filter(parent__subdomain="huaxi").count() == 3
 
 

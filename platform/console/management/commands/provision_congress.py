@@ -1,11 +1,12 @@
-"""Provision one congress from the command line (the same service as the console and the API)."""
+"""Provision one congress from the command line (the same service as the console and the API). Rerun after a
+run was killed half-way, it resumes that run's request (unless that run is still alive)."""
 
 import getpass
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from console.services import provision_now, provisioning_request
+from console.services import provision_now, provisioning_request, provisioning_resume
 from console.specs import CongressSpec
 from tenants.models import Congress, ProvisioningSource
 
@@ -42,15 +43,19 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"Queued provisioning request #{record.pk}.")
                 return
-            record = provision_now(
-                access=None, spec=spec, source=ProvisioningSource.CLI, actor_label=f"cli:{getpass.getuser()}"
-            )
+            # Before the checks, which count a pending request as taken: a killed run's request is carried on.
+            record = provisioning_resume(spec=spec)
+            verb = f"Resumed request #{record.pk} and created" if record is not None else "Created"
+            if record is None:
+                record = provision_now(
+                    access=None, spec=spec, source=ProvisioningSource.CLI, actor_label=f"cli:{getpass.getuser()}"
+                )
         except ValidationError as exc:
             raise CommandError(format_errors(exc)) from None
-        if record.status != "succeeded":
+        if record.status != "succeeded" or record.congress is None:
             raise CommandError(f"Provisioning failed: {record.error}")
         self.stdout.write(
-            self.style.SUCCESS(f"Created {record.congress.name} in {record.duration_ms} ms: {record.congress.url()}")
+            self.style.SUCCESS(f"{verb} {record.congress.name} in {record.duration_ms} ms: {record.congress.url()}")
         )
 
 

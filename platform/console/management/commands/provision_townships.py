@@ -1,6 +1,7 @@
 """Provision a county's townships from a CSV file (code, name, subdomain), or a whole province's tree from one
 (tier, parent, code, name, subdomain[, admin_email]) with --tree, over several processes. Safe to re-run: what
-exists is skipped."""
+exists is skipped, and a row whose earlier run was killed half-way is resumed (unless that run is still alive).
+Exits 1 when a row is rejected."""
 
 import csv
 import getpass
@@ -12,11 +13,13 @@ from tqdm import tqdm
 
 from console import bulk, bulk_runner
 from console.management.commands.provision_congress import find_congress, format_errors
-from console.services import provision_now
+from console.services import provision_now, provisioning_resume
 from console.specs import CongressSpec, congress_spec_errors, normalise_spec
 from tenants.models import Congress, ProvisioningSource
 
 COLUMNS = ("code", "name", "subdomain")
+# How a row ended, when not rejected (a rejected row ends with its reason).
+CREATED, RESUMED, EXISTS = "created", "resumed", "exists"
 
 
 class Command(BaseCommand):
@@ -40,16 +43,15 @@ class Command(BaseCommand):
         if county.tier != "county":
             raise CommandError(f"--county: {county.name} is a {county.tier} congress, not a county.")
         rows = read_rows(options["csv_file"])
-        created, skipped, rejected = 0, 0, []
+        counts = {CREATED: 0, RESUMED: 0, EXISTS: 0}
+        rejected = []
         for line, row in tqdm(rows, desc="provisioning", unit="congress", disable=options["verbosity"] == 0):
             outcome = self.provision_row(county, row)
-            if outcome == "created":
-                created += 1
-            elif outcome == "exists":
-                skipped += 1
+            if outcome in counts:
+                counts[outcome] += 1
             else:
                 rejected.append((line, row, outcome))
-        self.report(created, skipped, rejected)
+        self.report(counts, rejected)
         if rejected:
             raise CommandError(f"{len(rejected)} row(s) rejected.")
 
@@ -103,7 +105,11 @@ class Command(BaseCommand):
             spec.name,
             county.pk,
         ):
-            return "exists"
+            return EXISTS
+        # Before the checks, which count a pending request as taken: a killed run's request is carried on.
+        resumed = provisioning_resume(spec=spec)
+        if resumed is not None:
+            return RESUMED if resumed.status == "succeeded" else resumed.error
         errors = congress_spec_errors(spec)
         if errors:
             return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
@@ -113,10 +119,13 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             return format_errors(exc)
-        return "created" if record.status == "succeeded" else record.error
+        return CREATED if record.status == "succeeded" else record.error
 
-    def report(self, created: int, skipped: int, rejected: list) -> None:
-        self.stdout.write(f"Created {created}, already there {skipped}, rejected {len(rejected)}.")
+    def report(self, counts: dict[str, int], rejected: list) -> None:
+        self.stdout.write(
+            f"Created {counts[CREATED]}, resumed {counts[RESUMED]}, already there {counts[EXISTS]},"
+            f" rejected {len(rejected)}."
+        )
         for line, row, reason in rejected:
             self.stdout.write(
                 self.style.ERROR(f"  line {line} ({row.get('code', '')} {row.get('name', '')}): {reason}")
