@@ -89,9 +89,13 @@ def test_provision_congress_rerun_resumes_too(congresses, capsys):
     assert request.status == ProvisioningStatus.SUCCEEDED and _steps(request)[-2:] == ["resume", "succeed"]
 
 
-def test_a_rerun_rejects_a_row_whose_run_is_alive_and_changes_nothing(congresses, tmp_path, capsys, other_session):
+def test_a_rerun_rejects_a_row_whose_run_is_alive_and_changes_nothing(
+    congresses, tmp_path, capsys, other_session, client_for
+):
     request = _left_running(congresses)
     other_session(request.pk)
+    # The console shows who holds the request, and until when their lease runs.
+    assert DEAD_OWNER in client_for("wang").get(f"/console/provisioning/{request.pk}/").content.decode()
     assert request.pk in held_claims() and request.pk not in stalled_provisioning_ids()
     with pytest.raises(CommandError, match="1 row"):
         call_command("provision_townships", "--county", "huaxi", _csv(tmp_path, (CODE, NAME, SUBDOMAIN)), verbosity=0)
