@@ -6,10 +6,12 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shared_apps.idempotency.forms import ALREADY_SUBMITTED, form_once
 from shared_apps.memberships.decorators import require_access
 from shared_apps.memberships.models import Role
 from shared_apps.registry.models import Seat, SeatStatus
@@ -137,16 +139,25 @@ def draft_create(request):
         form = NewDraftForm(request.POST or None, access=request.access)
     if request.method == "POST" and not finding and form.is_valid():
         try:
-            item = services.suggestion_draft_create(
-                access=request.access, data=_draft_data(form), lead_deputy_id=form.cleaned_data.get("lead_deputy")
-            )
+            # A double submit with the form's one-time token makes no second draft.
+            with form_once(request, form="suggestions.draft") as once:
+                if once.done is None:
+                    item = services.suggestion_draft_create(
+                        access=request.access,
+                        data=_draft_data(form),
+                        lead_deputy_id=form.cleaned_data.get("lead_deputy"),
+                    )
+                    once.record(reverse("suggestions:detail", kwargs={"pk": item.pk}))
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
+            if once.done is not None:
+                messages.info(request, ALREADY_SUBMITTED)
+                return redirect(once.done)
             messages.success(request, _("已保存草稿。可以邀请附议代表，再提交。"))
-            return redirect("suggestions:detail", pk=item.pk)
+            return redirect(once.location)
     return render(request, "suggestions/form.html", {"form": form, "item": None})
 
 
@@ -394,9 +405,13 @@ def transition(request, pk: int):
     try:
         if action in CONFIRM and request.POST.get("confirm") != "1":
             raise ValidationError({"confirm": [_("请勾选确认后再提交。")]})
-        services.suggestion_transition(
-            access=request.access, suggestion=item, action=action, **_transition_data(request.POST)
-        )
+        # The reply's panel carries a one-time token: a double submit answers nothing twice.
+        with form_once(request, form=f"suggestions.{action}") as once:
+            if once.done is None:
+                services.suggestion_transition(
+                    access=request.access, suggestion=item, action=action, **_transition_data(request.POST)
+                )
+                once.record(reverse("suggestions:detail", kwargs={"pk": pk}))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -404,7 +419,10 @@ def transition(request, pk: int):
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("您无权进行这项操作。"))
     else:
-        messages.success(request, _("已%(action)s。") % {"action": transition.label} if transition else "")
+        if once.done is not None:
+            messages.info(request, ALREADY_SUBMITTED)
+        else:
+            messages.success(request, _("已%(action)s。") % {"action": transition.label} if transition else "")
     if selectors.suggestion_get_for_user(request.access, pk) is None:
         return redirect("suggestions:index")
     return redirect("suggestions:detail", pk=pk)

@@ -9,9 +9,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from shared_apps.idempotency.forms import ALREADY_SUBMITTED, form_once
 from shared_apps.memberships.decorators import require_access
 from tenant_apps.liaison import abuse, selectors
 from tenant_apps.liaison.models import MessageStatus, Rating
@@ -46,7 +48,9 @@ def inbox(request, who: Handler):
     )
 
 
-def _render(request, handler: Handler, message, *, mobile: str | None = None, status: int = 200):
+def _render(
+    request, handler: Handler, message, *, mobile: str | None = None, posted: dict | None = None, status: int = 200
+):
     actions = [(a, TRANSITIONS[a].label) for a in allowed_actions(handler, message)]
     return render(
         request,
@@ -62,6 +66,7 @@ def _render(request, handler: Handler, message, *, mobile: str | None = None, st
             "mobile": mobile,
             "escalation": selectors.escalation_info(message),
             "origin": selectors.origin_info(message),
+            "posted": posted or {},
         },
         status=status,
     )
@@ -74,6 +79,27 @@ def message_handle(request, pk: int, who: Handler):
     return _render(request, handler, or_404(selectors.message_get_for_user(handler, pk)))
 
 
+def _reply(request, handler: Handler, message, data: dict):
+    """The reply, at most once per its form's one-time token: a double submit answers nothing twice and says so.
+    Refused, the page again (400) with the reply panel holding what was typed and the same token."""
+    try:
+        with form_once(request, form="liaison.reply") as once:
+            if once.done is None:
+                services.message_transition(access=handler, message=message, action="reply", **data)
+                once.record(reverse("liaison:message_handle", kwargs={"pk": message.pk}))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _render(request, handler, message, posted=data, status=400)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("您无权进行这项操作。"))
+    else:
+        if once.done is not None:
+            messages.info(request, ALREADY_SUBMITTED)
+        else:
+            messages.success(request, _("已%(action)s。") % {"action": TRANSITIONS["reply"].label})
+    return None
+
+
 @require_POST
 @require_access(can_use_inbox, relation=handler_for)
 def message_act(request, pk: int, who: Handler):
@@ -83,11 +109,16 @@ def message_act(request, pk: int, who: Handler):
     action = request.POST.get("action", "")
     data = {key: request.POST[key] for key in INPUT_FIELDS if key in request.POST}
     transition = TRANSITIONS.get(action)  # an unknown one is refused by the service
-    report_outcome(
-        request,
-        lambda: services.message_transition(access=handler, message=message, action=action, **data),
-        _("已%(action)s。") % {"action": transition.label} if transition else "",
-    )
+    if action == "reply":
+        refused = _reply(request, handler, message, data)
+        if refused is not None:
+            return refused
+    else:
+        report_outcome(
+            request,
+            lambda: services.message_transition(access=handler, message=message, action=action, **data),
+            _("已%(action)s。") % {"action": transition.label} if transition else "",
+        )
     # After a forward or an escalation the caller may no longer see the message: back to the inbox then.
     if selectors.message_get_for_user(handler, pk) is None:
         return redirect("liaison:inbox")

@@ -4,9 +4,11 @@ the staff's review of held messages."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shared_apps.idempotency.forms import ALREADY_SUBMITTED, form_once
 from shared_apps.memberships.decorators import require_access
 from tenant_apps.liaison import abuse, selectors
 from tenant_apps.liaison.forms import MessageForm
@@ -37,20 +39,29 @@ def _message_form(request, *, station=None, deputy=None):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
         try:
-            message = submission.message_submit(
-                congress=request.congress,
-                station=station,
-                deputy=deputy,
-                data=data,
-                photos=request.FILES.getlist("photos"),
-                client_address=client_address(request),
-            )
+            # A double submit (or a retry after a timeout) with the form's one-time token sends nothing again.
+            with form_once(request, form="liaison.message") as once:
+                if once.done is None:
+                    message = submission.message_submit(
+                        congress=request.congress,
+                        station=station,
+                        deputy=deputy,
+                        data=data,
+                        photos=request.FILES.getlist("photos"),
+                        client_address=client_address(request),
+                    )
+                    sent = {"code": message.tracking_code, "status": message.status}
+                    once.record(reverse("liaison:message_sent"), data=sent)
         except abuse.ChallengeRequired as exc:
             form = _with_challenge(request, form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            request.session[SENT_SESSION_KEY] = {"code": message.tracking_code, "status": message.status}
+            if once.done is not None:
+                messages.info(request, ALREADY_SUBMITTED)
+                sent = once.data
+            # The same thanks page as the first time, with its tracking code (kept in the session).
+            request.session[SENT_SESSION_KEY] = sent
             return redirect("liaison:message_sent")
     target = station.name if station is not None else _("%(name)s代表") % {"name": deputy.name}
     inactive = station is not None and not station.is_active
