@@ -10,6 +10,8 @@ or its job fetch fails, and the queue then waits for whatever restarts the proce
   RECONNECT_MAX_DELAY seconds), opens a fresh pool and starts the loop again. Jobs queued meanwhile run as soon
   as it does; a job that was running when the database went away is put back by `retry_stalled_jobs`.
 - Pooled connections are checked before use, so a connection PostgreSQL closed while idle is never handed out.
+- A job that failed because the database went away is retried (OutageRetry), whatever its task's own strategy
+  says: jobs are written to be run again, as they are after a worker dies.
 
 A stop signal (SIGTERM, SIGINT) is honoured in every state: running jobs are given the graceful time, and a
 wait for the database ends at once.
@@ -27,6 +29,7 @@ from typing import Any
 import psycopg
 import psycopg_pool
 from procrastinate import cli, exceptions
+from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.contrib.django import app, utils
 from procrastinate.psycopg_connector import PsycopgConnector
 
@@ -77,6 +80,29 @@ class RidingConnector(PsycopgConnector):
                 logger.warning("LISTEN lost (%s); polling for jobs, retrying in %.1f s", describe(exc), delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, LISTEN_MAX_DELAY)
+
+
+class OutageRetry(BaseRetryStrategy):
+    """A task's retry strategy, with one rule first: a job that lost the database runs again, after 5 s, 10 s, 20 s
+    … (at most 5 minutes), up to OUTAGE_ATTEMPTS attempts in all; any other failure is the task's own business."""
+
+    OUTAGE_ATTEMPTS = 10
+
+    def __init__(self, inner: BaseRetryStrategy | None):
+        self.inner = inner
+
+    def get_retry_decision(self, *, exception: BaseException, job) -> RetryDecision | None:
+        if lost_connection(exception) and job.attempts < self.OUTAGE_ATTEMPTS - 1:
+            return RetryDecision(retry_in={"seconds": min(5 * 2**job.attempts, 300)})
+        if self.inner is None:
+            return None
+        return self.inner.get_retry_decision(exception=exception, job=job)
+
+
+def retry_outages() -> None:
+    for task in app.tasks.values():
+        if not isinstance(task.retry_strategy, OutageRetry):
+            task.retry_strategy = OutageRetry(task.retry_strategy)
 
 
 def worker_options(argv: Sequence[str]) -> dict[str, Any]:
@@ -169,4 +195,5 @@ class RidingWorker:
 
 def run_worker(argv: Sequence[str]) -> None:
     app.perform_import_paths()
+    retry_outages()
     asyncio.run(RidingWorker(worker_options(argv)).run())
