@@ -29,9 +29,9 @@ from typing import Any
 import psycopg
 import psycopg_pool
 from procrastinate import cli, exceptions
-from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.contrib.django import app, utils
 from procrastinate.psycopg_connector import PsycopgConnector
+from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
 logger = logging.getLogger(__name__)
 

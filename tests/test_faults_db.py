@@ -76,7 +76,7 @@ def test_a_database_restart_under_load_fails_no_request_once_it_answers_and_the_
 
 
 def test_a_503_says_when_to_come_back(stack):
-    cluster, web, port, worker = stack
+    cluster, _web, port, _worker = stack
     cluster.stop()
     try:
         page = requests.get(f"http://127.0.0.1:{port}/duty/", headers={"Host": CONGRESS}, timeout=30)
