@@ -2,23 +2,15 @@
 a lease renewed while it works): a rerun takes over a request whose run died at once, and leaves a live run's
 request alone; so does the worker's sweep.
 
-A run that died is simulated in-process (a request left "running" by a "start" no one continues, holding no
-lock), and made for real: a `provision_townships` subprocess SIGKILLed in the middle of its clone, while a lock
-of the test holds it there. A live run is another connection holding the request's claim lock."""
+A run that died is simulated here (a request left "running" by a "start" no one continues, holding no lock); one
+made for real, a command SIGKILLed during its clone, is tests/test_faults_provisioning.py. A live run is another
+connection holding the request's claim lock."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django_tenants.utils import schema_exists
 
 from console import provisioning
@@ -28,8 +20,8 @@ from console.specs import CongressSpec
 from console.tasks import resume_provisioning
 from tenants.models import Congress, ProvisioningClaim, ProvisioningRequest, ProvisioningStatus
 from tenants.workflow import apply_transition
+from tests.support import pg
 
-ROOT = Path(__file__).resolve().parents[3]
 CODE, NAME, SUBDOMAIN = "520111106000", "花溪区黔陶布依族苗族乡人民代表大会", "qiantao"
 DEAD_OWNER = "command@gone:4242"
 
@@ -53,7 +45,7 @@ def _csv(tmp_path, *rows) -> str:
 @pytest.fixture
 def other_session():
     """A live run elsewhere: another database session, which holds claim locks given to `hold`."""
-    with psycopg.connect(_test_database_url(), autocommit=True) as conn:
+    with psycopg.connect(pg.test_database_url(), autocommit=True) as conn:
 
         def hold(request_id: int) -> None:
             conn.execute("SELECT pg_advisory_lock(%s, %s)", (CLAIM_LOCKS, request_id))
@@ -151,123 +143,6 @@ def test_a_run_holds_its_claim_from_before_its_request_is_seen_until_it_ends(con
     assert record.status == ProvisioningStatus.SUCCEEDED
     assert seen == [("made", "queued", True, True), ("clone", "running", True, True)]
     assert record.pk not in held_claims()  # released once done
-
-
-# -- for real: a command SIGKILLed during its clone ------------------------------------------------------------
-
-RUN = """
-from django.core.management import call_command
-from console import provisioning
-
-provisioning.LEASE_SECONDS = 1.5  # renewed every half second, for the test to see it renewed
-call_command("provision_townships", "--county", "huaxi", {path!r}, verbosity=0)
-"""
-
-CLEAN = """
-from django.db import connection
-from tenants.models import Congress, ProvisioningRequest
-
-ProvisioningRequest.objects.filter(division_code={code!r}).delete()
-for congress in Congress.objects.filter(division_code={code!r}):
-    congress.delete()
-with connection.cursor() as cursor:
-    cursor.execute('DROP SCHEMA IF EXISTS "c{code}" CASCADE')
-"""
-
-
-def _test_database_url() -> str:
-    """DATABASE_URL (what the suite was started with) pointed at pytest's test database."""
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
-
-
-def _wait_for(what: str, condition, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
-        time.sleep(0.1)
-
-
-def _one(db: psycopg.Connection, query: str, *args):
-    row = db.execute(query, args).fetchone()
-    return row[0] if row else None
-
-
-def test_a_command_killed_during_its_clone_is_resumed_by_a_rerun_at_once(db, tmp_path):
-    url = _test_database_url()
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
-    path = _csv(tmp_path, (CODE, NAME, SUBDOMAIN))
-    request_query = "SELECT id FROM tenants_provisioningrequest WHERE division_code = %s AND status = 'running'"
-    with psycopg.connect(url, autocommit=True) as watch, psycopg.connect(url) as gate:
-        assert _one(watch, "SELECT count(*) FROM tenants_provisioningrequest WHERE division_code = %s", CODE) == 0
-        # The run's "succeed" makes the schema and the congress, then waits here to add its domain.
-        gate.execute("LOCK TABLE tenants_domain IN EXCLUSIVE MODE")
-        run = subprocess.Popen(
-            [sys.executable, "manage.py", "shell", "-c", RUN.format(path=path)],
-            cwd=ROOT,
-            env={**env, "PGAPPNAME": "claims-killed-run"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            _wait_for(
-                "the run to wait in its clone",
-                lambda: (
-                    _one(watch, request_query, CODE)
-                    and _one(
-                        watch,
-                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'claims-killed-run'"
-                        " AND wait_event_type = 'Lock'",
-                    )
-                ),
-                120,
-            )
-            request_id = _one(watch, request_query, CODE)
-            assert request_id in _held(watch)
-            lease = "SELECT expires_at FROM tenants_provisioningclaim WHERE request_id = %s"
-            first = _one(watch, lease, request_id)
-            _wait_for("the lease to be renewed", lambda: _one(watch, lease, request_id) > first, 10)
-
-            os.killpg(run.pid, signal.SIGKILL)
-            run.wait(timeout=10)
-            # The claim's connection was idle: PostgreSQL drops its lock as soon as the socket closes.
-            _wait_for("the dead run's claim to be released", lambda: request_id not in _held(watch), 5)
-            gate.commit()  # the dead run's clone backend finds its client gone and rolls back
-            killed_at = time.monotonic()
-            rerun = subprocess.run(
-                [sys.executable, "manage.py", "provision_townships", "--county", "huaxi", path, "--verbosity", "0"],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert rerun.returncode == 0, rerun.stdout + rerun.stderr[-3000:]
-            assert "Created 0, resumed 1, already there 0, rejected 0." in rerun.stdout
-            assert time.monotonic() - killed_at < 60  # not the sweep's two minutes
-            assert (
-                _one(watch, "SELECT status FROM tenants_provisioningrequest WHERE id = %s", request_id) == "succeeded"
-            )
-            assert _one(watch, "SELECT count(*) FROM tenants_congress WHERE division_code = %s", CODE) == 1
-            assert _one(watch, "SELECT count(*) FROM pg_namespace WHERE nspname = %s", f"c{CODE}") == 1
-            steps = watch.execute(
-                "SELECT action FROM tenants_provisioningevent WHERE request_id = %s ORDER BY id", (request_id,)
-            ).fetchall()
-            assert [step for (step,) in steps] == ["request", "start", "resume", "succeed"]
-        finally:
-            if run.poll() is None:
-                os.killpg(run.pid, signal.SIGKILL)
-                run.wait(timeout=10)
-            gate.rollback()
-            # The runs committed: what they made is removed, for the other tests.
-            subprocess.run(
-                [sys.executable, "manage.py", "shell", "-c", CLEAN.format(code=CODE)],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                timeout=120,
-            )
 
 
 def _held(db: psycopg.Connection) -> set[int]:
