@@ -37,7 +37,10 @@ from tenants.modules import all_modules
 class _TokenObtain:
     """Exchange an email and password for an API token of one device (mobile clients). Valid on every host.
 
-    The password is checked by the account adapter, so the lockout of the sign-in form holds here too."""
+    The password is checked by the account adapter, so the lockout of the sign-in form holds here too. No
+    Idempotency-Key: its answer is a new token, which is not kept anywhere for a replay."""
+
+    idempotent = False
 
     @extend_schema(
         request=TokenInputSerializer,
