@@ -6,6 +6,7 @@ dev.py runs its cluster as (PostgreSQL refuses root)."""
 import contextlib
 import os
 import runpy
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -39,7 +40,8 @@ class Throwaway:
     def __init__(self, home: Path):
         owner = DEV["cluster_owner"]()
         self.cluster = DEV["Cluster"](bindir=binaries(), home=DEV["owned_dir"](home, owner), owner=owner)
-        self.cluster.port_file.write_text(f"{DEV['free_port'](FIRST_PORT)}\n")
+        # From a random place (not `random`: pytest-randomly seeds it alike in every xdist worker).
+        self.cluster.port_file.write_text(f"{DEV['free_port'](FIRST_PORT + secrets.randbelow(2000))}\n")
         base = ["-D", str(self.cluster.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]
         code, output = self.cluster.tool("initdb", *base, "--no-locale")
         assert code == 0, output
