@@ -43,14 +43,15 @@ POOL_WAIT = 5.0
 
 
 def lost_connection(exc: BaseException) -> bool:
-    """Whether `exc` (or what it wraps) says the database cannot be reached, rather than that a query is wrong:
-    no connection at all, a connection exception (SQLSTATE class 08), or the server shutting down or starting."""
+    """Whether `exc` (or what it wraps) says the database cannot be reached or take work now, rather than that a
+    query is wrong: no connection at all, a connection exception (SQLSTATE class 08), insufficient resources
+    (class 53: disk full, out of memory, too many connections), or the server shutting down or starting."""
     while exc is not None:
         if isinstance(exc, psycopg_pool.PoolTimeout | psycopg_pool.PoolClosed | ConnectionError | OSError):
             return True
         if isinstance(exc, psycopg.OperationalError):
             sqlstate = exc.sqlstate or ""
-            return not sqlstate or sqlstate.startswith("08") or sqlstate in {"57P01", "57P02", "57P03"}
+            return not sqlstate or sqlstate[:2] in {"08", "53"} or sqlstate in {"57P01", "57P02", "57P03"}
         exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
     return False
 

@@ -28,6 +28,8 @@ def _failing(sqlstate: str) -> psycopg.Error:
         (_failing("08006"), True),
         (_failing("57P01"), True),  # terminating connection due to administrator command
         (_failing("57P03"), True),  # the database system is starting up
+        (_failing("53100"), True),  # disk full
+        (_failing("53300"), True),  # too many connections
         (_failing("57014"), False),  # statement timeout: the query, not the database
         (_failing("40P01"), False),  # deadlock
         (psycopg.errors.UniqueViolation(), False),
