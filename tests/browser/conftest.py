@@ -109,9 +109,7 @@ def demo_site(tmp_path_factory):
         stdout=logs[0],
         stderr=subprocess.STDOUT,
     )
-    worker = subprocess.Popen(
-        [*manage, "worker"], env=env, cwd=ROOT, stdout=logs[1], stderr=subprocess.STDOUT
-    )
+    worker = subprocess.Popen([*manage, "worker"], env=env, cwd=ROOT, stdout=logs[1], stderr=subprocess.STDOUT)
     site.processes = [server, worker]
     try:
         _wait_for(port, server)

@@ -6,7 +6,6 @@ A run that died is simulated here (a request left "running" by a "start" no one 
 made for real, a command SIGKILLed during its clone, is tests/test_faults_provisioning.py. A live run is another
 connection holding the request's claim lock."""
 
-
 import psycopg
 import pytest
 from django.core.management import call_command
