@@ -2,8 +2,9 @@
 width (conftest.py holds every page to the suite's rules and saves its screenshots):
 
 (a) one login across three hosts; (b) a suggestion from draft to 不满意 → re-handling → 满意 by four personas,
-each notification arriving; (c) a public message with its tracking code (sent twice by the network: one message, the second
-answer saying so), escalated by the township and accepted and answered by the county; (d) a township provisioned from the console; (e) the English switch.
+each notification arriving; (c) a public message with its tracking code (sent twice by the network: one message,
+the second answer saying so), escalated by the township and accepted and answered by the county; (d) a township
+provisioned from the console; (e) the English switch.
 """
 
 import re
