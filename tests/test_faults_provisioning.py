@@ -13,7 +13,7 @@ import pytest
 
 from console.provisioning import CLAIM_LOCKS
 from tests.support import faults
-from tests.support.throwaway_pg import throwaway_cluster, wait_until
+from tests.support.throwaway_pg import wait_until
 
 CODE, NAME, SUBDOMAIN = "520111106000", "花溪区黔陶布依族苗族乡人民代表大会", "qiantao"
 
@@ -28,9 +28,7 @@ call_command("provision_townships", "--county", "huaxi", {path!r}, verbosity=0)
 
 @pytest.fixture
 def cluster(django_db_setup, django_db_blocker):
-    with throwaway_cluster() as made:
-        with django_db_blocker.unblock():
-            made.load_committed_test_database()
+    with faults.loaded_cluster(django_db_blocker) as made:
         yield made
 
 

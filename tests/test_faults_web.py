@@ -17,7 +17,7 @@ import requests
 
 from tests.support import faults
 from tests.support.personas import PASSWORD
-from tests.support.throwaway_pg import throwaway_cluster, wait_until
+from tests.support.throwaway_pg import wait_until
 
 HOST = "huaxi.congress.localhost"
 DRAFTS = "/api/v1/suggestions/"
@@ -25,16 +25,8 @@ DRAFTS = "/api/v1/suggestions/"
 
 @pytest.fixture(scope="module")
 def stack(django_db_setup, django_db_blocker, tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("faults_web")
-    with throwaway_cluster() as cluster:
-        with django_db_blocker.unblock():
-            cluster.load_committed_test_database()
-        env = faults.platform_env(cluster.url(), tmp_path)
-        web, port = faults.start_web(env, tmp_path, workers=2, threads=2)
-        try:
-            yield cluster, web, port
-        finally:
-            web.stop()
+    with faults.platform_on_throwaway(tmp_path_factory.mktemp("faults_web"), django_db_blocker, worker=False) as made:
+        yield made.cluster, made.web, made.port
 
 
 def _token(port: int) -> str:

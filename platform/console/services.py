@@ -52,15 +52,7 @@ def provisioning_request(
     try:
         with transaction.atomic():
             request = ProvisioningRequest.objects.create(
-                requested_by=user,
-                source=source,
-                parent=spec.parent,
-                tier=spec.tier,
-                division_code=spec.division_code,
-                name=spec.name,
-                subdomain=spec.subdomain,
-                admin_email=spec.admin_email,
-                actor_label=actor_label[:100],
+                requested_by=user, source=source, actor_label=actor_label[:100], **spec.fields()
             )
             record_event(
                 ProvisioningEvent,
@@ -107,15 +99,7 @@ def provisioning_resume(*, spec: CongressSpec) -> ProvisioningRequest | None:
     Trusted callers only (management commands): the request was checked when it was made, and is again as it is
     carried out."""
     spec = normalise_spec(spec)
-    request = ProvisioningRequest.objects.filter(
-        status__in=PENDING_STATUSES,
-        tier=spec.tier,
-        parent=spec.parent,
-        division_code=spec.division_code,
-        name=spec.name,
-        subdomain=spec.subdomain,
-        admin_email=spec.admin_email,
-    ).first()
+    request = ProvisioningRequest.objects.filter(status__in=PENDING_STATUSES, **spec.fields()).first()
     if request is None or request.is_waiting:
         return None
     claim = Claim.take(request.pk, COMMAND)

@@ -1,6 +1,7 @@
 """What a provisioning asks for (CongressSpec) and every problem with it, checked when it is requested and again
 when it is carried out (a rival may have taken the code or the subdomain meanwhile)."""
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,6 +33,10 @@ class CongressSpec:
     name: str
     subdomain: str
     admin_email: str = ""
+
+    def fields(self) -> dict:
+        """The spec as a provisioning request's fields of the same names (the parent as it is, not copied)."""
+        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
 
 
 def schema_name_for(division_code: str) -> str:

@@ -2,6 +2,7 @@
 against a throwaway PostgreSQL cluster, for fault tests and the recovery benchmark: kill and restart things, then
 look at what the clients saw and what the database holds."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import psycopg
 import requests
+
+from tests.support.throwaway_pg import Throwaway, throwaway_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOT_DOMAIN = "congress.localhost"
@@ -185,3 +188,35 @@ def job_status(database_url: str, job_id: int) -> str:
     except psycopg.OperationalError:
         return "unknown"
     return row[0] if row else "missing"
+
+
+@dataclass
+class Stack:
+    cluster: Throwaway
+    web: Process
+    port: int
+    worker: Process | None
+
+
+@contextlib.contextmanager
+def loaded_cluster(django_db_blocker):
+    """A throwaway cluster holding what the suite's test database holds committed."""
+    with throwaway_cluster() as cluster:
+        with django_db_blocker.unblock():
+            cluster.load_committed_test_database()
+        yield cluster
+
+
+@contextlib.contextmanager
+def platform_on_throwaway(base: Path, django_db_blocker, *, worker: bool):
+    """gunicorn (2 workers × 2 threads), and the worker if asked, serving a loaded throwaway cluster."""
+    with loaded_cluster(django_db_blocker) as cluster:
+        env = platform_env(cluster.url(), base)
+        web, port = start_web(env, base)
+        background = start_worker(env, base) if worker else None
+        try:
+            yield Stack(cluster, web, port, background)
+        finally:
+            for process in (background, web):
+                if process is not None:
+                    process.stop()

@@ -260,8 +260,10 @@ def test_the_deputy_works_from_the_pages(desk, client_for):
         photo = message.photos.get()
     response = client.get(f"/liaison/messages/{message.pk}/photos/{photo.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\x89PNG")
+    # An empty reply is refused on the page itself (400), the panel drawn again; nothing changes.
     response = client.post(f"/liaison/messages/{message.pk}/act/", {"action": "reply", "reply_text": ""})
-    assert response.status_code == 302 and fresh(desk.qingyan, message).status == S.NEW
+    assert response.status_code == 400 and fresh(desk.qingyan, message).status == S.NEW
+    assert 'id="action-reply"' in response.content.decode()
     response = client.post(f"/liaison/messages/{message.pk}/act/", {"action": "reply", "reply_text": "已处理。"})
     assert response.status_code == 302 and fresh(desk.qingyan, message).status == S.REPLIED
 
