@@ -153,6 +153,7 @@ def test_a_public_message_escalated_and_accepted_above(walk_as, size):
     mobile = "13900001234" if size == "phone" else "13900005678"
     public.page.fill("[name=mobile]", mobile)
     public.check("message-form")
+
     # The answer is lost on the way and the request sent again (a retry after a timeout, a double click): the
     # form's one-time token makes one message, and the second answer is the same thanks page saying so.
     def sent_twice(route):
