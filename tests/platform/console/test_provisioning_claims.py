@@ -85,8 +85,10 @@ def test_a_rerun_rejects_a_row_whose_run_is_alive_and_changes_nothing(
 ):
     request = _left_running(congresses)
     other_session(request.pk)
-    # The console shows who holds the request, and until when their lease runs.
-    assert DEAD_OWNER in client_for("wang").get(f"/console/provisioning/{request.pk}/").content.decode()
+    # The console shows who holds the request, and until when their lease runs; the page follows the run by
+    # reloading itself through site.js (saying so, with a link), never by a meta refresh (WCAG 2.2.1).
+    page = client_for("wang").get(f"/console/provisioning/{request.pk}/").content.decode()
+    assert DEAD_OWNER in page and "data-reload-seconds" in page and 'http-equiv="refresh"' not in page
     assert request.pk in held_claims() and request.pk not in stalled_provisioning_ids()
     with pytest.raises(CommandError, match="1 row"):
         call_command("provision_townships", "--county", "huaxi", _csv(tmp_path, (CODE, NAME, SUBDOMAIN)), verbosity=0)
