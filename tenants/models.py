@@ -134,6 +134,11 @@ class ProvisioningStatus(models.TextChoices):
 PENDING_STATUSES = (ProvisioningStatus.QUEUED, ProvisioningStatus.RUNNING)
 
 
+class BatchStatus(models.TextChoices):
+    RUNNING = "running", _("进行中")
+    FINISHED = "finished", _("已结束")
+
+
 class ProvisioningBatch(models.Model):
     """A province's tree (or part of it) asked for from one CSV file: its rows are provisioning requests, made
     parents before children; `console.bulk` runs it, by the worker or by a command's own processes."""
@@ -149,6 +154,9 @@ class ProvisioningBatch(models.Model):
     # Whether the worker carries the requests out (console, API), or the command that made the batch does.
     by_worker = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Finished once none of its requests is pending: the uploader is told then, once (console.batches).
+    status = models.CharField(max_length=16, choices=BatchStatus.choices, default=BatchStatus.RUNNING)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -242,6 +250,17 @@ class ProvisioningEvent(TransitionEvent):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     to_status = models.CharField(max_length=16, choices=ProvisioningStatus.choices)
+
+
+class ProvisioningBatchEvent(TransitionEvent):
+    """History of a batch: it finished (console.batches)."""
+
+    subject_field = "batch"
+    batch = models.ForeignKey(ProvisioningBatch, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_status = models.CharField(max_length=16, choices=BatchStatus.choices)
 
 
 class CongressEvent(Event):

@@ -58,6 +58,7 @@ SUMS = "SHA256SUMS"
 SKIPPED_APPS = {"sessions", "admin", "contenttypes", "auth", "procrastinate", "audit"}
 SKIPPED_MODELS = {
     "tenants.provisioningbatch",
+    "tenants.provisioningbatchevent",
     "tenants.provisioningrequest",
     "tenants.provisioningevent",
     "tenants.provisioningclaim",

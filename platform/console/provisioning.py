@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from psycopg import sql
 
-from console import bulk
+from console import batches, bulk
 from console.specs import PROVISIONING_REQUESTED, CongressSpec, congress_spec_errors, schema_name_for
 from shared_apps.accounts.invitations import send_invitation
 from shared_apps.memberships.models import Role
@@ -101,6 +101,7 @@ def _succeed(step: Step) -> str:
     # In this transaction: a batch's rows waiting for this congress get it as parent (and their jobs) with it.
     bulk.release_children(step.obj, congress)
     ProvisioningClaim.objects.filter(request=step.obj).delete()
+    _finish_batch_after_commit(step)
     step.set(congress=congress, used_spare=used_spare, finished_at=step.now, duration_ms=_elapsed_ms(step))
     step.event_data.update(congress=congress.pk, used_spare=used_spare)
     return ProvisioningStatus.SUCCEEDED
@@ -109,9 +110,21 @@ def _succeed(step: Step) -> str:
 def _fail(step: Step) -> str:
     error = str(step.data.get("error") or "")[:2000]
     ProvisioningClaim.objects.filter(request=step.obj).delete()
+    _finish_batch_after_commit(step)
     step.set(error=error, finished_at=step.now, duration_ms=_elapsed_ms(step))
     step.event_data["error"] = error
     return ProvisioningStatus.FAILED
+
+
+def _finish_batch_after_commit(step: Step) -> None:
+    """A batch's row has its outcome: once that is committed, the batch ends if it was its last (console.batches)."""
+    batch_id = step.obj.batch_id
+    if batch_id is not None:
+
+        def finish() -> None:
+            batches.finish_if_done(batch_id)
+
+        step.after_commit(finish)
 
 
 def _by_the_system(access: Access, request: ProvisioningRequest) -> bool:

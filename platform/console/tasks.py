@@ -4,6 +4,7 @@ upgrade still run.)"""
 
 from procrastinate.contrib.django import app
 
+from console import batches
 from console.provisioning import provisioning_execute, stalled_provisioning_ids
 from tenants.jobs import public_job
 from tenants.tasks import defer_refill
@@ -25,9 +26,12 @@ def provision_congress(request_id: int) -> None:
 @public_job
 def resume_provisioning(timestamp: int) -> None:
     """Finish provisioning requests that no live run holds: running ones whose claimant died (a worker or a
-    command killed), queued ones whose job was lost (retries exhausted).
+    command killed), queued ones whose job was lost (retries exhausted); then end the batches left settled.
 
     Safe to overlap with a live job: provisioning_execute takes the request's claim, or leaves it to its holder.
     """
     for request_id in stalled_provisioning_ids():
         provisioning_execute(request_id)
+    # A batch whose last row's process died between that row's commit and the batch's end.
+    for batch_id in batches.settled_batch_ids():
+        batches.finish_if_done(batch_id)

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_exists
 
 from console import bulk
 from console.provisioning import stalled_provisioning_ids
+from console.tasks import resume_provisioning
 from shared_apps.notifications.models import Notification
 from tenants import schemas
 from tenants.models import Congress, ProvisioningBatch, ProvisioningRequest
@@ -184,3 +185,62 @@ def test_a_congress_host_has_no_batch_endpoint(api_for, congresses):
     upload = SimpleUploadedFile("tree.csv", TREE.encode(), content_type="text/csv")
     response = api_for("wang", "huaxi").post("/api/v1/provisioning/batches/", {"file": upload}, format="multipart")
     assert response.status_code == 404 and not ProvisioningBatch.objects.exists()
+
+
+# -- the end of a batch: one notice for the whole file ---------------------------------------------------------
+
+
+def _upload(client, text=TREE) -> ProvisioningBatch:
+    upload = SimpleUploadedFile("tree.csv", text.encode("utf-8-sig"), content_type="text/csv")
+    client.post("/console/batches/", {"file": upload})
+    return ProvisioningBatch.objects.get()
+
+
+def test_the_uploader_is_told_once_when_the_whole_batch_is_done(
+    client_for, users, congresses, django_capture_on_commit_callbacks
+):
+    batch = _upload(client_for("wang"))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_queued_jobs("tenants.provision_congress")
+    batch.refresh_from_db()
+    assert batch.status == "finished" and batch.finished_at is not None
+    assert list(batch.events.values_list("action", flat=True)) == ["finish"]
+    notice = Notification.objects.get(kind="batch_finished")
+    assert notice.user == users["wang"] and f"/console/batches/{batch.pk}/" in notice.url
+    assert "全部完成" in notice.title and "已创建 5 个，已存在 1 个，失败 0 个。" in notice.body
+    # Told once: a later sweep finds nothing to finish.
+    resume_provisioning(timestamp=0)
+    assert Notification.objects.filter(kind="batch_finished").count() == 1
+
+
+def test_a_batch_with_failures_says_how_many_failed(
+    client_for, congresses, monkeypatch, django_capture_on_commit_callbacks
+):
+    real = schemas.create_congress_schema
+    monkeypatch.setattr(
+        schemas, "create_congress_schema", lambda target: real(target) if target != "c520400000000" else 1 / 0
+    )
+    batch = _upload(client_for("wang"))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_queued_jobs("tenants.provision_congress")
+    batch.refresh_from_db()
+    notice = Notification.objects.get(kind="batch_finished")
+    assert batch.status == "finished" and "4 个未能创建" in notice.title
+    assert "已创建 1 个，已存在 1 个，失败 4 个。" in notice.body
+
+
+def test_the_sweep_finishes_a_batch_whose_last_row_died_before_ending_it(client_for, congresses):
+    batch = _upload(client_for("wang"))
+    run_queued_jobs("tenants.provision_congress")  # outcomes committed; the after-commit step never ran
+    batch.refresh_from_db()
+    assert batch.status == "running" and not Notification.objects.filter(kind="batch_finished").exists()
+    resume_provisioning(timestamp=0)
+    batch.refresh_from_db()
+    assert batch.status == "finished" and Notification.objects.filter(kind="batch_finished").count() == 1
+
+
+def test_a_commands_batch_ends_without_a_notice(congresses, tmp_path, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("provision_townships", "--tree", "--workers", "1", str(write(tmp_path)))
+    batch = ProvisioningBatch.objects.get()
+    assert batch.status == "finished" and not Notification.objects.filter(kind="batch_finished").exists()
