@@ -105,3 +105,17 @@ def add_error_responses(result, generator, request, public):
                     code, {"description": description, "content": {"application/json": {"schema": reference}}}
                 )
     return result
+
+
+def load_extensions() -> None:
+    """Import every drf-spectacular extension's target class now, in one thread. drf-spectacular does it on the
+    first schema request, and two threads doing it at once (gunicorn's gthread workers, a fresh process) race:
+    one sets a missing target (an app not installed, e.g. simplejwt) to None while the other still reads it, and
+    that request fails with a 500 (seen in tests/test_faults_db.py). Called by the WSGI entry point."""
+    import drf_spectacular.openapi  # noqa: F401 (registers the contributed extensions, simplejwt's among them)
+    from drf_spectacular.plumbing import OpenApiGeneratorExtension
+
+    for family in OpenApiGeneratorExtension.__subclasses__():
+        for extension in family._registry:
+            if isinstance(extension.target_class, str):
+                extension._load_class()
