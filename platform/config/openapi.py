@@ -116,6 +116,6 @@ def load_extensions() -> None:
     from drf_spectacular.plumbing import OpenApiGeneratorExtension
 
     for family in OpenApiGeneratorExtension.__subclasses__():
-        for extension in family._registry:
+        for extension in vars(family)["_registry"]:  # each family's own list (vars: mypy reads it as generic)
             if isinstance(extension.target_class, str):
                 extension._load_class()
