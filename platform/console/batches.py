@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from console.bulk import batch_progress
-from shared_apps.memberships.permissions import Access, can_provision_congress
+from shared_apps.memberships.permissions import SYSTEM, can_provision_congress
 from shared_apps.notifications.services import notify_users
 from tenants.hosts import root_url
 from tenants.language import platform_text
@@ -22,8 +22,6 @@ from tenants.models import PENDING_STATUSES, BatchStatus, ProvisioningBatch, Pro
 from tenants.workflow import Notify, Refusals, Step, Transition, Workflow, WrongStatus, apply_transition
 
 logger = logging.getLogger(__name__)
-
-SYSTEM = Access(user=None, congress=None, is_platform_admin=True)
 
 
 def _finish(step: Step) -> str:

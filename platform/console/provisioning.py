@@ -35,7 +35,7 @@ from console import batches, bulk
 from console.specs import PROVISIONING_REQUESTED, CongressSpec, congress_spec_errors, schema_name_for
 from shared_apps.accounts.invitations import send_invitation
 from shared_apps.memberships.models import Role
-from shared_apps.memberships.permissions import Access, can_provision_congress
+from shared_apps.memberships.permissions import SYSTEM, Access, can_provision_congress
 from shared_apps.memberships.services import membership_grant
 from shared_apps.notifications.services import notify_users
 from tenants import schemas
@@ -56,8 +56,6 @@ from tenants.workflow.history import record_event
 
 logger = logging.getLogger(__name__)
 
-# The system carries provisioning out: the worker, or a command's operator, acting for the province.
-SYSTEM = Access(user=None, congress=None, is_platform_admin=True)
 
 # Who claims a request: the procrastinate worker, or a management command run by an operator.
 WORKER, COMMAND = "worker", "command"

@@ -36,6 +36,11 @@ class Access:
         return bool(self.roles - OVERSIGHT_ROLES)
 
 
+# The platform itself acting for the province, outside any request: the worker's and the commands' steps
+# (provisioning a congress, ending a batch).
+SYSTEM = Access(user=None, congress=None, is_platform_admin=True)
+
+
 def is_office(access: Access) -> bool:
     """The office of the caller's congress (office staff and administrators): review, assignment, every
     message; each module's predicates build on it."""
